@@ -1,0 +1,168 @@
+import type { Category } from "../codes.js";
+import { DomainError, invariant } from "../errors.js";
+import { withinValidity } from "../ids.js";
+import { minFen, ZERO, type Fen } from "../money.js";
+import { policyId } from "../policy/schema.js";
+import { emptyDelta, applyDelta } from "./accumulators.js";
+import { chooseAssistance, settleAssistance } from "./assistance.js";
+import { settleBasic } from "./basic.js";
+import { splitLine, sumLines } from "./lines.js";
+import { settleCriticalIllness, settleLargeAmount } from "./tierTwo.js";
+import type { AccumulatorDelta, FundStep, PersonCategory, SettleInput, SettlementResult } from "./types.js";
+
+/** Lines per encounter: a limit on everything (a real inpatient stay has a few thousand at most). */
+export const MAX_LINES = 20_000;
+
+/** The categories a person holds on a date (validity periods include both ends; an absent end is open). */
+export function categoriesOn(idetinfo: readonly PersonCategory[], date: string): Set<Category> {
+  const held = new Set<Category>();
+  for (const c of idetinfo) {
+    if (withinValidity(date, c.begntime.slice(0, 10), c.endtime ? c.endtime.slice(0, 10) : null)) held.add(c.psn_idet_type);
+  }
+  return held;
+}
+
+/**
+ * One settlement, settlement-spec.md Steps 1–6: a pure function of the policy, the person, the year-to-date
+ * accumulators, the encounter and its fee lines. Pre-settlement and settlement compute the same; only the shell commits.
+ */
+export function settle(input: SettleInput): SettlementResult {
+  const { policy, catalogue, person, accumulators: acc, encounter: enc, lines } = input;
+  const date = enc.setl_time.slice(0, 10);
+  const year = Number(date.slice(0, 4));
+  invariant(acc.year === year, () => `accumulators of ${acc.year} given for care in ${year}`);
+  if (person.insuplc_admdvs !== policy.admdvs) {
+    throw new DomainError("insuplc_admdvs", `policy ${policyId(policy)} is not the insured region ${person.insuplc_admdvs}'s`);
+  }
+  const basicPolicy = policy.basic[person.insutype];
+  if (!basicPolicy) throw new DomainError("insutype", `policy ${policyId(policy)} has no basic insurance for insutype ${person.insutype}`);
+  if (lines.length > MAX_LINES) throw new DomainError("feedetail", `more than ${MAX_LINES} fee lines in one settlement`);
+
+  // Step 1 (the treating region's catalogue) and Step 6 (the cut by filing type).
+  const split = lines.map((l) => splitLine(l, catalogue, enc.mdtrtarea_admvs, date));
+  const totals = sumLines(split);
+  const offsite = enc.mdtrtarea_admvs !== person.insuplc_admdvs;
+  const filing = enc.offsite_filing ?? "none";
+  const offsiteCut = offsite ? { cut: policy.offsite.ratio_cut[filing], filing } : null;
+
+  // Step 2.
+  const basic = settleBasic({
+    basic: basicPolicy,
+    medType: enc.med_type,
+    level: enc.medins_lv,
+    inscp: totals.inscp_scp_amt,
+    accumulators: acc,
+    offsiteCut,
+    opspDiseCode: enc.opsp_dise_code,
+  });
+  const delta: AccumulatorDelta = emptyDelta();
+  const steps: FundStep[] = [basic.step];
+  if (enc.med_type === "11") {
+    delta.outpatient_deductible_counted_fen = basic.act_pay_dedc;
+    delta.outpatient_basic_paid_fen = basic.hifp_pay;
+  } else {
+    delta.inpatient_chronic_basic_paid_fen = basic.hifp_pay;
+    if (enc.med_type === "14" && enc.opsp_dise_code && basic.hifp_pay > 0) {
+      delta.chronic_basic_paid_fen = { [enc.opsp_dise_code]: basic.hifp_pay };
+    }
+  }
+
+  // Step 3: tier two, inpatient and chronic only.
+  const held = categoriesOn(person.idetinfo, date);
+  const tierTwoApplies = enc.med_type !== "11";
+  let hifmi = ZERO;
+  let hifob = ZERO;
+  let tiltCategory: Category | null = null;
+  if (tierTwoApplies && policy.critical_illness.insutypes.includes(person.insutype)) {
+    const e = (basic.act_pay_dedc + basic.pool_prop_selfpay) as Fen;
+    const ci = settleCriticalIllness(policy.critical_illness, e, acc.tier_two_base_fen, acc.critical_illness_paid_fen, held);
+    hifmi = ci.hifmi_pay;
+    tiltCategory = ci.tiltCategory;
+    delta.tier_two_base_fen = e;
+    delta.critical_illness_paid_fen = hifmi;
+    steps.push(ci.step);
+  } else if (tierTwoApplies && policy.large_amount.insutypes.includes(person.insutype)) {
+    const la = settleLargeAmount(policy, basic.base, basic.hifp_pay, basic.ratio, basic.annualCapBound, acc.large_amount_paid_fen);
+    hifob = la.hifob_pay;
+    delta.large_amount_paid_fen = hifob;
+    steps.push(la.step);
+  }
+
+  // Step 4: medical assistance, for holders of an assistance category valid on the date of care.
+  let maf = ZERO;
+  const chosen = tierTwoApplies ? chooseAssistance(policy, held) : null;
+  if (chosen) {
+    const m = (totals.inscp_scp_amt - basic.hifp_pay - hifmi - hifob) as Fen;
+    invariant(m >= 0, "assistance base is negative");
+    const as = settleAssistance(policy, chosen, m, acc.assistance_base_fen, acc.assistance_paid_fen);
+    maf = as.maf_pay;
+    delta.assistance_base_fen = m;
+    delta.assistance_paid_fen = maf;
+    steps.push(as.step);
+  }
+
+  // Step 5.
+  const oth = ZERO;
+  const fundSum = (basic.hifp_pay + hifmi + hifob + maf + oth) as Fen;
+  const psnPart = (totals.medfee_sumamt - fundSum) as Fen;
+  const acctPay = enc.acct_used_flag ? minFen(person.balc, psnPart) : ZERO;
+  const cash = (psnPart - acctPay) as Fen;
+
+  invariant(fundSum <= totals.inscp_scp_amt, "funds pay more than the in-policy amount");
+  invariant(psnPart >= 0 && acctPay >= 0 && cash >= 0, "a negative personal share");
+  invariant(psnPart === acctPay + cash, "psn_part_amt ≠ acct_pay + psn_cash_pay");
+  invariant(fundSum + psnPart === totals.medfee_sumamt, "the split does not sum to the total");
+
+  const warnings: string[] = [];
+  if (offsite && enc.offsite_filing === null) warnings.push("异地就医未提供备案信息，按未备案结算");
+
+  return {
+    policy_id: policyId(policy),
+    setlinfo: {
+      mdtrt_id: enc.mdtrt_id,
+      psn_no: person.psn_no,
+      psn_name: person.psn_name ?? "",
+      psn_cert_type: person.psn_cert_type ?? "01",
+      certno: person.certno ?? "",
+      gend: person.gend ?? "",
+      naty: person.naty ?? "",
+      brdy: person.brdy ?? "",
+      age: person.age ?? null,
+      insutype: person.insutype,
+      psn_type: person.psn_type ?? "",
+      cvlserv_flag: person.cvlserv_flag ?? "0",
+      setl_time: enc.setl_time,
+      mdtrt_cert_type: enc.mdtrt_cert_type ?? "02",
+      med_type: enc.med_type,
+      ...totals,
+      act_pay_dedc: basic.act_pay_dedc,
+      hifp_pay: basic.hifp_pay,
+      pool_prop_selfpay: basic.pool_prop_selfpay,
+      cvlserv_pay: ZERO,
+      hifes_pay: ZERO,
+      hifmi_pay: hifmi,
+      hifob_pay: hifob,
+      maf_pay: maf,
+      hifdm_pay: ZERO,
+      oth_pay: oth,
+      fund_pay_sumamt: fundSum,
+      psn_part_amt: psnPart,
+      acct_pay: acctPay,
+      psn_cash_pay: cash,
+      hosp_part_amt: ZERO,
+      balc: (person.balc - acctPay) as Fen,
+      acct_mulaid_pay: ZERO,
+      clr_optins: person.insuplc_admdvs,
+      clr_way: "1",
+      clr_type: enc.med_type === "21" ? "21" : "11",
+    },
+    setldetail: steps.filter((s) => s.fund_payamt > 0),
+    steps,
+    lines: split,
+    accumulators: applyDelta(acc, delta),
+    delta,
+    tilt_category: tiltCategory,
+    assistance_category: chosen?.category ?? null,
+    warnings,
+  };
+}

@@ -1,0 +1,88 @@
+import type { Catalogue } from "../catalogue/catalogue.js";
+import { CHRGITM_NAMES } from "../codes.js";
+import { invariant } from "../errors.js";
+import { ZERO, type Fen } from "../money.js";
+import { applyRatio, formatRatio, RATIO_ZERO } from "../ratio.js";
+import { priceTimesCount } from "../quantity.js";
+import type { FeeLine, LineSplit } from "./types.js";
+
+/** Step 1 for one line: looked up in the treating region's catalogue as valid on the date of care. */
+export function splitLine(line: FeeLine, catalogue: Catalogue, treatingRegion: string, date: string): LineSplit {
+  const amount = line.det_item_fee_sumamt ?? priceTimesCount(line.pric, line.cnt);
+  const entry = catalogue.find(treatingRegion, line.med_list_codg, date);
+  const base = {
+    feedetl_sn: line.feedetl_sn,
+    med_list_codg: line.med_list_codg,
+    pric: line.pric,
+    cnt: line.cnt,
+    det_item_fee_sumamt: amount,
+  };
+  if (!entry || entry.chrgitm_lv === "03") {
+    return {
+      ...base,
+      med_list_name: entry?.med_list_name ?? null,
+      pric_uplmt_amt: entry?.pric_uplmt_amt ?? null,
+      selfpay_prop: RATIO_ZERO,
+      chrgitm_lv: entry?.chrgitm_lv ?? null,
+      list_type: entry?.list_type ?? null,
+      fulamt_ownpay_amt: amount,
+      overlmt_amt: ZERO,
+      preselfpay_amt: ZERO,
+      inscp_scp_amt: ZERO,
+      memo: entry ? "丙类，全自费" : `不在就医地${treatingRegion}医保目录内（${date}），全自费`,
+    };
+  }
+  const cap = entry.pric_uplmt_amt;
+  // A line whose given amount is below price × count cannot be over its cap by more than its amount.
+  const overlmt = cap !== null && line.pric > cap ? (Math.min(amount, priceTimesCount((line.pric - cap) as Fen, line.cnt)) as Fen) : ZERO;
+  const preselfpay = applyRatio((amount - overlmt) as Fen, entry.selfpay_prop);
+  const inscp = (amount - overlmt - preselfpay) as Fen;
+  invariant(inscp >= 0 && overlmt >= 0 && preselfpay >= 0, () => `line ${line.feedetl_sn} splits negative`);
+  const memo = [CHRGITM_NAMES[entry.chrgitm_lv]];
+  if (overlmt > 0) memo.push("超限价部分自付");
+  if (entry.selfpay_prop > 0) memo.push(`先行自付${formatRatio(entry.selfpay_prop)}`);
+  return {
+    ...base,
+    med_list_name: entry.med_list_name,
+    pric_uplmt_amt: cap,
+    selfpay_prop: entry.selfpay_prop,
+    chrgitm_lv: entry.chrgitm_lv,
+    list_type: entry.list_type,
+    fulamt_ownpay_amt: ZERO,
+    overlmt_amt: overlmt,
+    preselfpay_amt: preselfpay,
+    inscp_scp_amt: inscp,
+    memo: memo.join("，"),
+  };
+}
+
+export interface LineTotals {
+  medfee_sumamt: Fen;
+  fulamt_ownpay_amt: Fen;
+  overlmt_selfpay: Fen;
+  preselfpay_amt: Fen;
+  inscp_scp_amt: Fen;
+}
+
+export function sumLines(lines: readonly LineSplit[]): LineTotals {
+  let medfee = 0;
+  let fulamt = 0;
+  let overlmt = 0;
+  let preselfpay = 0;
+  let inscp = 0;
+  for (const l of lines) {
+    medfee += l.det_item_fee_sumamt;
+    fulamt += l.fulamt_ownpay_amt;
+    overlmt += l.overlmt_amt;
+    preselfpay += l.preselfpay_amt;
+    inscp += l.inscp_scp_amt;
+  }
+  invariant(medfee === fulamt + overlmt + preselfpay + inscp, "medfee_sumamt ≠ fulamt + overlmt + preselfpay + inscp");
+  return {
+    medfee_sumamt: medfee as Fen,
+    fulamt_ownpay_amt: fulamt as Fen,
+    overlmt_selfpay: overlmt as Fen,
+    preselfpay_amt: preselfpay as Fen,
+    inscp_scp_amt: inscp as Fen,
+  };
+}

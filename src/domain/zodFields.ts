@@ -1,0 +1,44 @@
+import { z } from "zod";
+import { CATEGORIES } from "./codes.js";
+import { DomainError } from "./errors.js";
+import { parseDate, parseDateTime, parseRegionCode } from "./ids.js";
+import { parseYuan, type Fen } from "./money.js";
+import { parseQuantity, type Quantity } from "./quantity.js";
+import { parseRatio, type Ratio } from "./ratio.js";
+
+/** A zod field from one of the domain's parsers, so that schemas at every edge refuse bad input the same way. */
+export function fromParser<T>(parse: (value: unknown, field: string) => T) {
+  return z.unknown().transform((value, ctx): T => {
+    try {
+      return parse(value, "value");
+    } catch (error) {
+      ctx.addIssue({ code: "custom", message: error instanceof DomainError ? error.rule : String(error) });
+      return z.NEVER;
+    }
+  });
+}
+
+/** Yuan on the wire (at most two decimals, not negative) → fen. */
+export const yuanField = fromParser<Fen>((v, f) => parseYuan(v, f));
+export const ratioField = fromParser<Ratio>((v, f) => parseRatio(v, f));
+export const quantityField = fromParser<Quantity>((v, f) => parseQuantity(v, f));
+export const regionField = fromParser<string>((v, f) => parseRegionCode(v, f));
+export const dateField = fromParser<string>((v, f) => parseDate(v, f));
+export const dateTimeField = fromParser<string>((v, f) => parseDateTime(v, f));
+export const categoryField = z.enum(CATEGORIES);
+
+/** The first issue of a failed parse as a DomainError naming its path. */
+export function zodToDomainError(error: z.ZodError, prefix = ""): DomainError {
+  const issue = error.issues[0];
+  const path = (issue?.path ?? []).map((p, i) => (typeof p === "number" ? `[${p}]` : i === 0 ? String(p) : `.${String(p)}`)).join("");
+  const field = prefix && path ? `${prefix}.${path}` : prefix || path || "(input)";
+  let rule = issue?.message ?? "is invalid";
+  if (issue?.code === "invalid_type" && /received undefined/.test(rule)) rule = "is required";
+  return new DomainError(field, rule);
+}
+
+export function parseWith<S extends z.ZodType>(schema: S, value: unknown, prefix = ""): z.output<S> {
+  const result = schema.safeParse(value);
+  if (!result.success) throw zodToDomainError(result.error, prefix);
+  return result.data;
+}
