@@ -1,6 +1,10 @@
 #!/usr/bin/env node
 import { Command } from "commander";
+import { registerServeCommands } from "./serve.js";
 import { registerSettleCommands } from "./settle.js";
+import { registerImportCommands } from "./import.js";
+import { registerHisSimCommands } from "./hisSim.js";
+import { registerSimulateCommands } from "./simulate.js";
 
 const program = new Command();
 program
@@ -8,6 +12,10 @@ program
   .description("Yibao (医保): multi-tier medical security platform")
   .showHelpAfterError();
 
+registerServeCommands(program);
 registerSettleCommands(program);
+registerImportCommands(program);
+registerHisSimCommands(program);
+registerSimulateCommands(program);
 
 await program.parseAsync(process.argv);

@@ -41,8 +41,14 @@ export function subRatio(a: Ratio, b: Ratio): Ratio {
 }
 
 /** "65%" or "62.5%". */
+const formatted = new Map<number, string>();
 export function formatRatio(r: Ratio): string {
-  return `${Number((r / 10_000).toFixed(4))}%`;
+  let text = formatted.get(r);
+  if (text === undefined) {
+    text = `${Number((r / 10_000).toFixed(4))}%`;
+    if (formatted.size < 10_000) formatted.set(r, text);
+  }
+  return text;
 }
 
 /** An exact product in micro-fen (fen × ppm), to be summed and then rounded once. */

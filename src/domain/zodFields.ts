@@ -27,10 +27,37 @@ export const dateField = fromParser<string>((v, f) => parseDate(v, f));
 export const dateTimeField = fromParser<string>((v, f) => parseDateTime(v, f));
 export const categoryField = z.enum(CATEGORIES);
 
+type Issue = z.core.$ZodIssue;
+
+/** How deep into the input an issue got (through failed unions, their deepest branch). */
+function depth(issue: Issue): number {
+  const inner = issue.code === "invalid_union" ? issue.errors.flat().reduce((d, i) => Math.max(d, depth(i)), 0) : 0;
+  return issue.path.length + inner;
+}
+
+/**
+ * A failed union says only "Invalid input" at the union; the branch that got furthest (deepest issue, then fewest issues)
+ * names the field and the rule, with its path below the union's.
+ */
+function innermost(issue: Issue | undefined): { issue: Issue | undefined; path: PropertyKey[] } {
+  if (!issue || issue.code !== "invalid_union" || issue.errors.length === 0) return { issue, path: issue?.path ?? [] };
+  let best: Issue[] = [];
+  let bestDepth = -1;
+  for (const branch of issue.errors) {
+    const d = branch.reduce((m, i) => Math.max(m, depth(i)), -1);
+    if (d > bestDepth || (d === bestDepth && branch.length < best.length)) {
+      best = branch;
+      bestDepth = d;
+    }
+  }
+  const inner = innermost(best[0]);
+  return inner.issue ? { issue: inner.issue, path: [...issue.path, ...inner.path] } : { issue, path: issue.path };
+}
+
 /** The first issue of a failed parse as a DomainError naming its path. */
 export function zodToDomainError(error: z.ZodError, prefix = ""): DomainError {
-  const issue = error.issues[0];
-  const path = (issue?.path ?? []).map((p, i) => (typeof p === "number" ? `[${p}]` : i === 0 ? String(p) : `.${String(p)}`)).join("");
+  const { issue, path: issuePath } = innermost(error.issues[0]);
+  const path = issuePath.map((p, i) => (typeof p === "number" ? `[${p}]` : i === 0 ? String(p) : `.${String(p)}`)).join("");
   const field = prefix && path ? `${prefix}.${path}` : prefix || path || "(input)";
   let rule = issue?.message ?? "is invalid";
   if (issue?.code === "invalid_type" && /received undefined/.test(rule)) rule = "is required";

@@ -61,22 +61,23 @@ export function parseCatalogueEntry(row: Record<string, unknown>, at = ""): Cata
 
 /** The catalogue of one or more regions, looked up by (treating region, code, date of care). */
 export class Catalogue {
-  private readonly byKey = new Map<string, CatalogueEntry[]>();
+  /** Treating region → code → entries: two lookups of strings already hashed, no key built per line. */
+  private readonly byRegion = new Map<string, Map<string, CatalogueEntry[]>>();
 
   constructor(entries: Iterable<CatalogueEntry> = []) {
     for (const e of entries) this.add(e);
   }
 
   add(entry: CatalogueEntry): void {
-    const key = `${entry.admdvs}|${entry.med_list_codg}`;
-    const list = this.byKey.get(key);
+    let codes = this.byRegion.get(entry.admdvs);
+    if (!codes) this.byRegion.set(entry.admdvs, (codes = new Map()));
+    const list = codes.get(entry.med_list_codg);
     if (list) list.push(entry);
-    else this.byKey.set(key, [entry]);
+    else codes.set(entry.med_list_codg, [entry]);
   }
 
-  /** The entry of `code` in the treating region's catalogue valid on `date` (YYYY-MM-DD), if any. */
   find(admdvs: string, code: string, date: string): CatalogueEntry | undefined {
-    const list = this.byKey.get(`${admdvs}|${code}`);
+    const list = this.byRegion.get(admdvs)?.get(code);
     if (!list) return undefined;
     for (const e of list) if (withinValidity(date, e.begndate, e.enddate)) return e;
     return undefined;
@@ -84,11 +85,11 @@ export class Catalogue {
 
   get size(): number {
     let n = 0;
-    for (const list of this.byKey.values()) n += list.length;
+    for (const codes of this.byRegion.values()) for (const list of codes.values()) n += list.length;
     return n;
   }
 
   *entries(): IterableIterator<CatalogueEntry> {
-    for (const list of this.byKey.values()) yield* list;
+    for (const codes of this.byRegion.values()) for (const list of codes.values()) yield* list;
   }
 }

@@ -34,7 +34,18 @@ export function emptyDelta(): AccumulatorDelta {
 }
 
 function combine(acc: Accumulators, delta: AccumulatorDelta, sign: 1 | -1): Accumulators {
-  const out: Accumulators = { ...acc, chronic_basic_paid_fen: { ...acc.chronic_basic_paid_fen } };
+  const out: Accumulators = {
+    year: acc.year,
+    outpatient_deductible_counted_fen: acc.outpatient_deductible_counted_fen,
+    outpatient_basic_paid_fen: acc.outpatient_basic_paid_fen,
+    inpatient_chronic_basic_paid_fen: acc.inpatient_chronic_basic_paid_fen,
+    chronic_basic_paid_fen: { ...acc.chronic_basic_paid_fen },
+    tier_two_base_fen: acc.tier_two_base_fen,
+    critical_illness_paid_fen: acc.critical_illness_paid_fen,
+    large_amount_paid_fen: acc.large_amount_paid_fen,
+    assistance_base_fen: acc.assistance_base_fen,
+    assistance_paid_fen: acc.assistance_paid_fen,
+  };
   for (const key of SCALAR_KEYS) {
     const value = acc[key] + sign * delta[key];
     invariant(value >= 0, () => `accumulator ${key} would become ${value}`);

@@ -14,6 +14,8 @@ export interface BasicInput {
   /** Off-site reduction of the ratio, and the filing it came from (null when care is in the insured region). */
   offsiteCut: { cut: Ratio; filing: FilingType } | null;
   opspDiseCode: string | null;
+  /** Inpatient: the part of this admission's deductible met by its earlier (mid-stay) settlements. */
+  admissionDeductibleCounted?: Fen;
 }
 
 export interface BasicResult {
@@ -31,7 +33,7 @@ export interface BasicResult {
 
 /** Step 2: basic insurance by medical type, with the off-site cut of Step 6. */
 export function settleBasic(input: BasicInput): BasicResult {
-  const { basic, medType, level, inscp, accumulators: acc, offsiteCut, opspDiseCode } = input;
+  const { basic, medType, level, inscp, accumulators: acc, offsiteCut, opspDiseCode, admissionDeductibleCounted } = input;
   let deductible: Fen;
   let ratio0: Ratio;
   let capRoom: Fen;
@@ -56,8 +58,14 @@ export function settleBasic(input: BasicInput): BasicResult {
     capPaid = acc.inpatient_chronic_basic_paid_fen;
     capRoom = room(cap, capPaid);
     if (medType === "21") {
-      deductible = basic.inpatient.deductible_by_level[level];
-      words.push(`住院起付线${y(deductible)}元`);
+      const perAdmission = basic.inpatient.deductible_by_level[level];
+      const counted = admissionDeductibleCounted ?? (0 as Fen);
+      deductible = room(perAdmission, counted);
+      words.push(
+        counted > 0
+          ? `住院起付线${y(perAdmission)}元（本次住院中途结算已计入${y(counted)}元，尚余${y(deductible)}元）`
+          : `住院起付线${y(perAdmission)}元`,
+      );
     } else {
       const disease = basic.chronic.diseases.find((d) => d.code === opspDiseCode);
       if (!disease) {

@@ -54,6 +54,7 @@ export function settle(input: SettleInput): SettlementResult {
     accumulators: acc,
     offsiteCut,
     opspDiseCode: enc.opsp_dise_code,
+    admissionDeductibleCounted: enc.med_type === "21" ? enc.admission_deductible_counted_fen : undefined,
   });
   const delta: AccumulatorDelta = emptyDelta();
   const steps: FundStep[] = [basic.step];
@@ -134,7 +135,11 @@ export function settle(input: SettleInput): SettlementResult {
       setl_time: enc.setl_time,
       mdtrt_cert_type: enc.mdtrt_cert_type ?? "02",
       med_type: enc.med_type,
-      ...totals,
+      medfee_sumamt: totals.medfee_sumamt,
+      fulamt_ownpay_amt: totals.fulamt_ownpay_amt,
+      overlmt_selfpay: totals.overlmt_selfpay,
+      preselfpay_amt: totals.preselfpay_amt,
+      inscp_scp_amt: totals.inscp_scp_amt,
       act_pay_dedc: basic.act_pay_dedc,
       hifp_pay: basic.hifp_pay,
       pool_prop_selfpay: basic.pool_prop_selfpay,

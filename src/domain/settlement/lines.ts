@@ -1,4 +1,4 @@
-import type { Catalogue } from "../catalogue/catalogue.js";
+import type { Catalogue, CatalogueEntry } from "../catalogue/catalogue.js";
 import { CHRGITM_NAMES } from "../codes.js";
 import { invariant } from "../errors.js";
 import { ZERO, type Fen } from "../money.js";
@@ -10,16 +10,13 @@ import type { FeeLine, LineSplit } from "./types.js";
 export function splitLine(line: FeeLine, catalogue: Catalogue, treatingRegion: string, date: string): LineSplit {
   const amount = line.det_item_fee_sumamt ?? priceTimesCount(line.pric, line.cnt);
   const entry = catalogue.find(treatingRegion, line.med_list_codg, date);
-  const base = {
-    feedetl_sn: line.feedetl_sn,
-    med_list_codg: line.med_list_codg,
-    pric: line.pric,
-    cnt: line.cnt,
-    det_item_fee_sumamt: amount,
-  };
   if (!entry || entry.chrgitm_lv === "03") {
     return {
-      ...base,
+      feedetl_sn: line.feedetl_sn,
+      med_list_codg: line.med_list_codg,
+      pric: line.pric,
+      cnt: line.cnt,
+      det_item_fee_sumamt: amount,
       med_list_name: entry?.med_list_name ?? null,
       pric_uplmt_amt: entry?.pric_uplmt_amt ?? null,
       selfpay_prop: RATIO_ZERO,
@@ -29,7 +26,7 @@ export function splitLine(line: FeeLine, catalogue: Catalogue, treatingRegion: s
       overlmt_amt: ZERO,
       preselfpay_amt: ZERO,
       inscp_scp_amt: ZERO,
-      memo: entry ? "丙类，全自费" : `不在就医地${treatingRegion}医保目录内（${date}），全自费`,
+      memo: entry ? "丙类，全自费" : notListedMemo(treatingRegion, date),
     };
   }
   const cap = entry.pric_uplmt_amt;
@@ -38,11 +35,13 @@ export function splitLine(line: FeeLine, catalogue: Catalogue, treatingRegion: s
   const preselfpay = applyRatio((amount - overlmt) as Fen, entry.selfpay_prop);
   const inscp = (amount - overlmt - preselfpay) as Fen;
   invariant(inscp >= 0 && overlmt >= 0 && preselfpay >= 0, () => `line ${line.feedetl_sn} splits negative`);
-  const memo = [CHRGITM_NAMES[entry.chrgitm_lv]];
-  if (overlmt > 0) memo.push("超限价部分自付");
-  if (entry.selfpay_prop > 0) memo.push(`先行自付${formatRatio(entry.selfpay_prop)}`);
+  const memo = lineMemo(entry, overlmt > 0);
   return {
-    ...base,
+    feedetl_sn: line.feedetl_sn,
+    med_list_codg: line.med_list_codg,
+    pric: line.pric,
+    cnt: line.cnt,
+    det_item_fee_sumamt: amount,
     med_list_name: entry.med_list_name,
     pric_uplmt_amt: cap,
     selfpay_prop: entry.selfpay_prop,
@@ -52,7 +51,7 @@ export function splitLine(line: FeeLine, catalogue: Catalogue, treatingRegion: s
     overlmt_amt: overlmt,
     preselfpay_amt: preselfpay,
     inscp_scp_amt: inscp,
-    memo: memo.join("，"),
+    memo,
   };
 }
 
@@ -85,4 +84,23 @@ export function sumLines(lines: readonly LineSplit[]): LineTotals {
     preselfpay_amt: preselfpay as Fen,
     inscp_scp_amt: inscp as Fen,
   };
+}
+
+const memos = new WeakMap<CatalogueEntry, [string, string]>();
+function lineMemo(entry: CatalogueEntry, over: boolean): string {
+  let m = memos.get(entry);
+  if (!m) {
+    const words = [CHRGITM_NAMES[entry.chrgitm_lv]];
+    const tail = entry.selfpay_prop > 0 ? [`先行自付${formatRatio(entry.selfpay_prop)}`] : [];
+    m = [[...words, ...tail].join("，"), [...words, "超限价部分自付", ...tail].join("，")];
+    memos.set(entry, m);
+  }
+  return over ? m[1] : m[0];
+}
+let lastNotListed = { region: "", date: "", memo: "" };
+function notListedMemo(region: string, date: string): string {
+  if (lastNotListed.region !== region || lastNotListed.date !== date) {
+    lastNotListed = { region, date, memo: `不在就医地${region}医保目录内（${date}），全自费` };
+  }
+  return lastNotListed.memo;
 }

@@ -42,6 +42,13 @@ interface TermsOption {
   capLifted: boolean;
 }
 
+/** Terms that pay the same this time: the tilt held still applies (lower deductible, then more points, then no cap). */
+function moreFavourable(a: TermsOption, b: TermsOption): boolean {
+  if (a.deductible !== b.deductible) return a.deductible < b.deductible;
+  if (a.points !== b.points) return a.points > b.points;
+  return a.capLifted && !b.capLifted;
+}
+
 export interface CriticalIllnessResult {
   hifmi_pay: Fen;
   base: Fen;
@@ -72,7 +79,7 @@ export function settleCriticalIllness(
     const parts = bandParts(baseBefore, after, option.deductible, ci, option.points);
     const uncapped = payOfParts(parts);
     const pay = option.capLifted ? uncapped : minFen(uncapped, capRoom);
-    if (!best || pay > best.pay) best = { option, parts, uncapped, pay };
+    if (!best || pay > best.pay || (pay === best.pay && moreFavourable(option, best.option))) best = { option, parts, uncapped, pay };
   }
   invariant(best !== null, "no critical-illness terms");
   invariant(best.pay <= base, "critical illness pays more than its base");

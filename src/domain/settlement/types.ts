@@ -40,6 +40,11 @@ export interface Encounter {
   offsite_filing: FilingType | null;
   opsp_dise_code: string | null;
   acct_used_flag: boolean;
+  /**
+   * Inpatient: what earlier settlements of the same admission (mid-stay settlements, 中途结算) already counted toward
+   * its per-admission deductible. Absent: none.
+   */
+  admission_deductible_counted_fen?: Fen;
   mdtrt_cert_type?: string;
 }
 

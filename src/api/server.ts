@@ -1,0 +1,25 @@
+import Fastify, { type FastifyInstance } from "fastify";
+import { hisGateway } from "../gateway/his/plugin.js";
+import type { Services } from "../services/context.js";
+
+export interface ServerOptions {
+  services: Services;
+  logger?: boolean | { level: string };
+}
+
+/** The HTTP face of Yibao: the national hospital-facing interface and a health check. */
+export async function buildServer(options: ServerOptions): Promise<FastifyInstance> {
+  const app = Fastify({
+    logger: options.logger ?? { level: process.env.LOG_LEVEL ?? "info" },
+  });
+  // A body that is not JSON still gets the interface's envelope, not Fastify's error page.
+  app.setErrorHandler((error: Error & { statusCode?: number }, request, reply) => {
+    if (request.url.startsWith("/fsi/")) {
+      return reply.code(200).send({ infcode: -1, err_msg: `请求报文无法解析 / malformed request: ${error.message}`, output: null });
+    }
+    return reply.code(error.statusCode ?? 500).send({ error: { code: "bad_request", message: error.message } });
+  });
+  app.get("/health", async () => ({ status: "ok", database: options.services.database.kind }));
+  await app.register(hisGateway, { services: options.services });
+  return app;
+}

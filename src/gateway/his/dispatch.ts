@@ -1,0 +1,183 @@
+import { createHash } from "node:crypto";
+import { eq, sql } from "drizzle-orm";
+import { z } from "zod";
+import { DomainError } from "../../domain/errors.js";
+import { parseDateTime } from "../../domain/ids.js";
+import { parseWith } from "../../domain/zodFields.js";
+import type { Services } from "../../services/context.js";
+import { newId, nowText } from "../../services/ids.js";
+import type { Queryable } from "../../store/db.js";
+import { messageLog } from "../../store/schema.js";
+import { HANDLERS } from "./handlers/index.js";
+import { checkSignIn } from "./handlers/signin.js";
+import type { MessageContext } from "./types.js";
+
+/** The request envelope of the national interface (his-interface.md, Transport). */
+const envelope = z
+  .object({
+    infno: z.string().regex(/^\d{4}$/, "must be a 4-digit transaction number"),
+    msgid: z.string().length(30, "must be 30 characters: fixmedins_code (12) + yyyyMMddHHmmss (14) + sequence (4)"),
+    mdtrtarea_admvs: z.string().regex(/^\d{6}$/).optional().or(z.literal("")),
+    insuplc_admdvs: z.string().regex(/^\d{6}$/).optional().or(z.literal("")),
+    recer_sys_code: z.string().optional(),
+    dev_no: z.string().optional(),
+    dev_safe_info: z.string().optional(),
+    cainfo: z.string().optional(),
+    signtype: z.string().optional(),
+    infver: z.string().optional(),
+    opter_type: z.string().optional(),
+    opter: z.string().optional(),
+    opter_name: z.string().optional(),
+    inf_time: z.string().optional(),
+    fixmedins_code: z.string().min(1, "is required").max(30),
+    fixmedins_name: z.string().optional(),
+    sign_no: z.string().optional(),
+    input: z.record(z.string(), z.unknown()).default({}),
+  })
+  .passthrough();
+
+export interface ResponseEnvelope {
+  infcode: 0 | -1;
+  inf_refmsgid: string;
+  refmsg_time: string;
+  respond_time: string;
+  err_msg: string | null;
+  warn_msg: string | null;
+  cainfo: string | null;
+  signtype: string | null;
+  encstype: string | null;
+  output: Record<string, unknown> | null;
+}
+
+export interface DispatchLog {
+  info(o: object, msg?: string): void;
+  error(o: object, msg?: string): void;
+}
+
+/** JSON with keys sorted, so that the same message hashes the same whatever order its keys came in. */
+function stableStringify(value: unknown): string {
+  if (Array.isArray(value)) return `[${value.map(stableStringify).join(",")}]`;
+  if (value && typeof value === "object") {
+    const entries = Object.entries(value as Record<string, unknown>).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+    return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${stableStringify(v)}`).join(",")}}`;
+  }
+  return JSON.stringify(value) ?? "null";
+}
+
+function answer(received: string, output: Record<string, unknown> | null, error: string | null, warnings: string[] = []): ResponseEnvelope {
+  return {
+    infcode: error === null ? 0 : -1,
+    inf_refmsgid: newId("YB", received.replace(" ", "T")),
+    refmsg_time: received,
+    respond_time: nowText(),
+    err_msg: error,
+    warn_msg: warnings.length > 0 ? warnings.join("；") : null,
+    cainfo: null,
+    signtype: null,
+    encstype: null,
+    output,
+  };
+}
+
+function isUniqueViolation(error: unknown): boolean {
+  for (let e: unknown = error; e; e = (e as { cause?: unknown }).cause) {
+    if ((e as { code?: string }).code === "23505") return true;
+  }
+  return false;
+}
+
+class Replay extends Error {
+  constructor(readonly response: ResponseEnvelope) {
+    super("replay");
+  }
+}
+
+async function previousAnswer(q: Queryable, msgid: string, hash: string): Promise<ResponseEnvelope | null> {
+  const [prev] = await q.select().from(messageLog).where(eq(messageLog.msgid, msgid)).limit(1);
+  if (!prev) return null;
+  if (prev.request_hash !== hash) throw new DomainError("msgid", `${msgid} was used already by another message; each message needs its own msgid`);
+  return prev.response as ResponseEnvelope;
+}
+
+/**
+ * One call of the interface. The msgid is the idempotency key: a state-changing message and its log entry commit in one
+ * transaction, so the same message again returns the first answer and moves no money twice. Every error answers
+ * infcode -1 and changes nothing.
+ */
+export async function callService(services: Services, body: unknown, log?: DispatchLog): Promise<ResponseEnvelope> {
+  const received = nowText();
+  let env: z.output<typeof envelope>;
+  try {
+    env = parseWith(envelope, body);
+  } catch (error) {
+    return answer(received, null, error instanceof DomainError ? error.message : "请求报文无法解析 / malformed request");
+  }
+  const handler = HANDLERS.get(env.infno);
+  if (!handler) return answer(received, null, `infno: ${env.infno} is not a transaction Yibao serves`);
+  const hash = createHash("sha256").update(stableStringify(body)).digest("hex");
+
+  const run = async (q: Queryable): Promise<ResponseEnvelope> => {
+    if (!handler.readOnly) {
+      // Copies of one message arriving at once wait here for the first to commit or roll back, then answer as it did:
+      // without this, a copy that ran alongside would be refused by the state the first one left ("settled already").
+      await q.execute(sql`select pg_advisory_xact_lock(hashtextextended(${env.msgid}, 0))`);
+      const prev = await previousAnswer(q, env.msgid, hash);
+      if (prev) throw new Replay(prev);
+    }
+    if (handler.needsSignIn !== false) await checkSignIn(q, env.fixmedins_code, env.sign_no ?? null);
+    const ctx: MessageContext = {
+      services,
+      q,
+      infno: env.infno,
+      msgid: env.msgid,
+      fixmedins_code: env.fixmedins_code,
+      inf_time: env.inf_time ? parseDateTime(env.inf_time, "inf_time") : received,
+      mdtrtarea_admvs: env.mdtrtarea_admvs || null,
+      insuplc_admdvs: env.insuplc_admdvs || null,
+      opter: env.opter ?? null,
+    };
+    const input = parseWith(handler.input, env.input, "input");
+    const result = await handler.handle(ctx, input);
+    const response = answer(received, result.output, null, result.warnings);
+    if (!handler.readOnly) {
+      await q.insert(messageLog).values({
+        msgid: env.msgid,
+        infno: env.infno,
+        fixmedins_code: env.fixmedins_code,
+        request_hash: hash,
+        request: body as Record<string, unknown>,
+        response,
+        infcode: 0,
+        effects: result.effects ?? null,
+      });
+    }
+    return response;
+  };
+
+  try {
+    // A read-only transaction still reads one snapshot: 3201 compares settlements with their ledger postings, and a
+    // reversal committing between the two reads would show a difference that is not there.
+    const response = handler.readOnly
+      ? await services.db.transaction((tx) => run(tx), { isolationLevel: "repeatable read", accessMode: "read only" })
+      : await services.db.transaction((tx) => run(tx));
+    log?.info({ infno: env.infno, msgid: env.msgid, fixmedins_code: env.fixmedins_code }, handler.name);
+    return response;
+  } catch (error) {
+    if (error instanceof Replay) return error.response;
+    if (error instanceof DomainError) {
+      log?.info({ infno: env.infno, msgid: env.msgid, refused: error.message }, `${handler.name} refused`);
+      return answer(received, null, error.message);
+    }
+    if (isUniqueViolation(error) && !handler.readOnly) {
+      // The same msgid committed by a concurrent call: answer as that call did (or refuse another body).
+      try {
+        const prev = await previousAnswer(services.db, env.msgid, hash);
+        if (prev) return prev;
+      } catch (again) {
+        if (again instanceof DomainError) return answer(received, null, again.message);
+      }
+    }
+    log?.error({ infno: env.infno, msgid: env.msgid, err: error }, `${handler.name} failed`);
+    return answer(received, null, `内部错误，交易未生效 / internal error, nothing was changed (${(error as Error).message})`);
+  }
+}

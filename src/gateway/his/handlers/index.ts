@@ -1,0 +1,25 @@
+import type { Handler } from "../types.js";
+import { chronicFiling, chronicFilingCancel } from "./chronic.js";
+import {
+  admissionCancel, admit, dischargeCancel, dischargeHandler, inpatientFeeCancel, inpatientFeeUpload, inpatientInfoChange,
+  outpatientFeeCancel, outpatientFeeUpload, outpatientRegister, outpatientRegisterCancel, outpatientVisitInfo,
+} from "./encounters.js";
+import { accumulatorsQuery, benefitCheck, personInfo } from "./persons.js";
+import { detailReconcile, totalsReconcile } from "./reconcile.js";
+import { reverseByMessage } from "./reversal.js";
+import {
+  inpatientPreSettle, inpatientReverse, inpatientSettle, outpatientPreSettle, outpatientReverse, outpatientSettle,
+} from "./settlement.js";
+import { signIn, signOut } from "./signin.js";
+
+/** Every transaction Yibao answers, by infno. */
+export const HANDLERS: ReadonlyMap<string, Handler> = new Map(
+  ([
+    signIn, signOut, personInfo, benefitCheck,
+    outpatientRegister, outpatientRegisterCancel, outpatientVisitInfo, outpatientFeeUpload, outpatientFeeCancel,
+    outpatientPreSettle, outpatientSettle, outpatientReverse,
+    admit, dischargeHandler, inpatientInfoChange, admissionCancel, dischargeCancel,
+    inpatientFeeUpload, inpatientFeeCancel, inpatientPreSettle, inpatientSettle, inpatientReverse,
+    chronicFiling, chronicFilingCancel, reverseByMessage, totalsReconcile, detailReconcile, accumulatorsQuery,
+  ] as Handler[]).map((h) => [h.infno, h]),
+);

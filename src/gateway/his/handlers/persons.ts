@@ -1,0 +1,149 @@
+import { and, eq, inArray } from "drizzle-orm";
+import { z } from "zod";
+import { ACCUMULATOR_KEYS } from "../../../domain/settlement/accumulators.js";
+import { DomainError } from "../../../domain/errors.js";
+import { toYuan, type Fen } from "../../../domain/money.js";
+import { parseResidentId } from "../../../domain/ids.js";
+import { MED_TYPES } from "../../../domain/codes.js";
+import { dateTimeField } from "../../../domain/zodFields.js";
+import { ageOn, enrollmentOn, enrollmentsOf, findPersonByCertno, getPerson, identitiesOf } from "../../../services/persons.js";
+import { loadAccumulators } from "../../../services/settlement.js";
+import { encounters } from "../../../store/schema.js";
+import { defineHandler } from "../types.js";
+
+/** 1101: by ID card (mdtrt_cert_type 02) or social security card (03, the card carries the ID number). */
+export const personInfo = defineHandler({
+  infno: "1101",
+  name: "人员信息获取",
+  readOnly: true,
+  input: z.object({
+    data: z.object({
+      mdtrt_cert_type: z.enum(["01", "02", "03"]),
+      mdtrt_cert_no: z.string().optional(),
+      card_sn: z.string().optional(),
+      begntime: z.string().optional(),
+      psn_cert_type: z.string().optional(),
+      certno: z.string().optional(),
+      psn_name: z.string().optional(),
+    }),
+  }),
+  async handle(ctx, { data }) {
+    if (data.mdtrt_cert_type === "01") {
+      throw new DomainError("data.mdtrt_cert_type", "01 (electronic voucher) is not accepted yet; use 02 (ID card) with certno");
+    }
+    const certno = parseResidentId(data.certno || data.mdtrt_cert_no, data.certno ? "data.certno" : "data.mdtrt_cert_no");
+    const person = await findPersonByCertno(ctx.q, certno);
+    if (!person) throw new DomainError("data.certno", `no insured person with ID number ${certno}`);
+    if (data.psn_name && data.psn_name !== person.psn_name) throw new DomainError("data.psn_name", "does not match the ID number");
+    const today = ctx.inf_time.slice(0, 10);
+    const [ids, enrolled] = await Promise.all([identitiesOf(ctx.q, person.psn_no), enrollmentsOf(ctx.q, person.psn_no)]);
+    const latest = new Map<string, (typeof enrolled)[number]>();
+    for (const e of enrolled) latest.set(e.insutype, e);
+    return {
+      output: {
+        baseinfo: {
+          psn_no: person.psn_no,
+          psn_cert_type: person.psn_cert_type,
+          certno: person.certno,
+          psn_name: person.psn_name,
+          gend: person.gend,
+          naty: person.naty,
+          brdy: person.brdy,
+          age: ageOn(person.brdy, today),
+        },
+        insuinfo: [...latest.values()].map((e) => ({
+          balc: e.insutype === "310" ? toYuan(person.balc_fen as Fen) : 0,
+          insutype: e.insutype,
+          psn_type: e.insutype === "310" ? "11" : "1501",
+          cvlserv_flag: "0",
+          insuplc_admdvs: e.admdvs,
+          emp_name: person.emp_name ?? "",
+          psn_insu_stas: e.status === "enrolled" ? "1" : e.status === "suspended" ? "2" : "4",
+          psn_insu_date: e.psn_insu_date,
+          paus_insu_date: e.paus_insu_date,
+        })),
+        idetinfo: ids.map((i) => ({ psn_idet_type: i.psn_idet_type, psn_type_lv: "", begntime: i.begntime, endtime: i.endtime })),
+      },
+    };
+  },
+});
+
+/** 2001: whether the person may be treated and settled now (enrolled; no stay in progress elsewhere). */
+export const benefitCheck = defineHandler({
+  infno: "2001",
+  name: "人员待遇享受检查",
+  readOnly: true,
+  input: z.object({
+    data: z.object({
+      psn_no: z.string().min(1),
+      insutype: z.string().regex(/^\d{3}$/),
+      fixmedins_code: z.string().optional(),
+      med_type: z.enum(MED_TYPES),
+      begntime: dateTimeField,
+      endtime: z.union([dateTimeField, z.literal("")]).optional(),
+      dise_codg: z.string().optional(),
+    }),
+  }),
+  async handle(ctx, { data }) {
+    const person = await getPerson(ctx.q, data.psn_no, "data.psn_no");
+    const date = data.begntime.slice(0, 10);
+    const trtinfo: Record<string, unknown>[] = [];
+    const enrollment = await enrollmentOn(ctx.q, person.psn_no, data.insutype, date);
+    trtinfo.push({
+      psn_no: person.psn_no,
+      trt_chk_type: "01",
+      fund_pay_type: data.insutype === "310" ? "310100" : "390100",
+      trt_enjymnt_flag: enrollment && enrollment.status === "enrolled" ? "1" : "0",
+      trt_chk_rslt: enrollment ? `参保状态：${enrollment.status}` : `${date.slice(0, 4)}年度无${data.insutype}参保记录`,
+    });
+    const open = await ctx.q
+      .select({ mdtrt_id: encounters.mdtrt_id, fixmedins_code: encounters.fixmedins_code })
+      .from(encounters)
+      .where(and(eq(encounters.psn_no, person.psn_no), eq(encounters.kind, "inpatient"), inArray(encounters.status, ["admitted", "discharged"])));
+    const elsewhere = open.filter((o) => o.fixmedins_code !== ctx.fixmedins_code);
+    if (data.med_type === "21") {
+      trtinfo.push({
+        psn_no: person.psn_no,
+        trt_chk_type: "02",
+        fund_pay_type: data.insutype === "310" ? "310100" : "390100",
+        trt_enjymnt_flag: elsewhere.length === 0 ? "1" : "0",
+        trt_chk_rslt: elsewhere.length === 0 ? "无在院记录" : `在${elsewhere.map((o) => o.fixmedins_code).join("、")}有未结算住院`,
+      });
+    }
+    return { output: { trtinfo } };
+  },
+});
+
+const ACCUMULATOR_NAMES: Record<(typeof ACCUMULATOR_KEYS)[number], string> = {
+  outpatient_deductible_counted_fen: "普通门诊起付线累计",
+  outpatient_basic_paid_fen: "普通门诊统筹支付累计",
+  inpatient_chronic_basic_paid_fen: "住院及门诊慢特病统筹支付累计",
+  tier_two_base_fen: "大病保险合规费用累计",
+  critical_illness_paid_fen: "大病保险支付累计",
+  large_amount_paid_fen: "职工大额补助支付累计",
+  assistance_base_fen: "医疗救助基数累计",
+  assistance_paid_fen: "医疗救助支付累计",
+};
+
+/** 5206: the person's accumulators of the year of cum_ym (yyyyMM). */
+export const accumulatorsQuery = defineHandler({
+  infno: "5206",
+  name: "人员累计信息查询",
+  readOnly: true,
+  input: z.object({ data: z.object({ psn_no: z.string().min(1), cum_ym: z.string().regex(/^\d{6}$/, "must be yyyyMM") }) }),
+  async handle(ctx, { data }) {
+    const person = await getPerson(ctx.q, data.psn_no, "data.psn_no");
+    const year = Number(data.cum_ym.slice(0, 4));
+    const acc = await loadAccumulators(ctx.q, person.psn_no, year);
+    const cuminfo: Record<string, unknown>[] = ACCUMULATOR_KEYS.map((key) => ({
+      year,
+      cum_type_code: key.replace(/_fen$/, ""),
+      cum_type_name: ACCUMULATOR_NAMES[key],
+      cum: toYuan(acc[key]),
+    }));
+    for (const [code, paid] of Object.entries(acc.chronic_basic_paid_fen)) {
+      cuminfo.push({ year, cum_type_code: `chronic_basic_paid:${code}`, cum_type_name: `门诊慢特病${code}统筹支付累计`, cum: toYuan(paid) });
+    }
+    return { output: { cuminfo } };
+  },
+});

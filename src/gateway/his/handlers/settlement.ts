@@ -1,0 +1,107 @@
+import { z } from "zod";
+import { MED_TYPES } from "../../../domain/codes.js";
+import { DomainError } from "../../../domain/errors.js";
+import { toYuan, type Fen } from "../../../domain/money.js";
+import { yuanField } from "../../../domain/zodFields.js";
+import { getEncounter } from "../../../services/encounters.js";
+import { reverseSettlement, settleEncounter } from "../../../services/settlement.js";
+import { fundStepToWire, setlinfoToWire } from "../../../wire/settlement.js";
+import { defineHandler, type MessageContext } from "../types.js";
+
+const flag = z.union([z.literal("0"), z.literal("1"), z.literal(0), z.literal(1)]).transform((v) => v === "1" || v === 1);
+
+const settleData = z.object({
+  psn_no: z.string().min(1).max(30),
+  mdtrt_cert_type: z.string().optional(),
+  mdtrt_cert_no: z.string().optional(),
+  med_type: z.enum(MED_TYPES).optional(),
+  medfee_sumamt: yuanField,
+  psn_setlway: z.string().optional(),
+  mdtrt_id: z.string().min(1).max(30),
+  chrg_bchno: z.string().optional(),
+  insutype: z.string().regex(/^\d{3}$/),
+  acct_used_flag: flag.optional().transform((v) => v ?? false),
+  mid_setl_flag: flag.optional().transform((v) => v ?? false),
+  invono: z.string().optional(),
+  fulamt_ownpay_amt: yuanField.optional(),
+  overlmt_selfpay: yuanField.optional(),
+  preselfpay_amt: yuanField.optional(),
+  inscp_scp_amt: yuanField.optional(),
+}).passthrough();
+
+async function settleMessage(ctx: MessageContext, data: z.output<typeof settleData>, kind: "outpatient" | "inpatient", commit: boolean) {
+  if (data.med_type) {
+    const e = await getEncounter(ctx.q, data.mdtrt_id, ctx.fixmedins_code, data.psn_no);
+    if (e.med_type !== data.med_type) throw new DomainError("data.med_type", `${data.med_type} disagrees with the encounter's ${e.med_type} (2203/2401)`);
+  }
+  const expected: Record<string, Fen> = {};
+  if (commit) {
+    for (const k of ["fulamt_ownpay_amt", "overlmt_selfpay", "preselfpay_amt", "inscp_scp_amt"] as const) {
+      const v = data[k];
+      if (v !== undefined) expected[k] = v;
+    }
+  }
+  const { setl_id, result } = await settleEncounter(ctx.services, ctx.q, {
+    kind,
+    mdtrt_id: data.mdtrt_id,
+    psn_no: data.psn_no,
+    fixmedins_code: ctx.fixmedins_code,
+    insutype: data.insutype,
+    medfee_sumamt: data.medfee_sumamt,
+    expected,
+    acct_used_flag: data.acct_used_flag,
+    mid_setl_flag: kind === "inpatient" && data.mid_setl_flag,
+    setl_time: ctx.inf_time,
+    msgid: ctx.msgid,
+    commit,
+  });
+  return {
+    output: {
+      setlinfo: setlinfoToWire({ ...result.setlinfo, setl_id: setl_id ?? "", medins_setl_id: ctx.msgid }),
+      setldetail: result.setldetail.map(fundStepToWire),
+    },
+    warnings: result.warnings,
+    effects: setl_id ? { setl_id, mdtrt_id: data.mdtrt_id, psn_no: data.psn_no } : undefined,
+  };
+}
+
+export const outpatientPreSettle = defineHandler({
+  infno: "2206", name: "门诊预结算", readOnly: false, input: z.object({ data: settleData }),
+  handle: (ctx, { data }) => settleMessage(ctx, data, "outpatient", false),
+});
+export const outpatientSettle = defineHandler({
+  infno: "2207", name: "门诊结算", readOnly: false, input: z.object({ data: settleData }),
+  handle: (ctx, { data }) => settleMessage(ctx, data, "outpatient", true),
+});
+export const inpatientPreSettle = defineHandler({
+  infno: "2303", name: "住院预结算", readOnly: false, input: z.object({ data: settleData }),
+  handle: (ctx, { data }) => settleMessage(ctx, data, "inpatient", false),
+});
+export const inpatientSettle = defineHandler({
+  infno: "2304", name: "住院结算", readOnly: false, input: z.object({ data: settleData }),
+  handle: (ctx, { data }) => settleMessage(ctx, data, "inpatient", true),
+});
+
+const reverseData = z.object({ setl_id: z.string().min(1), mdtrt_id: z.string().min(1), psn_no: z.string().min(1) }).passthrough();
+
+const MONEY = ["medfee_sumamt", "fulamt_ownpay_amt", "overlmt_selfpay", "preselfpay_amt", "inscp_scp_amt", "act_pay_dedc", "hifp_pay", "pool_prop_selfpay", "hifmi_pay", "hifob_pay", "maf_pay", "oth_pay", "fund_pay_sumamt", "psn_part_amt", "acct_pay", "psn_cash_pay"] as const;
+
+export async function reverseMessage(ctx: MessageContext, data: { setl_id: string; mdtrt_id: string; psn_no: string }) {
+  const row = await reverseSettlement(ctx.q, { ...data, fixmedins_code: ctx.fixmedins_code, msgid: ctx.msgid });
+  // The reversal's own record: the original amounts with the opposite sign.
+  const setlinfo: Record<string, unknown> = {
+    setl_id: row.setl_id, mdtrt_id: row.mdtrt_id, psn_no: row.psn_no, insutype: row.insutype, med_type: row.med_type, setl_time: ctx.inf_time,
+    balc: toYuan(row.balc_after_fen as Fen), clr_optins: row.insuplc_admdvs,
+  };
+  for (const k of MONEY) setlinfo[k] = -toYuan(row[k] as Fen) || 0;
+  return { output: { setlinfo }, effects: { setl_id: row.setl_id } };
+}
+
+export const outpatientReverse = defineHandler({
+  infno: "2208", name: "门诊结算撤销", readOnly: false, input: z.object({ data: reverseData }),
+  handle: (ctx, { data }) => reverseMessage(ctx, data),
+});
+export const inpatientReverse = defineHandler({
+  infno: "2305", name: "住院结算撤销", readOnly: false, input: z.object({ data: reverseData }),
+  handle: (ctx, { data }) => reverseMessage(ctx, data),
+});

@@ -1,0 +1,40 @@
+import type { z } from "zod";
+import type { Services } from "../../services/context.js";
+import type { Queryable } from "../../store/db.js";
+
+/** What a handler knows of the message it answers. */
+export interface MessageContext {
+  services: Services;
+  q: Queryable;
+  infno: string;
+  msgid: string;
+  fixmedins_code: string;
+  /** The envelope's time: the time of the transaction ("yyyy-MM-dd HH:mm:ss"). */
+  inf_time: string;
+  mdtrtarea_admvs: string | null;
+  insuplc_admdvs: string | null;
+  opter: string | null;
+}
+
+export interface HandlerResult {
+  output: Record<string, unknown>;
+  warnings?: string[];
+  /** What changed, so that 2601 can reverse this message later. */
+  effects?: Record<string, unknown>;
+}
+
+export interface Handler<S extends z.ZodType = z.ZodType> {
+  infno: string;
+  name: string;
+  /** The input (the envelope's `input`), validated. */
+  input: S;
+  /** Read-only transactions read one snapshot (a read-only transaction) and are not kept in the message log. */
+  readOnly: boolean;
+  /** Needs a sign-in (9001) of the hospital; only 9001 itself does not. */
+  needsSignIn?: boolean;
+  handle(ctx: MessageContext, input: z.output<S>): Promise<HandlerResult>;
+}
+
+export function defineHandler<S extends z.ZodType>(h: Handler<S>): Handler<S> {
+  return h;
+}

@@ -1,0 +1,63 @@
+import { eq } from "drizzle-orm";
+import { Catalogue, type CatalogueEntry } from "../domain/catalogue/catalogue.js";
+import type { ChrgitmLevel, ListType } from "../domain/codes.js";
+import type { Fen } from "../domain/money.js";
+import { policyId, type Policy } from "../domain/policy/schema.js";
+import type { Ratio } from "../domain/ratio.js";
+import type { Database, Queryable } from "../store/db.js";
+import { catalogueEntries, policies } from "../store/schema.js";
+import { shippedPolicies } from "./reference.js";
+
+/** What every use case needs: the database, the policies in force, and the catalogues read from the database. */
+export class Services {
+  readonly database: Database;
+  readonly policies: Policy[];
+  private readonly catalogues = new Map<string, { catalogue: Catalogue; loadedAt: number }>();
+  /** How long a region's catalogue is cached; imports on a server database show up within it. */
+  catalogueTtlMs = 30_000;
+
+  constructor(database: Database, policyList: Policy[] = shippedPolicies()) {
+    this.database = database;
+    this.policies = policyList;
+  }
+
+  get db() {
+    return this.database.db;
+  }
+
+  /** Every shipped policy is recorded at every start, whatever the database holds. */
+  async recordPolicies(): Promise<void> {
+    for (const p of this.policies) {
+      const row = { policy_id: policyId(p), admdvs: p.admdvs, year: p.year, document: p as unknown as Record<string, unknown> };
+      await this.db.insert(policies).values(row).onConflictDoUpdate({ target: policies.policy_id, set: { document: row.document, loaded_at: new Date() } });
+    }
+  }
+
+  /** The treating region's catalogue (就医地目录). */
+  async catalogue(admdvs: string, q: Queryable = this.db): Promise<Catalogue> {
+    const cached = this.catalogues.get(admdvs);
+    if (cached && Date.now() - cached.loadedAt < this.catalogueTtlMs) return cached.catalogue;
+    const rows = await q.select().from(catalogueEntries).where(eq(catalogueEntries.admdvs, admdvs));
+    const catalogue = new Catalogue(rows.map(rowToEntry));
+    this.catalogues.set(admdvs, { catalogue, loadedAt: Date.now() });
+    return catalogue;
+  }
+
+  invalidateCatalogues(): void {
+    this.catalogues.clear();
+  }
+}
+
+function rowToEntry(r: typeof catalogueEntries.$inferSelect): CatalogueEntry {
+  return {
+    med_list_codg: r.med_list_codg,
+    med_list_name: r.med_list_name,
+    admdvs: r.admdvs,
+    chrgitm_lv: r.chrgitm_lv as ChrgitmLevel,
+    selfpay_prop: r.selfpay_prop_ppm as Ratio,
+    pric_uplmt_amt: r.pric_uplmt_amt_fen === null ? null : (r.pric_uplmt_amt_fen as Fen),
+    list_type: r.list_type as ListType,
+    begndate: r.begndate,
+    enddate: r.enddate,
+  };
+}

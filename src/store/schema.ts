@@ -1,0 +1,316 @@
+import { sql } from "drizzle-orm";
+import {
+  bigint, bigserial, boolean, date, index, integer, jsonb, pgTable, primaryKey, text, timestamp, uniqueIndex,
+} from "drizzle-orm/pg-core";
+
+/**
+ * One schema for PGlite and PostgreSQL. Data the national interface defines keeps its national name; money is integer
+ * fen in bigint columns named *_fen or by their national name; ratios are integer millionths (*_ppm).
+ */
+const fen = (name: string) => bigint(name, { mode: "number" }).notNull().default(0);
+const created = () => timestamp("created_at", { withTimezone: true }).notNull().defaultNow();
+
+/** Policy documents as loaded at start (every shipped policy, every start). */
+export const policies = pgTable("policies", {
+  policy_id: text("policy_id").primaryKey(),
+  admdvs: text("admdvs").notNull(),
+  year: integer("year").notNull(),
+  document: jsonb("document").notNull(),
+  loaded_at: timestamp("loaded_at", { withTimezone: true }).notNull().defaultNow(),
+});
+
+export const persons = pgTable(
+  "persons",
+  {
+    psn_no: text("psn_no").primaryKey(),
+    psn_cert_type: text("psn_cert_type").notNull().default("01"),
+    certno: text("certno").notNull(),
+    psn_name: text("psn_name").notNull(),
+    gend: text("gend").notNull(),
+    brdy: date("brdy", { mode: "string" }).notNull(),
+    naty: text("naty").notNull().default("01"),
+    tel: text("tel"),
+    emp_name: text("emp_name"),
+    household_id: text("household_id"),
+    insuplc_admdvs: text("insuplc_admdvs").notNull(),
+    /** Personal-account balance (employees), never below zero. */
+    balc_fen: fen("balc_fen"),
+    created_at: created(),
+  },
+  (t) => [uniqueIndex("persons_certno").on(t.certno), index("persons_name").on(t.psn_name), index("persons_admdvs").on(t.insuplc_admdvs)],
+);
+
+/** Categories (psn_idet_type) with validity, both ends included; a null end is open. */
+export const personIdentities = pgTable(
+  "person_identities",
+  {
+    id: bigserial("id", { mode: "number" }).primaryKey(),
+    psn_no: text("psn_no").notNull().references(() => persons.psn_no),
+    psn_idet_type: text("psn_idet_type").notNull(),
+    begntime: date("begntime", { mode: "string" }).notNull(),
+    endtime: date("endtime", { mode: "string" }),
+    source: text("source").notNull().default("import"),
+    created_at: created(),
+  },
+  (t) => [uniqueIndex("person_identities_key").on(t.psn_no, t.psn_idet_type, t.begntime)],
+);
+
+export const enrollments = pgTable(
+  "enrollments",
+  {
+    id: bigserial("id", { mode: "number" }).primaryKey(),
+    psn_no: text("psn_no").notNull().references(() => persons.psn_no),
+    insutype: text("insutype").notNull(),
+    admdvs: text("admdvs").notNull(),
+    year: integer("year").notNull(),
+    status: text("status").notNull().default("enrolled"),
+    psn_insu_date: date("psn_insu_date", { mode: "string" }).notNull(),
+    paus_insu_date: date("paus_insu_date", { mode: "string" }),
+    created_at: created(),
+  },
+  (t) => [uniqueIndex("enrollments_key").on(t.psn_no, t.insutype, t.admdvs, t.year)],
+);
+
+export const fixmedins = pgTable("fixmedins", {
+  fixmedins_code: text("fixmedins_code").primaryKey(),
+  fixmedins_name: text("fixmedins_name").notNull(),
+  medins_lv: text("medins_lv").notNull(),
+  admdvs: text("admdvs").notNull(),
+  created_at: created(),
+});
+
+export const catalogueEntries = pgTable(
+  "catalogue_entries",
+  {
+    id: bigserial("id", { mode: "number" }).primaryKey(),
+    admdvs: text("admdvs").notNull(),
+    med_list_codg: text("med_list_codg").notNull(),
+    med_list_name: text("med_list_name").notNull(),
+    chrgitm_lv: text("chrgitm_lv").notNull(),
+    selfpay_prop_ppm: integer("selfpay_prop_ppm").notNull(),
+    pric_uplmt_amt_fen: bigint("pric_uplmt_amt_fen", { mode: "number" }),
+    list_type: text("list_type").notNull(),
+    begndate: date("begndate", { mode: "string" }).notNull(),
+    enddate: date("enddate", { mode: "string" }),
+  },
+  (t) => [uniqueIndex("catalogue_entries_key").on(t.admdvs, t.med_list_codg, t.begndate)],
+);
+
+/** Sign-ins of hospital operators (9001/9002). */
+export const signIns = pgTable("sign_ins", {
+  sign_no: text("sign_no").primaryKey(),
+  fixmedins_code: text("fixmedins_code").notNull(),
+  opter_no: text("opter_no").notNull(),
+  sign_time: timestamp("sign_time", { withTimezone: true }).notNull().defaultNow(),
+  signout_time: timestamp("signout_time", { withTimezone: true }),
+});
+
+/** Outpatient chronic/special disease filings (2503/2504). */
+export const chronicFilings = pgTable(
+  "chronic_filings",
+  {
+    id: bigserial("id", { mode: "number" }).primaryKey(),
+    psn_no: text("psn_no").notNull().references(() => persons.psn_no),
+    insutype: text("insutype").notNull(),
+    opsp_dise_code: text("opsp_dise_code").notNull(),
+    opsp_dise_name: text("opsp_dise_name").notNull(),
+    ide_fixmedins_no: text("ide_fixmedins_no"),
+    begndate: date("begndate", { mode: "string" }).notNull(),
+    enddate: date("enddate", { mode: "string" }),
+    status: text("status").notNull().default("active"),
+    created_at: created(),
+  },
+  (t) => [index("chronic_filings_psn").on(t.psn_no)],
+);
+
+/** An encounter (就诊): an outpatient visit (2201) or an inpatient stay (2401). */
+export const encounters = pgTable(
+  "encounters",
+  {
+    mdtrt_id: text("mdtrt_id").primaryKey(),
+    psn_no: text("psn_no").notNull().references(() => persons.psn_no),
+    insutype: text("insutype").notNull(),
+    fixmedins_code: text("fixmedins_code").notNull().references(() => fixmedins.fixmedins_code),
+    kind: text("kind").notNull(), // outpatient | inpatient
+    med_type: text("med_type").notNull(),
+    mdtrtarea_admvs: text("mdtrtarea_admvs").notNull(),
+    insuplc_admdvs: text("insuplc_admdvs").notNull(),
+    offsite_filing: text("offsite_filing"),
+    opsp_dise_code: text("opsp_dise_code"),
+    ipt_otp_no: text("ipt_otp_no"),
+    begntime: timestamp("begntime", { mode: "string" }).notNull(),
+    endtime: timestamp("endtime", { mode: "string" }),
+    dscg_way: text("dscg_way"),
+    /** registered | admitted | discharged | settled | cancelled */
+    status: text("status").notNull(),
+    info: jsonb("info").notNull().default(sql`'{}'::jsonb`),
+    created_at: created(),
+  },
+  (t) => [index("encounters_psn").on(t.psn_no), index("encounters_fixmedins").on(t.fixmedins_code)],
+);
+
+export const diagnoses = pgTable(
+  "diagnoses",
+  {
+    id: bigserial("id", { mode: "number" }).primaryKey(),
+    mdtrt_id: text("mdtrt_id").notNull().references(() => encounters.mdtrt_id),
+    diag_type: text("diag_type").notNull(),
+    diag_srt_no: integer("diag_srt_no").notNull(),
+    diag_code: text("diag_code").notNull(),
+    diag_name: text("diag_name").notNull(),
+    vali_flag: boolean("vali_flag").notNull().default(true),
+  },
+  (t) => [index("diagnoses_mdtrt").on(t.mdtrt_id)],
+);
+
+export const feeLines = pgTable(
+  "fee_lines",
+  {
+    id: bigserial("id", { mode: "number" }).primaryKey(),
+    mdtrt_id: text("mdtrt_id").notNull().references(() => encounters.mdtrt_id),
+    feedetl_sn: text("feedetl_sn").notNull(),
+    chrg_bchno: text("chrg_bchno"),
+    med_list_codg: text("med_list_codg").notNull(),
+    medins_list_codg: text("medins_list_codg"),
+    pric_fen: bigint("pric_fen", { mode: "number" }).notNull(),
+    cnt_e4: bigint("cnt_e4", { mode: "number" }).notNull(),
+    det_item_fee_sumamt: fen("det_item_fee_sumamt"),
+    fulamt_ownpay_amt: fen("fulamt_ownpay_amt"),
+    overlmt_amt: fen("overlmt_amt"),
+    preselfpay_amt: fen("preselfpay_amt"),
+    inscp_scp_amt: fen("inscp_scp_amt"),
+    chrgitm_lv: text("chrgitm_lv"),
+    fee_ocur_time: timestamp("fee_ocur_time", { mode: "string" }),
+    /** null while unsettled; the settlement that took the line. */
+    setl_id: text("setl_id"),
+    cancelled: boolean("cancelled").notNull().default(false),
+    created_at: created(),
+  },
+  (t) => [uniqueIndex("fee_lines_key").on(t.mdtrt_id, t.feedetl_sn), index("fee_lines_setl").on(t.setl_id)],
+);
+
+export const settlements = pgTable(
+  "settlements",
+  {
+    setl_id: text("setl_id").primaryKey(),
+    mdtrt_id: text("mdtrt_id").notNull().references(() => encounters.mdtrt_id),
+    psn_no: text("psn_no").notNull().references(() => persons.psn_no),
+    fixmedins_code: text("fixmedins_code").notNull(),
+    insutype: text("insutype").notNull(),
+    med_type: text("med_type").notNull(),
+    insuplc_admdvs: text("insuplc_admdvs").notNull(),
+    mdtrtarea_admvs: text("mdtrtarea_admvs").notNull(),
+    setl_time: timestamp("setl_time", { mode: "string" }).notNull(),
+    year: integer("year").notNull(),
+    policy_id: text("policy_id").notNull(),
+    mid_setl_flag: boolean("mid_setl_flag").notNull().default(false),
+    medfee_sumamt: fen("medfee_sumamt"),
+    fulamt_ownpay_amt: fen("fulamt_ownpay_amt"),
+    overlmt_selfpay: fen("overlmt_selfpay"),
+    preselfpay_amt: fen("preselfpay_amt"),
+    inscp_scp_amt: fen("inscp_scp_amt"),
+    act_pay_dedc: fen("act_pay_dedc"),
+    hifp_pay: fen("hifp_pay"),
+    pool_prop_selfpay: fen("pool_prop_selfpay"),
+    hifmi_pay: fen("hifmi_pay"),
+    hifob_pay: fen("hifob_pay"),
+    maf_pay: fen("maf_pay"),
+    oth_pay: fen("oth_pay"),
+    fund_pay_sumamt: fen("fund_pay_sumamt"),
+    psn_part_amt: fen("psn_part_amt"),
+    acct_pay: fen("acct_pay"),
+    psn_cash_pay: fen("psn_cash_pay"),
+    balc_after_fen: fen("balc_after_fen"),
+    /** The whole setlinfo as answered (fen), the accumulator delta, every fund step with its explanation. */
+    setlinfo: jsonb("setlinfo").notNull(),
+    delta: jsonb("delta").notNull(),
+    steps: jsonb("steps").notNull(),
+    tilt_category: text("tilt_category"),
+    assistance_category: text("assistance_category"),
+    /** settled | reversed */
+    status: text("status").notNull().default("settled"),
+    msgid: text("msgid"),
+    reversed_at: timestamp("reversed_at", { withTimezone: true }),
+    reversal_msgid: text("reversal_msgid"),
+    created_at: created(),
+  },
+  (t) => [
+    index("settlements_psn").on(t.psn_no, t.year),
+    index("settlements_fixmedins_time").on(t.fixmedins_code, t.setl_time),
+    index("settlements_mdtrt").on(t.mdtrt_id),
+  ],
+);
+
+/** setldetail: one row per fund that paid. */
+export const settlementFunds = pgTable(
+  "settlement_funds",
+  {
+    setl_id: text("setl_id").notNull().references(() => settlements.setl_id),
+    fund_pay_type: text("fund_pay_type").notNull(),
+    fund_pay_type_name: text("fund_pay_type_name").notNull(),
+    inscp_scp_amt: fen("inscp_scp_amt"),
+    crt_payb_lmt_amt: bigint("crt_payb_lmt_amt", { mode: "number" }),
+    fund_payamt: fen("fund_payamt"),
+    setl_proc_info: text("setl_proc_info").notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.setl_id, t.fund_pay_type] })],
+);
+
+/** Year-to-date accumulators per person and calendar year of the date of care. */
+export const accumulators = pgTable(
+  "accumulators",
+  {
+    psn_no: text("psn_no").notNull().references(() => persons.psn_no),
+    year: integer("year").notNull(),
+    outpatient_deductible_counted_fen: fen("outpatient_deductible_counted_fen"),
+    outpatient_basic_paid_fen: fen("outpatient_basic_paid_fen"),
+    inpatient_chronic_basic_paid_fen: fen("inpatient_chronic_basic_paid_fen"),
+    chronic_basic_paid_fen: jsonb("chronic_basic_paid_fen").notNull().default(sql`'{}'::jsonb`),
+    tier_two_base_fen: fen("tier_two_base_fen"),
+    critical_illness_paid_fen: fen("critical_illness_paid_fen"),
+    large_amount_paid_fen: fen("large_amount_paid_fen"),
+    assistance_base_fen: fen("assistance_base_fen"),
+    assistance_paid_fen: fen("assistance_paid_fen"),
+    updated_at: timestamp("updated_at", { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [primaryKey({ columns: [t.psn_no, t.year] })],
+);
+
+/**
+ * The double-entry ledger: every fen that moves is a transfer from one account to another. A settlement is a
+ * balanced set of transfers from the funds and the personal account to the hospital; a reversal posts the exact inverse.
+ * Accounts: fund:<fund_pay_type>:<admdvs>, account:<psn_no>, hospital:<fixmedins_code>.
+ */
+export const ledgerTransfers = pgTable(
+  "ledger_transfers",
+  {
+    id: bigserial("id", { mode: "number" }).primaryKey(),
+    setl_id: text("setl_id").notNull().references(() => settlements.setl_id),
+    kind: text("kind").notNull(), // settle | reverse
+    debit_account: text("debit_account").notNull(),
+    credit_account: text("credit_account").notNull(),
+    amount_fen: bigint("amount_fen", { mode: "number" }).notNull(),
+    fund_pay_type: text("fund_pay_type").notNull(),
+    posted_at: timestamp("posted_at", { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [index("ledger_setl").on(t.setl_id), index("ledger_credit").on(t.credit_account)],
+);
+
+/** Every message of the hospital-facing interface by msgid: the idempotency key. */
+export const messageLog = pgTable(
+  "message_log",
+  {
+    msgid: text("msgid").primaryKey(),
+    infno: text("infno").notNull(),
+    fixmedins_code: text("fixmedins_code"),
+    request_hash: text("request_hash").notNull(),
+    request: jsonb("request").notNull(),
+    response: jsonb("response").notNull(),
+    infcode: integer("infcode").notNull(),
+    /** Whether this message changed state (a reversal by 2601 finds what to undo here). */
+    effects: jsonb("effects"),
+    reversed: boolean("reversed").notNull().default(false),
+    created_at: created(),
+  },
+  (t) => [index("message_log_time").on(t.created_at)],
+);
