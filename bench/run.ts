@@ -5,17 +5,19 @@
  */
 import { mkdirSync, writeFileSync } from "node:fs";
 import os from "node:os";
-import { fileURLToPath } from "node:url";
+import { fromRoot } from "../src/lib/paths.js";
 import { engineBenchmark } from "./engine.js";
 import type { Benchmark } from "./harness.js";
+import { hisBenchmark } from "./his.js";
 import { importsBenchmark } from "./imports.js";
 
 const BENCHMARKS: readonly Benchmark[] = [
   engineBenchmark,
   importsBenchmark,
+  hisBenchmark,
 ];
 
-const RESULTS_DIR = fileURLToPath(new URL("./results/", import.meta.url));
+const RESULTS_DIR = `${fromRoot("bench", "results")}/`;
 
 async function main(argv: readonly string[]): Promise<number> {
   if (argv.includes("--help") || argv.includes("--list")) {

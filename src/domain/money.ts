@@ -1,4 +1,4 @@
-import { DomainError, invariant } from "./errors.js";
+import { DomainError, InvariantError } from "./errors.js";
 
 /** Money inside Yibao: an integer number of fen (分). 1 yuan = 100 fen. */
 export type Fen = number & { readonly __unit: "fen" };
@@ -6,7 +6,7 @@ export type Fen = number & { readonly __unit: "fen" };
 const DECIMAL = /^(-)?(\d+)(?:\.(\d+))?$/;
 
 export function fen(n: number): Fen {
-  invariant(Number.isSafeInteger(n), () => `fen must be a safe integer, got ${n}`);
+  if (!(Number.isSafeInteger(n))) throw new InvariantError(`fen must be a safe integer, got ${n}`);
   return n as Fen;
 }
 
@@ -47,11 +47,13 @@ export function toYuan(amount: Fen): number {
 }
 
 /** Yuan as text with exactly two decimals: 1234.5 → "1234.50". */
+const CENTS = Array.from({ length: 100 }, (_, i) => (i < 10 ? `.0${i}` : `.${i}`));
+
 export function formatYuan(amount: Fen): string {
-  const negative = amount < 0;
-  const abs = Math.abs(amount);
-  const text = `${Math.floor(abs / 100)}.${String(abs % 100).padStart(2, "0")}`;
-  return negative ? `-${text}` : text;
+  const abs = amount < 0 ? -amount : amount;
+  const cents = abs % 100;
+  const text = `${(abs - cents) / 100}${CENTS[cents] ?? ""}`;
+  return amount < 0 ? `-${text}` : text;
 }
 
 export function addFen(a: Fen, b: Fen): Fen {

@@ -1,4 +1,4 @@
-import { DomainError, invariant } from "./errors.js";
+import { DomainError, invariant, InvariantError } from "./errors.js";
 import type { Fen } from "./money.js";
 
 /**
@@ -26,7 +26,7 @@ export function parseRatio(value: unknown, field: string): Ratio {
 }
 
 export function ratioFromPpm(ppm: number): Ratio {
-  invariant(Number.isInteger(ppm) && ppm >= 0 && ppm <= PPM, () => `ratio out of range: ${ppm} ppm`);
+  if (!(Number.isInteger(ppm) && ppm >= 0 && ppm <= PPM)) throw new InvariantError(`ratio out of range: ${ppm} ppm`);
   return ppm as Ratio;
 }
 
@@ -54,13 +54,13 @@ export function formatRatio(r: Ratio): string {
 /** An exact product in micro-fen (fen × ppm), to be summed and then rounded once. */
 export function microFen(amount: Fen, r: Ratio): number {
   const product = amount * r;
-  invariant(Number.isSafeInteger(product), () => `amount ${amount} × ratio ${r} exceeds exact integer range`);
+  if (!(Number.isSafeInteger(product))) throw new InvariantError(`amount ${amount} × ratio ${r} exceeds exact integer range`);
   return product;
 }
 
 /** Half-up rounding of a non-negative quotient n / d to an integer, exactly. */
 export function roundHalfUpDiv(n: number, d: number): number {
-  invariant(n >= 0 && d > 0 && Number.isSafeInteger(n) && Number.isSafeInteger(d), () => `bad division ${n} / ${d}`);
+  if (!(n >= 0 && d > 0 && Number.isSafeInteger(n) && Number.isSafeInteger(d))) throw new InvariantError(`bad division ${n} / ${d}`);
   // The float quotient can be one off near an integer for large n; correct it so q·d ≤ n < (q+1)·d exactly.
   let q = Math.floor(n / d);
   let rem = n - q * d;

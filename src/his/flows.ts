@@ -6,7 +6,7 @@
  */
 import { setMaxListeners } from "node:events";
 import { readFileSync } from "node:fs";
-import { fileURLToPath } from "node:url";
+import { fromRoot } from "../lib/paths.js";
 import { parseYuan, toYuan, type Fen } from "../domain/money.js";
 import { priceTimesCount, type Quantity } from "../domain/quantity.js";
 import { csvRecords } from "../lib/csv.js";
@@ -123,7 +123,7 @@ export function parseFeeCatalogue(text: string, source: string): FeeCatalogue {
 /** The shipped catalogue of a region: catalogues/<admdvs>.csv. */
 export function loadFeeCatalogue(admdvs = "451000"): FeeCatalogue {
   if (!/^\d{6}$/.test(admdvs)) throw new Error(`region must be 6 digits, got "${admdvs}"`);
-  const path = fileURLToPath(new URL(`../../catalogues/${admdvs}.csv`, import.meta.url));
+  const path = fromRoot("catalogues", `${admdvs}.csv`);
   let text: string;
   try {
     text = readFileSync(path, "utf8");

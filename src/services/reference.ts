@@ -1,14 +1,14 @@
 import { readFileSync, readdirSync } from "node:fs";
-import { fileURLToPath } from "node:url";
 import { parse as parseYaml } from "yaml";
 import { Catalogue, CATALOGUE_COLUMNS, parseCatalogueEntry, type CatalogueEntry } from "../domain/catalogue/catalogue.js";
 import { DomainError } from "../domain/errors.js";
 import { parsePolicy, policyId, type Policy } from "../domain/policy/schema.js";
 import { csvRecords } from "../lib/csv.js";
+import { fromRoot } from "../lib/paths.js";
 
 /** The policies and catalogues shipped with Yibao (policies/, catalogues/). */
-export const POLICIES_DIR = fileURLToPath(new URL("../../policies/", import.meta.url));
-export const CATALOGUES_DIR = fileURLToPath(new URL("../../catalogues/", import.meta.url));
+export const POLICIES_DIR = `${fromRoot("policies")}/`;
+export const CATALOGUES_DIR = `${fromRoot("catalogues")}/`;
 
 export function loadPolicyFile(path: string): Policy {
   const text = readFileSync(path, "utf8");

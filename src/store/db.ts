@@ -1,5 +1,4 @@
 import { mkdirSync } from "node:fs";
-import { fileURLToPath } from "node:url";
 import { PGlite } from "@electric-sql/pglite";
 import type { ExtractTablesWithRelations } from "drizzle-orm";
 import { drizzle as drizzlePg } from "drizzle-orm/node-postgres";
@@ -8,6 +7,7 @@ import type { PgDatabase, PgQueryResultHKT, PgTransaction } from "drizzle-orm/pg
 import { drizzle as drizzlePglite } from "drizzle-orm/pglite";
 import { migrate as migratePglite } from "drizzle-orm/pglite/migrator";
 import pg from "pg";
+import { fromRoot } from "../lib/paths.js";
 import * as schema from "./schema.js";
 
 export type Schema = typeof schema;
@@ -16,7 +16,7 @@ export type Tx = PgTransaction<PgQueryResultHKT, Schema, ExtractTablesWithRelati
 /** Either the database or a transaction: repositories take this so use cases compose inside one transaction. */
 export type Queryable = Db | Tx;
 
-export const MIGRATIONS_DIR = fileURLToPath(new URL("../../drizzle/", import.meta.url));
+export const MIGRATIONS_DIR = fromRoot("drizzle");
 
 export interface Database {
   db: Db;

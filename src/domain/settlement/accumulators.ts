@@ -1,4 +1,4 @@
-import { invariant } from "../errors.js";
+import { InvariantError } from "../errors.js";
 import { ZERO, type Fen } from "../money.js";
 import type { AccumulatorDelta, Accumulators } from "./types.js";
 
@@ -48,13 +48,13 @@ function combine(acc: Accumulators, delta: AccumulatorDelta, sign: 1 | -1): Accu
   };
   for (const key of SCALAR_KEYS) {
     const value = acc[key] + sign * delta[key];
-    invariant(value >= 0, () => `accumulator ${key} would become ${value}`);
+    if (!(value >= 0)) throw new InvariantError(`accumulator ${key} would become ${value}`);
     out[key] = value as Fen;
   }
   const chronic = out.chronic_basic_paid_fen as Record<string, Fen>;
   for (const [code, amount] of Object.entries(delta.chronic_basic_paid_fen)) {
     const value = (chronic[code] ?? 0) + sign * amount;
-    invariant(value >= 0, () => `chronic accumulator ${code} would become ${value}`);
+    if (!(value >= 0)) throw new InvariantError(`chronic accumulator ${code} would become ${value}`);
     if (value === 0) delete chronic[code];
     else chronic[code] = value as Fen;
   }

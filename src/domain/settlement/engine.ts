@@ -1,5 +1,5 @@
 import type { Category } from "../codes.js";
-import { DomainError, invariant } from "../errors.js";
+import { DomainError, invariant, InvariantError } from "../errors.js";
 import { withinValidity } from "../ids.js";
 import { minFen, ZERO, type Fen } from "../money.js";
 import { policyId } from "../policy/schema.js";
@@ -30,7 +30,7 @@ export function settle(input: SettleInput): SettlementResult {
   const { policy, catalogue, person, accumulators: acc, encounter: enc, lines } = input;
   const date = enc.setl_time.slice(0, 10);
   const year = Number(date.slice(0, 4));
-  invariant(acc.year === year, () => `accumulators of ${acc.year} given for care in ${year}`);
+  if (!(acc.year === year)) throw new InvariantError(`accumulators of ${acc.year} given for care in ${year}`);
   if (person.insuplc_admdvs !== policy.admdvs) {
     throw new DomainError("insuplc_admdvs", `policy ${policyId(policy)} is not the insured region ${person.insuplc_admdvs}'s`);
   }

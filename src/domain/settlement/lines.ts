@@ -1,6 +1,6 @@
 import type { Catalogue, CatalogueEntry } from "../catalogue/catalogue.js";
 import { CHRGITM_NAMES } from "../codes.js";
-import { invariant } from "../errors.js";
+import { invariant, InvariantError } from "../errors.js";
 import { ZERO, type Fen } from "../money.js";
 import { applyRatio, formatRatio, RATIO_ZERO } from "../ratio.js";
 import { priceTimesCount } from "../quantity.js";
@@ -34,7 +34,7 @@ export function splitLine(line: FeeLine, catalogue: Catalogue, treatingRegion: s
   const overlmt = cap !== null && line.pric > cap ? (Math.min(amount, priceTimesCount((line.pric - cap) as Fen, line.cnt)) as Fen) : ZERO;
   const preselfpay = applyRatio((amount - overlmt) as Fen, entry.selfpay_prop);
   const inscp = (amount - overlmt - preselfpay) as Fen;
-  invariant(inscp >= 0 && overlmt >= 0 && preselfpay >= 0, () => `line ${line.feedetl_sn} splits negative`);
+  if (!(inscp >= 0 && overlmt >= 0 && preselfpay >= 0)) throw new InvariantError(`line ${line.feedetl_sn} splits negative`);
   const memo = lineMemo(entry, overlmt > 0);
   return {
     feedetl_sn: line.feedetl_sn,

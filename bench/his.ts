@@ -1,0 +1,154 @@
+/**
+ * Flows per second over the hospital-facing interface, and the latency of settlement (2207, 2304), with the real server
+ * as a child process on this machine: on a fresh embedded PGlite folder and on a fresh PostgreSQL database (created and
+ * dropped). The HIS simulator (src/his) drives outpatient flows (1101, 2201, 2203, 2204 of 10 lines, 2206, 2207) and then
+ * inpatient flows (1101, 2401, 2301 in batches, 2402, 2303, 2304).
+ *
+ * BENCH_HIS_OUTPATIENT / BENCH_HIS_INPATIENT set the flow counts (default 2,000 / 200), BENCH_HIS_CONCURRENCY the number
+ * of clerks at once (default 32), BENCH_DATABASE_ADMIN_URL the PostgreSQL server.
+ */
+import { spawn, type ChildProcess } from "node:child_process";
+import { mkdtempSync, rmSync } from "node:fs";
+import { createServer } from "node:net";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { eq } from "drizzle-orm";
+import pg from "pg";
+import { cliCommand, PROJECT_ROOT } from "../src/lib/paths.js";
+import { runHisBench, type HisBenchResult } from "../src/his/bench.js";
+import { seedDemo } from "../src/services/demo.js";
+import { migrateDatabase, openDatabase, type OpenOptions } from "../src/store/db.js";
+import { persons } from "../src/store/schema.js";
+import { round, type Benchmark } from "./harness.js";
+
+const ADMIN_URL = process.env.BENCH_DATABASE_ADMIN_URL ?? "postgres://postgres@127.0.0.1:5432/postgres";
+
+function count(name: string, fallback: number): number {
+  const v = Number(process.env[name]);
+  return process.env[name] !== undefined && Number.isInteger(v) && v > 0 ? v : fallback;
+}
+
+async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const s = createServer();
+    s.listen(0, "127.0.0.1", () => {
+      const address = s.address();
+      s.close(() => (typeof address === "object" && address ? resolve(address.port) : reject(new Error("no port"))));
+    });
+  });
+}
+
+/** Seeds the demo into the database and returns the ID numbers of its 451000 persons. */
+async function prepare(options: OpenOptions): Promise<string[]> {
+  const database = await openDatabase(options);
+  try {
+    await migrateDatabase(database);
+    await seedDemo(database);
+    const rows = await database.db.select({ certno: persons.certno }).from(persons).where(eq(persons.insuplc_admdvs, "451000"));
+    return rows.map((r) => r.certno);
+  } finally {
+    await database.close();
+  }
+}
+
+async function startServer(env: Record<string, string>, port: number): Promise<ChildProcess> {
+  const cli = cliCommand();
+  const child = spawn(cli.command, [...cli.args, "serve", "--no-demo"], {
+    cwd: PROJECT_ROOT,
+    env: { ...process.env, ...env, PORT: String(port), HOST: "127.0.0.1", LOG_LEVEL: "warn" },
+    stdio: ["ignore", "ignore", "inherit"],
+  });
+  const deadline = Date.now() + 120_000;
+  while (Date.now() < deadline) {
+    try {
+      const res = await fetch(`http://127.0.0.1:${port}/health`);
+      if (res.ok) return child;
+    } catch {
+      // not listening yet
+    }
+    if (child.exitCode !== null) throw new Error(`the server exited with ${child.exitCode}`);
+    await new Promise((r) => setTimeout(r, 250));
+  }
+  child.kill("SIGKILL");
+  throw new Error("the server did not start within 120 s");
+}
+
+async function stopServer(child: ChildProcess): Promise<void> {
+  if (child.exitCode !== null) return;
+  const exited = new Promise((r) => child.once("exit", r));
+  child.kill("SIGTERM");
+  await Promise.race([exited, new Promise((r) => setTimeout(r, 15_000))]);
+  if (child.exitCode === null) child.kill("SIGKILL");
+}
+
+interface DatabaseRun {
+  outpatient: HisBenchResult;
+  inpatient: HisBenchResult;
+}
+
+async function runAgainst(env: Record<string, string>, certnos: string[]): Promise<DatabaseRun> {
+  const port = await freePort();
+  const server = await startServer(env, port);
+  try {
+    const url = `http://127.0.0.1:${port}`;
+    const concurrency = count("BENCH_HIS_CONCURRENCY", 32);
+    // A short warm-up, so that the JIT and the catalogue cache are ready; not counted.
+    await runHisBench({ url, persons: certnos, outpatient: 100, inpatient: 0, concurrency, seed: 1 });
+    const outpatient = await runHisBench({ url, persons: certnos, outpatient: count("BENCH_HIS_OUTPATIENT", 2_000), inpatient: 0, concurrency, seed: 2 });
+    const inpatient = await runHisBench({ url, persons: certnos, outpatient: 0, inpatient: count("BENCH_HIS_INPATIENT", 200), concurrency, seed: 3 });
+    return { outpatient, inpatient };
+  } finally {
+    await stopServer(server);
+  }
+}
+
+function figuresOf(run: DatabaseRun) {
+  const ms = (v: number | null | undefined) => (v === null || v === undefined ? null : round(v, 2));
+  return {
+    outpatient_flows_per_second: round(run.outpatient.flowsPerSecond, 1),
+    outpatient_flows: { ok: run.outpatient.ok, failed: run.outpatient.failed, seconds: round(run.outpatient.seconds, 2) },
+    p50_2207_ms: ms(run.outpatient.p50["2207"]),
+    p99_2207_ms: ms(run.outpatient.p99["2207"]),
+    inpatient_flows_per_second: round(run.inpatient.flowsPerSecond, 1),
+    inpatient_flows: { ok: run.inpatient.ok, failed: run.inpatient.failed, seconds: round(run.inpatient.seconds, 2) },
+    p50_2304_ms: ms(run.inpatient.p50["2304"]),
+    p99_2304_ms: ms(run.inpatient.p99["2304"]),
+    p50_ms_by_infno: Object.fromEntries(Object.entries({ ...run.outpatient.p50, ...run.inpatient.p50 }).map(([k, v]) => [k, ms(v)])),
+    p99_ms_by_infno: Object.fromEntries(Object.entries({ ...run.outpatient.p99, ...run.inpatient.p99 }).map(([k, v]) => [k, ms(v)])),
+    first_errors: [...run.outpatient.report.errors, ...run.inpatient.report.errors].slice(0, 5),
+  };
+}
+
+export const hisBenchmark: Benchmark = {
+  name: "his",
+  description: "outpatient and inpatient flows per second over the HIS interface, p50/p99 of 2207 and 2304, PGlite and PostgreSQL",
+  async run() {
+    const folder = mkdtempSync(join(tmpdir(), "yibao-bench-his-"));
+    const dataDir = join(folder, "data");
+    const name = `yibao_bench_his_${process.pid}`;
+    const admin = new pg.Client({ connectionString: ADMIN_URL });
+    await admin.connect();
+    try {
+      const pglite = await runAgainst({ YIBAO_DATA: dataDir }, await prepare({ dataDir }));
+      await admin.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+      await admin.query(`CREATE DATABASE ${name}`);
+      const url = new URL(ADMIN_URL);
+      url.pathname = `/${name}`;
+      const postgres = await runAgainst({ DATABASE_URL: url.toString() }, await prepare({ url: url.toString() }));
+      const figures = {
+        concurrency: count("BENCH_HIS_CONCURRENCY", 32),
+        target: "PostgreSQL: 500 outpatient flows/s, p99 of 2207 under 20 ms",
+        pglite: figuresOf(pglite),
+        postgres: figuresOf(postgres),
+      };
+      const line = (n: string, f: ReturnType<typeof figuresOf>) =>
+        `${n}: ${f.outpatient_flows_per_second} outpatient flows/s (2207 p50 ${f.p50_2207_ms} ms, p99 ${f.p99_2207_ms} ms); ` +
+        `${f.inpatient_flows_per_second} inpatient flows/s (2304 p50 ${f.p50_2304_ms} ms, p99 ${f.p99_2304_ms} ms)`;
+      return { figures, summary: `${line("PGlite", figures.pglite)}\n${line("PostgreSQL", figures.postgres)}` };
+    } finally {
+      await admin.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+      await admin.end();
+      rmSync(folder, { recursive: true, force: true });
+    }
+  },
+};
