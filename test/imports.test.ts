@@ -84,11 +84,11 @@ describe("demo seed", () => {
         `select psn_idet_type as t, begntime::text as b, endtime::text as e from person_identities i join persons p using (psn_no) where p.certno = '${certno}'`,
       ));
     expect((await person(destitute!.certno))?.psn_name).toBe(destitute!.psn_name);
-    expect(await identities(destitute!.certno)).toEqual([{ t: "destitute", b: "2022-01-01", e: "2022-12-31" }]);
+    expect(await identities(destitute!.certno)).toEqual([{ t: "destitute", b: "2022-01-01", e: null }]);
     expect(await identities(plain!.certno)).toEqual([]);
     expect(employee!.insutype).toBe("310");
     expect(Number((await person(employee!.certno))?.balc_fen)).toBe(200_000);
-    expect(await identities(monitored!.certno)).toEqual([{ t: "monitored", b: "2022-01-01", e: "2022-12-31" }]);
+    expect(await identities(monitored!.certno)).toEqual([{ t: "monitored", b: "2022-01-01", e: null }]);
     const enrolled = await query<{ insutype: string }>(
       `select e.insutype from enrollments e join persons p using (psn_no) where p.certno = '${employee!.certno}' and e.year = 2022`,
     );

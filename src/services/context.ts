@@ -46,6 +46,27 @@ export class Services {
   invalidateCatalogues(): void {
     this.catalogues.clear();
   }
+
+  private readonly cache = new Map<string, { value: unknown; until: number }>();
+
+  /**
+   * A value read from the database, kept for `ttlMs`: rows that change rarely and are read on every message (a
+   * hospital, an open sign-in). Another process's change shows within the TTL; this process's own, at once (forget).
+   */
+  async cached<T>(key: string, ttlMs: number, load: () => Promise<T | undefined>): Promise<T | undefined> {
+    const hit = this.cache.get(key);
+    if (hit && hit.until > Date.now()) return hit.value as T;
+    const value = await load();
+    if (value !== undefined) {
+      if (this.cache.size > 10_000) this.cache.clear();
+      this.cache.set(key, { value, until: Date.now() + ttlMs });
+    }
+    return value;
+  }
+
+  forget(key: string): void {
+    this.cache.delete(key);
+  }
 }
 
 function rowToEntry(r: typeof catalogueEntries.$inferSelect): CatalogueEntry {

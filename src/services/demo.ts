@@ -120,11 +120,12 @@ export function demoData(): DemoData {
   // The well-known persons first.
   const [destitute, plain, employee, monitored] = DEMO_PERSONS as [DemoPerson, DemoPerson, DemoPerson, DemoPerson];
   person({ certno: destitute.certno, name: destitute.psn_name, insutype: "390", region: "451026", household: "HH451000000001" });
-  category(destitute.certno, "destitute");
+  // Their categories stay valid (open end), so the walk-through works for any date of care from 2022 on.
+  category(destitute.certno, "destitute", `${DEMO_YEAR}-01-01`, "");
   person({ certno: plain.certno, name: plain.psn_name, insutype: "390", region: "451002", tel: "13807760001", household: "HH451000000002" });
   person({ certno: employee.certno, name: employee.psn_name, insutype: "310", region: "451002", tel: "13907760002", emp: EMPLOYERS[0], balc: "2000.00" });
   person({ certno: monitored.certno, name: monitored.psn_name, insutype: "390", region: "451081", tel: "15807760003", household: "HH451000000003" });
-  category(monitored.certno, "monitored");
+  category(monitored.certno, "monitored", `${DEMO_YEAR}-01-01`, "");
 
   // Residents come in households, which share a surname, a county, a telephone and (mostly) a category.
   const householdCategories: [Category | null, number][] = [

@@ -19,8 +19,11 @@ export interface Diagnosis {
   vali_flag: boolean;
 }
 
-export async function getHospital(q: Queryable, code: string) {
-  const [row] = await q.select().from(fixmedins).where(eq(fixmedins.fixmedins_code, code)).limit(1);
+export async function getHospital(services: Services, q: Queryable, code: string) {
+  const row = await services.cached(`fixmedins:${code}`, 60_000, async () => {
+    const [found] = await q.select().from(fixmedins).where(eq(fixmedins.fixmedins_code, code)).limit(1);
+    return found;
+  });
   if (!row) throw new DomainError("fixmedins_code", `${code} is not a designated medical institution of Yibao`);
   return row;
 }
@@ -57,7 +60,7 @@ export interface OpenEncounterInput {
 /** 2201 outpatient registration / 2401 admission. */
 export async function openEncounter(services: Services, q: Queryable, input: OpenEncounterInput): Promise<EncounterRow> {
   const person = await checkInsured(q, input.psn_no, input.insutype, input.begntime);
-  const hospital = await getHospital(q, input.fixmedins_code);
+  const hospital = await getHospital(services, q, input.fixmedins_code);
   const mdtrtId = newId(input.kind === "inpatient" ? "ZY" : "MZ", input.begntime);
   const [row] = await q
     .insert(encounters)

@@ -1,4 +1,4 @@
-import { and, asc, eq, sql } from "drizzle-orm";
+import { and, asc, eq } from "drizzle-orm";
 import type { Category } from "../domain/codes.js";
 import { DomainError } from "../domain/errors.js";
 import type { Fen } from "../domain/money.js";
@@ -24,10 +24,9 @@ export async function getPerson(q: Queryable, psnNo: string, field = "psn_no"): 
  * database (two hospitals, two windows), never in process memory only.
  */
 export async function lockPerson(q: Queryable, psnNo: string, field = "psn_no"): Promise<PersonRow> {
-  const result = await q.execute(sql`select psn_no from persons where psn_no = ${psnNo} for update`);
-  const rows = (result as unknown as { rows: unknown[] }).rows;
-  if (rows.length === 0) throw new DomainError(field, `no insured person ${psnNo}`);
-  return getPerson(q, psnNo, field);
+  const [row] = await q.select().from(persons).where(eq(persons.psn_no, psnNo)).for("update");
+  if (!row) throw new DomainError(field, `no insured person ${psnNo}`);
+  return row;
 }
 
 export async function identitiesOf(q: Queryable, psnNo: string) {

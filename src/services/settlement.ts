@@ -21,6 +21,8 @@ export interface SettleRequest {
   psn_no: string;
   fixmedins_code: string;
   insutype: string;
+  /** The request's medical type, where given: must be the encounter's (set by 2203/2401). */
+  med_type?: string | null;
   /** The hospital's total: must equal the uploaded lines' total. */
   medfee_sumamt: Fen;
   /** 2207/2304 repeat the pre-settlement's parts; where given they must agree too. */
@@ -57,6 +59,7 @@ export async function settleEncounter(services: Services, q: Queryable, req: Set
   const e = await getEncounter(q, req.mdtrt_id, req.fixmedins_code, req.psn_no);
   if (e.kind !== req.kind) throw new DomainError("mdtrt_id", `${req.mdtrt_id} is an ${e.kind} encounter`);
   if (e.insutype !== req.insutype) throw new DomainError("insutype", `${req.mdtrt_id} was registered under insutype ${e.insutype}`);
+  if (req.med_type && req.med_type !== e.med_type) throw new DomainError("med_type", `${req.med_type} disagrees with the encounter's ${e.med_type} (2203/2401)`);
   if (e.status === "settled") throw new DomainError("mdtrt_id", `${req.mdtrt_id} is settled already`);
   if (e.status === "cancelled") throw new DomainError("mdtrt_id", `${req.mdtrt_id} is cancelled`);
   if (e.kind === "inpatient" && e.status !== "discharged" && !req.mid_setl_flag) {
@@ -82,7 +85,7 @@ export async function settleEncounter(services: Services, q: Queryable, req: Set
 
   const date = req.setl_time.slice(0, 10);
   const year = Number(date.slice(0, 4));
-  const hospital = await getHospital(q, e.fixmedins_code);
+  const hospital = await getHospital(services, q, e.fixmedins_code);
   // Mid-stay settlements of this admission already in force met part of its per-admission deductible.
   const earlier = e.kind === "inpatient"
     ? await q.select({ act: settlements.act_pay_dedc }).from(settlements).where(and(eq(settlements.mdtrt_id, e.mdtrt_id), eq(settlements.status, "settled")))

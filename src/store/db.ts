@@ -45,6 +45,8 @@ export function openFromEnvironment(): Promise<Database> {
 export async function openDatabase(options: OpenOptions): Promise<Database> {
   if (options.url) {
     const pool = new pg.Pool({ connectionString: options.url, max: options.poolSize ?? 10 });
+    // An idle connection the server drops (a restart, a terminated backend) must not end the process: the pool replaces it.
+    pool.on("error", (error) => process.emitWarning(`PostgreSQL connection lost: ${error.message}`));
     // bigint (int8) and numeric arrive as text by default: fen fits a JS safe integer, so read int8 as a number.
     const db = drizzlePg(pool, { schema }) as unknown as Db;
     await pool.query("select 1");

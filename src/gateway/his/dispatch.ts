@@ -124,7 +124,7 @@ export async function callService(services: Services, body: unknown, log?: Dispa
       const prev = await previousAnswer(q, env.msgid, hash);
       if (prev) throw new Replay(prev);
     }
-    if (handler.needsSignIn !== false) await checkSignIn(q, env.fixmedins_code, env.sign_no ?? null);
+    if (handler.needsSignIn !== false) await checkSignIn(services, q, env.fixmedins_code, env.sign_no ?? null);
     const ctx: MessageContext = {
       services,
       q,

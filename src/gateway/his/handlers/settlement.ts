@@ -1,9 +1,7 @@
 import { z } from "zod";
 import { MED_TYPES } from "../../../domain/codes.js";
-import { DomainError } from "../../../domain/errors.js";
 import { toYuan, type Fen } from "../../../domain/money.js";
 import { yuanField } from "../../../domain/zodFields.js";
-import { getEncounter } from "../../../services/encounters.js";
 import { reverseSettlement, settleEncounter } from "../../../services/settlement.js";
 import { fundStepToWire, setlinfoToWire } from "../../../wire/settlement.js";
 import { defineHandler, type MessageContext } from "../types.js";
@@ -30,10 +28,6 @@ const settleData = z.object({
 }).passthrough();
 
 async function settleMessage(ctx: MessageContext, data: z.output<typeof settleData>, kind: "outpatient" | "inpatient", commit: boolean) {
-  if (data.med_type) {
-    const e = await getEncounter(ctx.q, data.mdtrt_id, ctx.fixmedins_code, data.psn_no);
-    if (e.med_type !== data.med_type) throw new DomainError("data.med_type", `${data.med_type} disagrees with the encounter's ${e.med_type} (2203/2401)`);
-  }
   const expected: Record<string, Fen> = {};
   if (commit) {
     for (const k of ["fulamt_ownpay_amt", "overlmt_selfpay", "preselfpay_amt", "inscp_scp_amt"] as const) {
@@ -47,6 +41,7 @@ async function settleMessage(ctx: MessageContext, data: z.output<typeof settleDa
     psn_no: data.psn_no,
     fixmedins_code: ctx.fixmedins_code,
     insutype: data.insutype,
+    med_type: data.med_type ?? null,
     medfee_sumamt: data.medfee_sumamt,
     expected,
     acct_used_flag: data.acct_used_flag,
