@@ -32,6 +32,13 @@ export const persons = pgTable(
     tel: text("tel"),
     emp_name: text("emp_name"),
     household_id: text("household_id"),
+    /** Facts the enrollment-subsidy rules read (settlement-spec.md, "Subsidized enrollment"). */
+    rural: boolean("rural").notNull().default(false),
+    /** Disability grade 1–4 (一级 … 四级); 1 and 2 are severe. */
+    disability_level: integer("disability_level"),
+    serious_illness: boolean("serious_illness").notNull().default(false),
+    /** Household per-capita annual income, fen. */
+    household_income_fen: bigint("household_income_fen", { mode: "number" }),
     insuplc_admdvs: text("insuplc_admdvs").notNull(),
     /** Personal-account balance (employees), never below zero. */
     balc_fen: fen("balc_fen"),
@@ -63,12 +70,100 @@ export const enrollments = pgTable(
     insutype: text("insutype").notNull(),
     admdvs: text("admdvs").notNull(),
     year: integer("year").notNull(),
+    /** enrolled | suspended | ended */
     status: text("status").notNull().default("enrolled"),
     psn_insu_date: date("psn_insu_date", { mode: "string" }).notNull(),
     paus_insu_date: date("paus_insu_date", { mode: "string" }),
+    /** When and why an enrollment ended (a duplicate resolved, a death, a move). */
+    enddate: date("enddate", { mode: "string" }),
+    end_reason: text("end_reason"),
     created_at: created(),
   },
-  (t) => [uniqueIndex("enrollments_key").on(t.psn_no, t.insutype, t.admdvs, t.year)],
+  (t) => [uniqueIndex("enrollments_key").on(t.psn_no, t.insutype, t.admdvs, t.year), index("enrollments_year").on(t.year, t.admdvs)],
+);
+
+/** A household (户): members share its id on persons.household_id. */
+export const households = pgTable("households", {
+  household_id: text("household_id").primaryKey(),
+  admdvs: text("admdvs").notNull(),
+  head_certno: text("head_certno"),
+  address: text("address"),
+  created_at: created(),
+});
+
+/**
+ * Contributions of an enrollment (缴费与资助): the first row when it is paid, later rows for adjustments (a category gained
+ * after paying is subsidized from the next month, refunded or credited) and refunds (a duplicate ended). The amounts of
+ * all rows of an enrollment add up to what was paid and by whom.
+ */
+export const contributions = pgTable(
+  "contributions",
+  {
+    id: bigserial("id", { mode: "number" }).primaryKey(),
+    enrollment_id: bigint("enrollment_id", { mode: "number" }).notNull().references(() => enrollments.id),
+    psn_no: text("psn_no").notNull().references(() => persons.psn_no),
+    year: integer("year").notNull(),
+    admdvs: text("admdvs").notNull(),
+    /** initial | adjustment | refund */
+    kind: text("kind").notNull(),
+    /** The individual contribution due (个人缴费标准), the part paid by the person, by medical assistance, and the fiscal subsidy. */
+    individual_fen: fen("individual_fen"),
+    person_paid_fen: fen("person_paid_fen"),
+    assistance_subsidy_fen: fen("assistance_subsidy_fen"),
+    fiscal_subsidy_fen: fen("fiscal_subsidy_fen"),
+    /** The category whose share applied, and the share. */
+    category: text("category"),
+    share_ppm: integer("share_ppm").notNull().default(0),
+    /** Which fund pays the assistance subsidy (610100 medical assistance). */
+    subsidy_fund: text("subsidy_fund"),
+    /** First month (1–12) an adjustment covers. */
+    effective_month: integer("effective_month"),
+    reason: text("reason").notNull(),
+    created_at: created(),
+  },
+  (t) => [index("contributions_enrollment").on(t.enrollment_id), index("contributions_year").on(t.year, t.admdvs)],
+);
+
+/** One person enrolled twice in a year (two regions, or employee and resident), found at import or by a scan. */
+export const duplicateCases = pgTable(
+  "duplicate_cases",
+  {
+    id: bigserial("id", { mode: "number" }).primaryKey(),
+    certno: text("certno").notNull(),
+    psn_no: text("psn_no").notNull().references(() => persons.psn_no),
+    year: integer("year").notNull(),
+    /** two_regions | employee_and_resident */
+    kind: text("kind").notNull(),
+    enrollment_ids: jsonb("enrollment_ids").notNull(),
+    /** import | scan */
+    found_by: text("found_by").notNull(),
+    /** open | resolved */
+    status: text("status").notNull().default("open"),
+    /** rule | clerk */
+    resolution: text("resolution"),
+    kept_enrollment_id: bigint("kept_enrollment_id", { mode: "number" }),
+    ended_enrollment_ids: jsonb("ended_enrollment_ids"),
+    refund_fen: bigint("refund_fen", { mode: "number" }),
+    resolved_by: text("resolved_by"),
+    resolved_at: timestamp("resolved_at", { withTimezone: true }),
+    note: text("note"),
+    found_at: created(),
+  },
+  (t) => [uniqueIndex("duplicate_cases_key").on(t.psn_no, t.year, t.kind), index("duplicate_cases_status").on(t.status)],
+);
+
+/** The registered population (户籍/常住人口) per region, year and category ("all" for everyone), for coverage rates. */
+export const population = pgTable(
+  "population",
+  {
+    admdvs: text("admdvs").notNull(),
+    year: integer("year").notNull(),
+    category: text("category").notNull(),
+    count: integer("count").notNull(),
+    source: text("source"),
+    updated_at: timestamp("updated_at", { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [primaryKey({ columns: [t.admdvs, t.year, t.category] })],
 );
 
 export const fixmedins = pgTable("fixmedins", {
