@@ -21,6 +21,7 @@ import { migrateDatabase, openDatabase, type OpenOptions } from "../src/store/db
 import { persons } from "../src/store/schema.js";
 import { round, type Benchmark } from "./harness.js";
 
+const LIGHT_CONCURRENCY = 2;
 const ADMIN_URL = process.env.BENCH_DATABASE_ADMIN_URL ?? "postgres://postgres@127.0.0.1:5432/postgres";
 
 function count(name: string, fallback: number): number {
@@ -84,6 +85,8 @@ async function stopServer(child: ChildProcess): Promise<void> {
 interface DatabaseRun {
   outpatient: HisBenchResult;
   inpatient: HisBenchResult;
+  /** Few clerks at once: latency without the queueing that the throughput run causes. */
+  light: HisBenchResult;
 }
 
 async function runAgainst(env: Record<string, string>, certnos: string[]): Promise<DatabaseRun> {
@@ -96,7 +99,8 @@ async function runAgainst(env: Record<string, string>, certnos: string[]): Promi
     await runHisBench({ url, persons: certnos, outpatient: 100, inpatient: 0, concurrency, seed: 1 });
     const outpatient = await runHisBench({ url, persons: certnos, outpatient: count("BENCH_HIS_OUTPATIENT", 2_000), inpatient: 0, concurrency, seed: 2 });
     const inpatient = await runHisBench({ url, persons: certnos, outpatient: 0, inpatient: count("BENCH_HIS_INPATIENT", 200), concurrency, seed: 3 });
-    return { outpatient, inpatient };
+    const light = await runHisBench({ url, persons: certnos, outpatient: 300, inpatient: 30, concurrency: LIGHT_CONCURRENCY, seed: 4 });
+    return { outpatient, inpatient, light };
   } finally {
     await stopServer(server);
   }
@@ -115,7 +119,15 @@ function figuresOf(run: DatabaseRun) {
     p99_2304_ms: ms(run.inpatient.p99["2304"]),
     p50_ms_by_infno: Object.fromEntries(Object.entries({ ...run.outpatient.p50, ...run.inpatient.p50 }).map(([k, v]) => [k, ms(v)])),
     p99_ms_by_infno: Object.fromEntries(Object.entries({ ...run.outpatient.p99, ...run.inpatient.p99 }).map(([k, v]) => [k, ms(v)])),
-    first_errors: [...run.outpatient.report.errors, ...run.inpatient.report.errors].slice(0, 5),
+    light_load: {
+      concurrency: LIGHT_CONCURRENCY,
+      flows_per_second: round(run.light.flowsPerSecond, 1),
+      p50_2207_ms: ms(run.light.p50["2207"]),
+      p99_2207_ms: ms(run.light.p99["2207"]),
+      p50_2304_ms: ms(run.light.p50["2304"]),
+      p99_2304_ms: ms(run.light.p99["2304"]),
+    },
+    first_errors: [...run.outpatient.report.errors, ...run.inpatient.report.errors, ...run.light.report.errors].slice(0, 5),
   };
 }
 
@@ -143,7 +155,8 @@ export const hisBenchmark: Benchmark = {
       };
       const line = (n: string, f: ReturnType<typeof figuresOf>) =>
         `${n}: ${f.outpatient_flows_per_second} outpatient flows/s (2207 p50 ${f.p50_2207_ms} ms, p99 ${f.p99_2207_ms} ms); ` +
-        `${f.inpatient_flows_per_second} inpatient flows/s (2304 p50 ${f.p50_2304_ms} ms, p99 ${f.p99_2304_ms} ms)`;
+        `${f.inpatient_flows_per_second} inpatient flows/s (2304 p50 ${f.p50_2304_ms} ms, p99 ${f.p99_2304_ms} ms); ` +
+        `${LIGHT_CONCURRENCY} clerks: 2207 p99 ${f.light_load.p99_2207_ms} ms, 2304 p99 ${f.light_load.p99_2304_ms} ms`;
       return { figures, summary: `${line("PGlite", figures.pglite)}\n${line("PostgreSQL", figures.postgres)}` };
     } finally {
       await admin.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);

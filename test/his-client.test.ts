@@ -1,4 +1,6 @@
 import { readFileSync } from "node:fs";
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
+import type { AddressInfo, Socket } from "node:net";
 import { describe, expect, it } from "vitest";
 import {
   asResponseEnvelope,
@@ -603,5 +605,235 @@ describe("flows against a stand-in server", () => {
       runSimulation({ url: "http://203.0.113.5:8080", persons: ["a"], counts: { outpatient: 1, inpatient: 0 }, concurrency: 1, fetch: server.fetchImpl }),
     ).rejects.toThrow(HisTargetError);
     expect(server.requests).toHaveLength(0);
+  });
+});
+
+// ---------------------------------------------------------------------------------------------------------------------
+// The HTTP/1.1 transport (src/his/http1.ts), against real servers on this machine
+
+interface Seen {
+  method: string | undefined;
+  url: string | undefined;
+  headers: IncomingMessage["headers"];
+  body: string;
+  socket: Socket;
+}
+
+/** A loopback HTTP server that records each request (and the connections it came on) and answers with `handler`. */
+async function loopbackServer(handler: (seen: Seen, res: ServerResponse, index: number) => void | Promise<void>) {
+  const seen: Seen[] = [];
+  const sockets = new Set<Socket>();
+  const server: Server = createServer((req, res) => {
+    const chunks: Buffer[] = [];
+    req.on("data", (c: Buffer) => chunks.push(c));
+    req.on("end", () => {
+      const entry: Seen = { method: req.method, url: req.url, headers: req.headers, body: Buffer.concat(chunks).toString("utf8"), socket: req.socket };
+      seen.push(entry);
+      void handler(entry, res, seen.length - 1);
+    });
+  });
+  server.on("connection", (socket: Socket) => sockets.add(socket));
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  const port = (server.address() as AddressInfo).port;
+  return {
+    url: `http://127.0.0.1:${port}`,
+    port,
+    seen,
+    /** Connections opened to this server so far. */
+    connections: () => sockets.size,
+    open: () => [...sockets].filter((s) => !s.destroyed).length,
+    close: async () => {
+      server.closeAllConnections();
+      await new Promise((resolve) => server.close(resolve));
+    },
+  };
+}
+
+function sendJson(res: ServerResponse, body: unknown, status = 200) {
+  const text = JSON.stringify(body);
+  res.writeHead(status, { "content-type": "application/json; charset=utf-8", "content-length": Buffer.byteLength(text) });
+  res.end(text);
+}
+
+const pause = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+describe("HTTP/1.1 transport", () => {
+  it("POSTs the envelope as JSON to the service path, all on one kept-alive connection", async () => {
+    const server = await loopbackServer((seen, res) => {
+      const r = JSON.parse(seen.body) as HisRequestEnvelope;
+      if (r.infno === "9001") sendJson(res, { infcode: 0, output: { signinoutb: { sign_no: "SN-9" } } });
+      else sendJson(res, { infcode: 0, output: { echo: r.opter_name } });
+    });
+    try {
+      const c = new HisClient({ url: server.url, fixmedinsCode: HOSPITAL, opterName: "收费员七" });
+      await c.signIn({ mac: "02-00-00-00-00-01", ip: "127.0.0.1" });
+      const sent: HisRequestEnvelope[] = [];
+      for (let i = 0; i < 5; i++) {
+        const { request, response } = await c.timedCall<{ echo: string }>("1101", { data: { certno: `45000019900101001${i}`, psn_name: "张三" } });
+        sent.push(request);
+        expect(response.output?.echo).toBe("收费员七");
+      }
+      expect(server.seen).toHaveLength(6);
+      for (const [i, s] of server.seen.entries()) {
+        expect(s.method).toBe("POST");
+        expect(s.url).toBe("/fsi/api/rsfComIfsService/callService");
+        expect(s.headers["content-type"]).toBe("application/json; charset=utf-8");
+        expect(s.headers.accept).toBe("application/json");
+        expect(s.headers.host).toBe(`127.0.0.1:${server.port}`);
+        expect(Number(s.headers["content-length"])).toBe(Buffer.byteLength(s.body));
+        if (i > 0) expect(JSON.parse(s.body)).toEqual({ ...sent[i - 1], sign_no: "SN-9" });
+      }
+      expect(server.connections()).toBe(1);
+      c.close();
+      await pause(50);
+      expect(server.open()).toBe(0);
+    } finally {
+      await server.close();
+    }
+  });
+
+  it("reads chunked answers sent in pieces, multi-byte characters split between them, and large ones", async () => {
+    const big = "医".repeat(300_000);
+    const server = await loopbackServer(async (seen, res, index) => {
+      const text = JSON.stringify({ infcode: -1, err_msg: index === 0 ? "人员不存在" : big });
+      const bytes = Buffer.from(text);
+      res.writeHead(200, { "content-type": "application/json" }); // no length: chunked
+      for (let at = 0; at < bytes.length; at += index === 0 ? 5 : 65_536) {
+        res.write(bytes.subarray(at, at + (index === 0 ? 5 : 65_536)));
+        await pause(1);
+      }
+      res.end();
+    });
+    try {
+      const c = new HisClient({ url: server.url, fixmedinsCode: HOSPITAL });
+      expect((await c.call("1101", {}, { throwOnError: false })).err_msg).toBe("人员不存在");
+      expect((await c.call("1101", {}, { throwOnError: false })).err_msg).toBe(big);
+      expect(server.connections()).toBe(1);
+    } finally {
+      await server.close();
+    }
+  });
+
+  it("opens a new connection after an answer with Connection: close, or once the server has closed an idle one", async () => {
+    const server = await loopbackServer((seen, res, index) => {
+      if (index === 0) res.setHeader("connection", "close");
+      sendJson(res, { infcode: 0, output: { n: index } });
+    });
+    try {
+      const c = new HisClient({ url: server.url, fixmedinsCode: HOSPITAL });
+      expect((await c.call<{ n: number }>("1101", {})).output?.n).toBe(0);
+      expect((await c.call<{ n: number }>("1101", {})).output?.n).toBe(1);
+      expect(server.connections()).toBe(2);
+      for (const s of server.seen) s.socket.destroy(); // the server drops its idle connections
+      await pause(50);
+      expect((await c.call<{ n: number }>("1101", {})).output?.n).toBe(2);
+      expect(server.connections()).toBe(3);
+    } finally {
+      await server.close();
+    }
+  });
+
+  it("refuses a redirect without following it", async () => {
+    const elsewhere = await loopbackServer((_seen, res) => sendJson(res, { infcode: 0 }));
+    const server = await loopbackServer((_seen, res) => {
+      res.writeHead(307, { location: `${elsewhere.url}/fsi/api/rsfComIfsService/callService`, "content-length": 0 });
+      res.end();
+    });
+    try {
+      const c = new HisClient({ url: server.url, fixmedinsCode: HOSPITAL });
+      const error = await c.call("2207", {}).catch((e: unknown) => e);
+      expect(error).toBeInstanceOf(HisTransportError);
+      expect((error as Error).message).toMatch(/request to .* failed: redirect refused \(HTTP 307 to http:\/\/127\.0\.0\.1:\d+\/fsi/);
+      expect(elsewhere.seen).toHaveLength(0);
+    } finally {
+      await server.close();
+      await elsewhere.close();
+    }
+  });
+
+  it("gives up on a server that does not answer, and carries on afterwards", async () => {
+    const server = await loopbackServer((_seen, res, index) => {
+      if (index > 0) sendJson(res, { infcode: 0 });
+    });
+    try {
+      const c = new HisClient({ url: server.url, fixmedinsCode: HOSPITAL, timeoutMs: 50 });
+      await expect(c.call("2207", {})).rejects.toThrow(/2207 \(msgid H45100000001\d{18}\): request to .* failed: no answer within 50 ms/);
+      expect((await c.call("2207", {})).infcode).toBe(0);
+      expect(server.connections()).toBe(2); // the connection of the unanswered request is not reused
+    } finally {
+      await server.close();
+    }
+  });
+
+  it("cuts a request off with the caller's own reason when the caller aborts", async () => {
+    const server = await loopbackServer(() => undefined);
+    try {
+      const c = new HisClient({ url: server.url, fixmedinsCode: HOSPITAL });
+      const controller = new AbortController();
+      const reason = new Error("run over");
+      const call = c.call("2207", {}, { signal: controller.signal });
+      await pause(20);
+      controller.abort(reason);
+      await expect(call).rejects.toBe(reason);
+      await pause(50);
+      expect(server.open()).toBe(0);
+      await expect(c.call("2207", {}, { signal: controller.signal })).rejects.toBe(reason); // already aborted: not sent
+      expect(server.seen).toHaveLength(1);
+    } finally {
+      await server.close();
+    }
+  });
+
+  it("says so when the connection closes in the middle of an answer, when it is refused, or when the answer is not JSON", async () => {
+    const server = await loopbackServer((seen, res, index) => {
+      if (index === 0) {
+        res.writeHead(200, { "content-type": "application/json", "content-length": 100 });
+        res.write('{"infcode":0,');
+        setTimeout(() => seen.socket.destroy(), 10);
+      } else {
+        res.writeHead(502, { "content-type": "text/html" });
+        res.end("<html>502</html>");
+      }
+    });
+    try {
+      const c = new HisClient({ url: server.url, fixmedinsCode: HOSPITAL });
+      await expect(c.call("2204", {})).rejects.toThrow(/failed: the connection closed before the answer was complete/);
+      const error = await c.call("2204", {}).catch((e: unknown) => e);
+      expect(error).toBeInstanceOf(HisTransportError);
+      expect((error as HisTransportError).message).toMatch(/HTTP 502, not JSON: <html>502<\/html>/);
+      expect((error as HisTransportError).status).toBe(502);
+    } finally {
+      await server.close();
+    }
+    const refused = new HisClient({ url: server.url, fixmedinsCode: HOSPITAL });
+    await expect(refused.call("1101", {})).rejects.toThrow(/request to .* failed: connect ECONNREFUSED 127\.0\.0\.1:\d+/);
+  });
+
+  it("runs the flows end to end over real HTTP, one kept-alive connection per clerk, closed at the end", async () => {
+    const fake = fakeServer();
+    const server = await loopbackServer(async (seen, res) => {
+      const answer = await fake.fetchImpl(`http://127.0.0.1${seen.url ?? ""}`, { method: "POST", body: seen.body });
+      res.writeHead(answer.status, { "content-type": "application/json" });
+      res.end(await answer.text());
+    });
+    try {
+      const report = await runSimulation({
+        url: server.url,
+        persons: ["450000199001010011", "450000199001010022", "450000199001010033", "450000199001010044"],
+        counts: { outpatient: 16, inpatient: 4 },
+        concurrency: 3,
+        reverseShare: 1,
+        seed: 5,
+      });
+      expect(report).toMatchObject({ ok: 20, failed: 0, aborted: 0, notStarted: 0, reversed: 4 });
+      expect(report.latency["2207"]?.count).toBe(16);
+      expect(server.seen.length).toBe(fake.requests.length);
+      expect(server.seen.map((s) => JSON.parse(s.body) as unknown)).toEqual(fake.requests);
+      expect(server.connections()).toBe(3);
+      await pause(50);
+      expect(server.open()).toBe(0);
+    } finally {
+      await server.close();
+    }
   });
 });

@@ -6,6 +6,7 @@
  * the simulator generates load and must never send it elsewhere.
  */
 import { isIP } from "node:net";
+import { http1Target, Http1Connections, type Http1Answer } from "./http1.js";
 
 export const HIS_SERVICE_PATH = "/fsi/api/rsfComIfsService/callService";
 
@@ -245,7 +246,7 @@ export interface HisClientOptions {
   now?: () => number;
   /** Offset of the interface's times from UTC; default Beijing time (+480). */
   offsetMinutes?: number;
-  /** Replaces global fetch (tests). */
+  /** Sends through this fetch-compatible function instead of the client's own HTTP/1.1 connections (tests). */
   fetch?: typeof fetch;
 }
 
@@ -272,7 +273,13 @@ function regionOf(fixmedinsCode: string): string | undefined {
 function errorMessage(error: unknown): string {
   if (error instanceof Error) {
     const cause = (error as Error & { cause?: unknown }).cause;
-    return cause instanceof Error ? `${error.message}: ${cause.message}` : error.message;
+    // A connection to a name with several addresses (localhost: ::1 and 127.0.0.1) fails with an AggregateError that
+    // has no message of its own.
+    const message =
+      error.message ||
+      (error instanceof AggregateError ? error.errors.map((e) => errorMessage(e)).join("; ") : "") ||
+      String((error as Error & { code?: unknown }).code ?? error.name);
+    return cause instanceof Error ? `${message}: ${cause.message}` : message;
   }
   return String(error);
 }
@@ -283,7 +290,7 @@ export function asResponseEnvelope(body: unknown): HisResponseEnvelope | string 
   const record = body as Record<string, unknown>;
   const code = typeof record.infcode === "string" && record.infcode.trim() !== "" ? Number(record.infcode) : record.infcode;
   if (typeof code !== "number" || !Number.isInteger(code)) return `the answer has no integer infcode (got ${JSON.stringify(record.infcode)})`;
-  return { ...record, infcode: code } as HisResponseEnvelope;
+  return code === record.infcode ? (record as HisResponseEnvelope) : ({ ...record, infcode: code } as HisResponseEnvelope);
 }
 
 export class HisClient {
@@ -303,7 +310,9 @@ export class HisClient {
   private readonly clock: MsgidClock;
   private readonly now: () => number;
   private readonly offsetMinutes: number;
-  private readonly fetchImpl: typeof fetch;
+  private readonly fetchImpl: typeof fetch | undefined;
+  /** Kept-alive connections to the service (src/his/http1.ts): global fetch would cost several times the CPU. */
+  private readonly connections: Http1Connections;
 
   constructor(options: HisClientOptions) {
     this.serviceUrl = loopbackServiceUrl(options.url);
@@ -323,7 +332,16 @@ export class HisClient {
     this.clock = options.clock ?? sharedMsgidClock(options.fixmedinsCode);
     this.now = options.now ?? Date.now;
     this.offsetMinutes = options.offsetMinutes ?? CHINA_OFFSET_MINUTES;
-    this.fetchImpl = options.fetch ?? globalThis.fetch;
+    this.fetchImpl = options.fetch;
+    this.connections = new Http1Connections(http1Target(this.serviceUrl));
+  }
+
+  /**
+   * Closes the client's connections (those in use once their answer is in); it sends nothing afterwards. Idle
+   * connections do not keep the process alive, so this is tidiness rather than a duty.
+   */
+  close(): void {
+    this.connections.close();
   }
 
   /** A fresh message id (never repeated by this process for this fixmedins_code). */
@@ -360,48 +378,27 @@ export class HisClient {
   /** Sends one transaction; returns the answer and its latency. */
   async timedCall<O = unknown>(infno: string, input: unknown, options: CallOptions = {}): Promise<TimedResponse<O>> {
     const request = this.buildRequest(infno, input, options);
-    // One controller per request, for the timeout and the caller's signal; its listeners are removed when it is done
-    // (AbortSignal.any on a long-lived signal would pile listeners up on it).
-    const controller = new AbortController();
-    let timedOut = false;
-    const timer = setTimeout(() => {
-      timedOut = true;
-      controller.abort(new Error(`no answer within ${this.timeoutMs} ms`));
-    }, this.timeoutMs);
+    const body = JSON.stringify(request);
     const outer = options.signal;
-    const onAbort = () => controller.abort(outer?.reason);
-    if (outer?.aborted) controller.abort(outer.reason);
-    else outer?.addEventListener("abort", onAbort, { once: true });
     const started = performance.now();
-    let status: number;
-    let text: string;
+    let answer: Http1Answer;
     try {
-      const answer = await this.fetchImpl(this.serviceUrl, {
-        method: "POST",
-        headers: { "content-type": "application/json; charset=utf-8", accept: "application/json" },
-        body: JSON.stringify(request),
-        // A redirect could point anywhere: never follow one.
-        redirect: "error",
-        signal: controller.signal,
-      });
-      status = answer.status;
-      text = await answer.text();
+      answer = this.fetchImpl
+        ? await this.postWithFetch(this.fetchImpl, body, outer)
+        : await this.connections.postJson(body, this.timeoutMs, outer);
     } catch (error) {
       if (outer?.aborted) throw error; // the caller's own abort, not a failure of the server
-      const reason = timedOut ? `no answer within ${this.timeoutMs} ms` : errorMessage(error);
-      throw new HisTransportError(infno, request.msgid, `request to ${this.serviceUrl.href} failed: ${reason}`);
-    } finally {
-      clearTimeout(timer);
-      outer?.removeEventListener("abort", onAbort);
+      throw new HisTransportError(infno, request.msgid, `request to ${this.serviceUrl.href} failed: ${errorMessage(error)}`);
     }
     const latencyMs = performance.now() - started;
-    let body: unknown;
+    const { status, text } = answer;
+    let parsed: unknown;
     try {
-      body = JSON.parse(text);
+      parsed = JSON.parse(text);
     } catch {
       throw new HisTransportError(infno, request.msgid, `HTTP ${status}, not JSON: ${text.slice(0, 200)}`, status);
     }
-    const response = asResponseEnvelope(body);
+    const response = asResponseEnvelope(parsed);
     if (typeof response === "string") {
       throw new HisTransportError(infno, request.msgid, `HTTP ${status}: ${response}: ${text.slice(0, 200)}`, status);
     }
@@ -409,6 +406,33 @@ export class HisClient {
       throw new HisInterfaceError(infno, request.msgid, response.infcode, String(response.err_msg ?? ""), response);
     }
     return { request, response: response as HisResponseEnvelope<O>, latencyMs };
+  }
+
+  /**
+   * POSTs through a fetch-compatible function (tests). Rejects as postJson does: with an Error saying what went wrong,
+   * or with the reason of the caller's signal.
+   */
+  private async postWithFetch(fetchImpl: typeof fetch, body: string, outer: AbortSignal | undefined): Promise<Http1Answer> {
+    // One controller per request, for the timeout and the caller's signal.
+    const controller = new AbortController();
+    const timer = setTimeout(() => controller.abort(new Error(`no answer within ${this.timeoutMs} ms`)), this.timeoutMs);
+    const onAbort = () => controller.abort(outer?.reason);
+    if (outer?.aborted) controller.abort(outer.reason);
+    else outer?.addEventListener("abort", onAbort, { once: true });
+    try {
+      const answer = await fetchImpl(this.serviceUrl, {
+        method: "POST",
+        headers: { "content-type": "application/json; charset=utf-8", accept: "application/json" },
+        body,
+        // A redirect could point anywhere: never follow one.
+        redirect: "error",
+        signal: controller.signal,
+      });
+      return { status: answer.status, text: await answer.text() };
+    } finally {
+      clearTimeout(timer);
+      outer?.removeEventListener("abort", onAbort);
+    }
   }
 
   /** Sends one transaction; returns the answer envelope (throws on infcode -1 unless throwOnError is false). */

@@ -165,6 +165,26 @@ export class FeePicker {
   }
 }
 
+const pickers = new WeakMap<FeeCatalogue, Map<string, FeePicker>>();
+
+/**
+ * The FeePicker of a catalogue on a date, made once per catalogue and date (a run's flows share a handful of dates, and
+ * sorting the catalogue out for every flow costs more than the rest of building its requests).
+ */
+export function feePickerFor(catalogue: FeeCatalogue, date: string): FeePicker {
+  let byDate = pickers.get(catalogue);
+  if (!byDate) {
+    byDate = new Map();
+    pickers.set(catalogue, byDate);
+  }
+  let picker = byDate.get(date);
+  if (!picker) {
+    picker = new FeePicker(catalogue, date);
+    byDate.set(date, picker);
+  }
+  return picker;
+}
+
 // ---------------------------------------------------------------------------------------------------------------------
 // Fee lines
 
@@ -746,7 +766,7 @@ export function outpatientFlow(certno: string, ctx: FlowContext): Promise<FlowRe
       admdvs,
     );
 
-    const picker = new FeePicker(ctx.catalogue, formatDate(now));
+    const picker = feePickerFor(ctx.catalogue, formatDate(now));
     const drafts = outpatientDrafts(picker, rng);
     const chrgBchno = `${iptOtpNo}01`;
     const feeTime = formatDateTime(begnMs + 10 * 60_000 > now ? now : begnMs + 10 * 60_000);
@@ -867,7 +887,7 @@ export function inpatientFlow(certno: string, ctx: FlowContext): Promise<FlowRes
     const mdtrtId = firstText(admitted.output, ["result.mdtrt_id", "data.mdtrt_id", "mdtrt_id"], "2401");
     result.mdtrtId = mdtrtId;
 
-    const picker = new FeePicker(ctx.catalogue, formatDate(endMs));
+    const picker = feePickerFor(ctx.catalogue, formatDate(endMs));
     const batchDrafts = inpatientDrafts(picker, rng, days, batches);
     let seq = 0;
     for (let b = 0; b < batchDrafts.length; b++) {
@@ -1079,7 +1099,7 @@ export interface SimulationOptions {
   /** Cuts the run off (flows running are counted as aborted). */
   signal?: AbortSignal;
   onFlow?: (result: FlowResult, done: number) => void;
-  /** Replaces global fetch (tests). */
+  /** Sends through this fetch-compatible function instead of HTTP/1.1 connections of the clients' own (tests). */
   fetch?: HisClientOptions["fetch"];
 }
 
@@ -1119,6 +1139,7 @@ export async function runSimulation(options: SimulationOptions): Promise<Simulat
   };
   let reversed = 0;
 
+  // Each clerk keeps its own connection alive through the run; they are closed when it is over.
   const clients = Array.from(
     { length: concurrency },
     (_, i) =>
@@ -1136,7 +1157,7 @@ export async function runSimulation(options: SimulationOptions): Promise<Simulat
   const catalogue = loadFeeCatalogue(clients[0]?.mdtrtareaAdmvs ?? "451000");
 
   const abort = new AbortController();
-  setMaxListeners(0, abort.signal); // one listener per flow waiting for a person and per request in flight
+  setMaxListeners(0, abort.signal); // one listener per flow waiting for a person (requests share one: see http1.ts)
   const onOuterAbort = () => abort.abort(options.signal?.reason);
   if (options.signal?.aborted) abort.abort(options.signal.reason);
   options.signal?.addEventListener("abort", onOuterAbort, { once: true });
@@ -1222,6 +1243,7 @@ export async function runSimulation(options: SimulationOptions): Promise<Simulat
     if (softStop) clearTimeout(softStop);
     if (hardStop) clearTimeout(hardStop);
     options.signal?.removeEventListener("abort", onOuterAbort);
+    for (const client of clients) client.close();
   }
   const seconds = (performance.now() - started) / 1000;
   if (options.signal?.aborted) stoppedBy = "signal";
