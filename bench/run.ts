@@ -7,6 +7,7 @@ import { mkdirSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import { fromRoot } from "../src/lib/paths.js";
 import { engineBenchmark } from "./engine.js";
+import { enrollmentBenchmark } from "./enrollment.js";
 import type { Benchmark } from "./harness.js";
 import { hisBenchmark } from "./his.js";
 import { importsBenchmark } from "./imports.js";
@@ -15,6 +16,7 @@ const BENCHMARKS: readonly Benchmark[] = [
   engineBenchmark,
   importsBenchmark,
   hisBenchmark,
+  enrollmentBenchmark,
 ];
 
 const RESULTS_DIR = `${fromRoot("bench", "results")}/`;

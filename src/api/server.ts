@@ -1,5 +1,6 @@
 import Fastify, { type FastifyInstance } from "fastify";
 import { hisGateway } from "../gateway/his/plugin.js";
+import { restApi } from "./plugin.js";
 import type { Services } from "../services/context.js";
 
 export interface ServerOptions {
@@ -21,5 +22,6 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
   });
   app.get("/health", async () => ({ status: "ok", database: options.services.database.kind }));
   await app.register(hisGateway, { services: options.services });
+  await app.register(restApi, { prefix: "/api", services: options.services });
   return app;
 }

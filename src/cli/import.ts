@@ -2,16 +2,19 @@ import cliProgress from "cli-progress";
 import type { Command } from "commander";
 import { DomainError } from "../domain/errors.js";
 import { seedDemo } from "../services/demo.js";
-import { importSource, importSummary, openImportSource, type ImportSource } from "../services/importFiles.js";
+import { countOpenDuplicates } from "../services/duplicates.js";
+import { importSource, importSummary, openImportSource, type FileKind, type ImportSource } from "../services/importFiles.js";
 import { IMPORT_COLUMNS, IMPORT_KINDS, type ImportKind } from "../services/imports.js";
+import { parseRosterSource, ROSTER_COLUMNS, type RosterSource } from "../services/rosters.js";
 import { migrateDatabase, openFromEnvironment } from "../store/db.js";
 import { runCommand } from "./io.js";
 
 const DESCRIPTIONS: Record<ImportKind, string> = {
-  persons: "insured persons (参保人员) and their enrollment of the year",
-  identities: "assistance categories of persons (人员身份) with their validity",
+  persons: "insured persons (参保人员), their enrollment of the year and its contributions (resident: initial contribution and subsidy)",
+  identities: "assistance categories of persons (人员身份) with their validity; subsidies of the persons changed are recomputed",
   fixmedins: "designated medical institutions (定点医药机构)",
   catalogue: "catalogue entries (医保目录)",
+  population: "registered population (登记人口) per region, year and category (all, poverty_relief or a category), for coverage rates",
 };
 
 /** Files above this size get a progress bar (a few thousand rows). */
@@ -21,6 +24,7 @@ interface ImportCommandOptions {
   report?: string;
   year?: string;
   batch?: string;
+  source?: string;
 }
 
 function integerOption(value: string | undefined, name: string, min: number, max: number): number | undefined {
@@ -30,11 +34,16 @@ function integerOption(value: string | undefined, name: string, min: number, max
   return n;
 }
 
-async function runImport(kind: ImportKind, file: string, options: ImportCommandOptions): Promise<void> {
+async function runImport(kind: FileKind, file: string, options: ImportCommandOptions): Promise<void> {
   const year = integerOption(options.year, "--year", 1990, 2100);
   const batchSize = integerOption(options.batch, "--batch", 1, 20_000);
+  const department: RosterSource | undefined = options.source === undefined ? undefined : parseRosterSource(options.source, "--source");
   // The header is checked before the database is opened: a wrong file changes nothing and costs nothing.
   const source: ImportSource = await openImportSource(file, kind);
+  if (kind === "roster" && department === undefined && !source.header.includes("source")) {
+    source.close();
+    throw new DomainError("--source", "名单没有source列，须用--source指定来源部门 / the roster has no source column: give --source civil_affairs or rural_revitalisation");
+  }
   let database;
   try {
     database = await openFromEnvironment();
@@ -56,11 +65,14 @@ async function runImport(kind: ImportKind, file: string, options: ImportCommandO
       ...(options.report !== undefined ? { reportPath: options.report } : {}),
       ...(year !== undefined ? { year } : {}),
       ...(batchSize !== undefined ? { batchSize } : {}),
+      ...(department !== undefined ? { source: department } : {}),
       onProgress: (counts) => bar?.update(source.bytesRead(), { rows: counts.read }),
     });
     bar?.update(source.size, { rows: outcome.result.read });
     bar?.stop();
     process.stdout.write(`${importSummary(outcome)}\n`);
+    const duplicates = kind === "persons" ? await countOpenDuplicates(database.db, year ?? new Date().getFullYear()) : 0;
+    if (duplicates > 0) process.stdout.write(`duplicate enrollments open: ${duplicates} (yibao duplicates list --status open --year ${year ?? new Date().getFullYear()})\n`);
   } finally {
     bar?.stop();
     source.close();
@@ -85,6 +97,17 @@ export function registerImportCommands(program: Command): void {
     if (kind === "persons") command.option("--year <year>", "the enrollment year (default the current year)");
     command.action((file: string, options: ImportCommandOptions) => runCommand(() => runImport(kind, file, options)));
   }
+  group
+    .command("roster <file>")
+    .description(
+      "a category roster from civil affairs (民政) or rural revitalisation (乡村振兴): who is destitute, minimum-living, monitored… " +
+        `with dates; the names must match; subsidies of the persons changed are recomputed (a category gained after paying subsidizes from the next month); ` +
+        `columns ${ROSTER_COLUMNS.required.join(", ")} (optional ${ROSTER_COLUMNS.optional.join(", ")})`,
+    )
+    .option("--source <department>", "civil_affairs or rural_revitalisation: the department of the whole file (else the source column)")
+    .option("--report <path>", "where to write the report of refused rows (default <file>.report.csv)")
+    .option("--batch <rows>", "rows per statement and transaction (default 5000)")
+    .action((file: string, options: ImportCommandOptions) => runCommand(() => runImport("roster", file, options)));
   group
     .command("demo")
     .description("load the demo region 451000 (catalogues, hospitals, 1,000 synthetic persons) into a database without persons")

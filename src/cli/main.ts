@@ -5,6 +5,9 @@ import { registerSettleCommands } from "./settle.js";
 import { registerImportCommands } from "./import.js";
 import { registerHisSimCommands } from "./hisSim.js";
 import { registerSimulateCommands } from "./simulate.js";
+import { registerEnrollmentCommands } from "./enrollment.js";
+import { registerDuplicateCommands } from "./duplicates.js";
+import { registerReportCommands } from "./report.js";
 
 const program = new Command();
 program
@@ -17,5 +20,8 @@ registerSettleCommands(program);
 registerImportCommands(program);
 registerHisSimCommands(program);
 registerSimulateCommands(program);
+registerEnrollmentCommands(program);
+registerDuplicateCommands(program);
+registerReportCommands(program);
 
 await program.parseAsync(process.argv);

@@ -4,6 +4,7 @@ import type { Category } from "../domain/codes.js";
 import { residentIdCheckChar } from "../domain/ids.js";
 import { formatYuan, type Fen } from "../domain/money.js";
 import type { Database } from "../store/db.js";
+import { recomputeSubsidies } from "./enrollment.js";
 import { importCatalogue, importFixmedins, importIdentities, importPersons, numberedRows, rowsOf } from "./imports.js";
 import { shippedCatalogueEntries, shippedCatalogueRegions } from "./reference.js";
 
@@ -12,6 +13,8 @@ import { shippedCatalogueEntries, shippedCatalogueRegions } from "./reference.js
  * hospitals of the three levels and the shipped catalogues. Everything is made up: the ID numbers are valid by
  * GB 11643 but belong to nobody, the names are random pairs of common characters. A seeded generator makes the same
  * demo everywhere. Loaded through the import services, so it is exactly what an import of the same rows would give.
+ * The facts the enrollment-subsidy rules read (rural, disability, serious illness, household income) come from a second
+ * generator, so that adding them left the persons and categories of the first one as they were.
  */
 
 export const DEMO_REGION = "451000";
@@ -82,6 +85,16 @@ export function demoData(): DemoData {
   const persons: PersonRecord[] = [];
   const identities: IdentityRecord[] = [];
 
+  // The subsidy facts: a generator of their own (see above).
+  const factsRandom = seededRandom(4_510_004);
+  const residentFacts = (income: [number, number]) => ({
+    rural: factsRandom() < 0.75 ? "1" : "0",
+    disability_level: factsRandom() < 0.04 ? String(1 + Math.floor(factsRandom() * 4)) : "",
+    serious_illness: factsRandom() < 0.05 ? "1" : "0",
+    household_income: formatYuan((Math.round((income[0] + factsRandom() * (income[1] - income[0])) / 10) * 1000) as Fen),
+  });
+  const NO_FACTS = { rural: "0", disability_level: "", serious_illness: "0", household_income: "" };
+
   const phone = () => `1${pick(["3", "5", "7", "8"])}${int(0, 9)}${String(int(0, 99_999_999)).padStart(8, "0")}`;
   const nameOf = (surname: string, male: boolean) => {
     const chars = male ? MALE_CHARACTERS : FEMALE_CHARACTERS;
@@ -100,7 +113,8 @@ export function demoData(): DemoData {
     }
   };
   const brdyOf = (id: string) => `${id.slice(6, 10)}-${id.slice(10, 12)}-${id.slice(12, 14)}`;
-  const person = (p: { certno: string; name: string; insutype: string; region: string; tel?: string; emp?: string; balc?: string; household?: string }) => {
+  type Facts = typeof NO_FACTS;
+  const person = (p: { certno: string; name: string; insutype: string; region: string; tel?: string; emp?: string; balc?: string; household?: string; facts?: Facts }) => {
     persons.push({
       certno: p.certno,
       psn_name: p.name,
@@ -112,6 +126,7 @@ export function demoData(): DemoData {
       emp_name: p.emp ?? "",
       balc: p.balc ?? "",
       household_id: p.household ?? "",
+      ...(p.facts ?? NO_FACTS),
     });
   };
   const category = (certno: string, type: Category, begntime = `${DEMO_YEAR}-01-01`, endtime = `${DEMO_YEAR}-12-31`) =>
@@ -119,12 +134,21 @@ export function demoData(): DemoData {
 
   // The well-known persons first.
   const [destitute, plain, employee, monitored] = DEMO_PERSONS as [DemoPerson, DemoPerson, DemoPerson, DemoPerson];
-  person({ certno: destitute.certno, name: destitute.psn_name, insutype: "390", region: "451026", household: "HH451000000001" });
+  person({
+    certno: destitute.certno, name: destitute.psn_name, insutype: "390", region: "451026", household: "HH451000000001",
+    facts: { rural: "1", disability_level: "", serious_illness: "0", household_income: "2400.00" },
+  });
   // Their categories stay valid (open end), so the walk-through works for any date of care from 2022 on.
   category(destitute.certno, "destitute", `${DEMO_YEAR}-01-01`, "");
-  person({ certno: plain.certno, name: plain.psn_name, insutype: "390", region: "451002", tel: "13807760001", household: "HH451000000002" });
+  person({
+    certno: plain.certno, name: plain.psn_name, insutype: "390", region: "451002", tel: "13807760001", household: "HH451000000002",
+    facts: { rural: "0", disability_level: "", serious_illness: "0", household_income: "18000.00" },
+  });
   person({ certno: employee.certno, name: employee.psn_name, insutype: "310", region: "451002", tel: "13907760002", emp: EMPLOYERS[0], balc: "2000.00" });
-  person({ certno: monitored.certno, name: monitored.psn_name, insutype: "390", region: "451081", tel: "15807760003", household: "HH451000000003" });
+  person({
+    certno: monitored.certno, name: monitored.psn_name, insutype: "390", region: "451081", tel: "15807760003", household: "HH451000000003",
+    facts: { rural: "1", disability_level: "", serious_illness: "0", household_income: "4800.00" },
+  });
   category(monitored.certno, "monitored", `${DEMO_YEAR}-01-01`, "");
 
   // Residents come in households, which share a surname, a county, a telephone and (mostly) a category.
@@ -153,7 +177,7 @@ export function demoData(): DemoData {
       const child = random() < 0.5;
       const male = random() < 0.5;
       const certno = idOf(region, child ? int(2006, 2019) : int(1935, 1962), male);
-      person({ certno, name: nameOf(surname, male), insutype: "390", region, household: id });
+      person({ certno, name: nameOf(surname, male), insutype: "390", region, household: id, facts: residentFacts([0, 3000]) });
       const type: Category = child ? (random() < 0.5 ? "orphan" : "de_facto_orphan") : "destitute";
       category(certno, type, random() < 0.8 ? `${DEMO_YEAR}-01-01` : `${DEMO_YEAR}-0${int(2, 9)}-01`, `${DEMO_YEAR}-12-31`);
       baise++;
@@ -179,7 +203,8 @@ export function demoData(): DemoData {
       const male = m === 0 ? random() < 0.6 : m === 1 ? random() < 0.4 : random() < 0.5;
       const year = m < 2 ? int(1955, 1995) : random() < 0.7 ? int(2000, 2021) : int(1935, 1955);
       const certno = idOf(region, year, male);
-      person({ certno, name: nameOf(m < 2 || random() < 0.8 ? surname : pick(SURNAMES), male), insutype: "390", region, tel, household: id });
+      const facts = residentFacts(type === null || type === "lifted" ? [6000, 40_000] : [1500, 6000]);
+      person({ certno, name: nameOf(m < 2 || random() < 0.8 ? surname : pick(SURNAMES), male), insutype: "390", region, tel, household: id, facts });
       if (type) {
         category(certno, type, begntime, endtime);
         // Lifted households were monitored until the period began.
@@ -200,7 +225,7 @@ export function demoData(): DemoData {
       insutype: employee ? "310" : "390",
       region: certno.slice(0, 6),
       tel: phone(),
-      ...(employee ? { emp: "南昌演示科技有限公司", balc: formatYuan(int(0, 500_000) as Fen) } : {}),
+      ...(employee ? { emp: "南昌演示科技有限公司", balc: formatYuan(int(0, 500_000) as Fen) } : { facts: residentFacts([5000, 50_000]) }),
     });
     if (i === 1) category(certno, "minimum_living");
   }
@@ -227,12 +252,14 @@ export interface DemoSeedResult {
   identities: number;
   fixmedins: number;
   catalogue: number;
+  /** Contribution rows written (initial and adjustments) for the resident enrollments. */
+  contributions: number;
 }
 
 /** Loads the demo into a database that has no persons yet; a database with persons is left as it is. */
 export async function seedDemo(database: Database, options: { years?: number[] } = {}): Promise<DemoSeedResult> {
   const [state] = await rowsOf<{ any: boolean }>(database.db, sql`select exists (select 1 from persons) as any`);
-  if (state?.any) return { seeded: false, persons: 0, identities: 0, fixmedins: 0, catalogue: 0 };
+  if (state?.any) return { seeded: false, persons: 0, identities: 0, fixmedins: 0, catalogue: 0, contributions: 0 };
   const years = options.years ?? [...new Set([DEMO_YEAR, new Date().getFullYear()])];
 
   const fail = (what: string, rejected: { row: number; field: string; reason: string }[]) => {
@@ -250,12 +277,19 @@ export async function seedDemo(database: Database, options: { years?: number[] }
 
   const data = demoData();
   let persons = 0;
+  // Contributions wait for the categories: the demo's persons start with the subsidy they hold on the day they paid, and
+  // only a category gained later in the year shows as an adjustment (当月参保、次月资助).
   for (const year of years) {
-    const r = await importPersons(database, numberedRows(data.persons), { year });
+    const r = await importPersons(database, numberedRows(data.persons), { year, contributions: false });
     fail("persons", r.rejected);
     persons = r.read;
   }
   const identities = await importIdentities(database, numberedRows(data.identities));
   fail("identities", identities.rejected);
-  return { seeded: true, persons, identities: identities.read, fixmedins: hospitals.read, catalogue };
+  let contributions = (identities.subsidies?.initial ?? 0) + (identities.subsidies?.adjustments ?? 0);
+  for (const year of years) {
+    const r = await recomputeSubsidies(database, { year });
+    contributions += r.initial + r.adjustments;
+  }
+  return { seeded: true, persons, identities: identities.read, fixmedins: hospitals.read, catalogue, contributions };
 }

@@ -5,13 +5,19 @@ import { StringDecoder } from "node:string_decoder";
 import ExcelJS from "exceljs";
 import { DomainError } from "../domain/errors.js";
 import { csvField, CsvParser } from "../lib/csv.js";
+import { formatYuan, type Fen } from "../domain/money.js";
 import type { Database } from "../store/db.js";
 import { IMPORT_COLUMNS, importRows, type ImportCounts, type ImportKind, type ImportResult, type RejectedRow, type SourceRow } from "./imports.js";
+import { importRoster, ROSTER_COLUMNS, type RosterSource } from "./rosters.js";
 
 /**
  * Import files: CSV (UTF-8, an optional byte-order mark) or Excel .xlsx (the first sheet), the first row the header.
  * Both are streamed, so a file of millions of rows never sits in memory. Row numbers are the file's: the header is row 1.
  */
+
+/** What a file can hold: the reference-data kinds, and category rosters from the departments (src/services/rosters.ts). */
+export type FileKind = ImportKind | "roster";
+export const FILE_COLUMNS: Record<FileKind, { required: readonly string[]; optional: readonly string[] }> = { ...IMPORT_COLUMNS, roster: ROSTER_COLUMNS };
 
 export interface ImportSource {
   path: string;
@@ -135,7 +141,7 @@ function formatOf(path: string): "csv" | "xlsx" {
 }
 
 /** Opens an import file and reads its header; a missing required column is an error naming it (nothing is imported). */
-export async function openImportSource(path: string, kind: ImportKind): Promise<ImportSource> {
+export async function openImportSource(path: string, kind: FileKind): Promise<ImportSource> {
   const format = formatOf(path);
   let size: number;
   try {
@@ -146,32 +152,46 @@ export async function openImportSource(path: string, kind: ImportKind): Promise<
     if (error instanceof DomainError) throw error;
     throw new DomainError(path, `无法读取文件 / cannot be read: ${(error as Error).message}`);
   }
-  const file = createReadStream(path);
-  const counter = byteCounter();
-  file.on("error", (error) => counter.stream.destroy(error));
-  const input = file.pipe(counter.stream);
-  const close = () => {
-    file.destroy();
-    counter.stream.destroy();
+  const open = () => {
+    const file = createReadStream(path);
+    const counter = byteCounter();
+    file.on("error", (error) => counter.stream.destroy(error));
+    const input = file.pipe(counter.stream);
+    const close = () => {
+      file.destroy();
+      counter.stream.destroy();
+    };
+    return { counter, close, raw: (format === "csv" ? csvRows(input) : xlsxRows(input))[Symbol.asyncIterator]() };
   };
-  const raw = (format === "csv" ? csvRows(input) : xlsxRows(input))[Symbol.asyncIterator]();
 
+  // exceljs's streaming reader now and then loses the zip's last entry (xl/workbook.xml when exceljs wrote the file) and
+  // fails before the first row with "reading 'sheets'": about 1 read in 100. Nothing has been read then; read again.
+  let opened = open();
   let first: IteratorResult<RawRow>;
-  try {
-    do first = await raw.next();
-    while (!first.done && first.value.fields.every((f) => f.trim() === ""));
-  } catch (error) {
-    close();
-    if (format === "xlsx") throw new DomainError(path, `不是有效的.xlsx文件 / is not a readable .xlsx workbook: ${(error as Error).message}`);
-    throw new DomainError(path, `无法读取文件 / cannot be read: ${(error as Error).message}`);
+  for (let attempt = 1; ; attempt++) {
+    try {
+      do first = await opened.raw.next();
+      while (!first.done && first.value.fields.every((f) => f.trim() === ""));
+      break;
+    } catch (error) {
+      opened.close();
+      const message = (error as Error).message;
+      if (format === "xlsx" && attempt < 5 && /reading 'sheets'/.test(message)) {
+        opened = open();
+        continue;
+      }
+      if (format === "xlsx") throw new DomainError(path, `不是有效的.xlsx文件 / is not a readable .xlsx workbook: ${message}`);
+      throw new DomainError(path, `无法读取文件 / cannot be read: ${message}`);
+    }
   }
+  const { counter, close, raw } = opened;
   if (first.done) {
     close();
     throw new DomainError(path, "文件为空，缺少表头 / is empty: the first row must be the header");
   }
   const header = first.value.fields.map((h) => h.trim().toLowerCase());
   const headerRow = first.value.row;
-  const { required, optional } = IMPORT_COLUMNS[kind];
+  const { required, optional } = FILE_COLUMNS[kind];
   const missing = required.filter((c) => !header.includes(c));
   if (missing.length > 0) {
     close();
@@ -218,13 +238,15 @@ export interface ImportFileOptions {
   reportPath?: string;
   /** The enrollment year of imported persons (default: the current year). */
   year?: number;
+  /** The department a roster comes from, where the file has no `source` column (or to check it). */
+  source?: RosterSource;
   batchSize?: number;
   /** Called after every batch with the counts and the share of the file read (0 to 1). */
   onProgress?: (counts: ImportCounts, fraction: number) => void;
 }
 
 export interface ImportFileResult {
-  kind: ImportKind;
+  kind: FileKind;
   path: string;
   result: ImportResult;
   reportPath: string;
@@ -244,7 +266,7 @@ export function writeReport(path: string, rejected: readonly RejectedRow[]): voi
 }
 
 /** Imports one file of `kind` into the database; the source must have been opened (and its header checked) already. */
-export async function importSource(database: Database, kind: ImportKind, source: ImportSource, options: ImportFileOptions = {}): Promise<ImportFileResult> {
+export async function importSource(database: Database, kind: FileKind, source: ImportSource, options: ImportFileOptions = {}): Promise<ImportFileResult> {
   const reportPath = options.reportPath ?? defaultReportPath(source.path);
   // An unwritable report path is found before anything is imported (and an old report is cleared).
   try {
@@ -256,11 +278,14 @@ export async function importSource(database: Database, kind: ImportKind, source:
   const started = process.hrtime.bigint();
   let result: ImportResult;
   try {
-    result = await importRows(kind, database, source.rows, {
-      ...(options.year !== undefined ? { year: options.year } : {}),
+    const common = {
       ...(options.batchSize !== undefined ? { batchSize: options.batchSize } : {}),
-      onProgress: (counts) => options.onProgress?.(counts, source.size > 0 ? Math.min(1, source.bytesRead() / source.size) : 1),
-    });
+      onProgress: (counts: ImportCounts) => options.onProgress?.(counts, source.size > 0 ? Math.min(1, source.bytesRead() / source.size) : 1),
+    };
+    result =
+      kind === "roster"
+        ? await importRoster(database, source.rows, { ...common, ...(options.source !== undefined ? { source: options.source } : {}) })
+        : await importRows(kind, database, source.rows, { ...common, ...(options.year !== undefined ? { year: options.year } : {}) });
   } finally {
     source.close();
   }
@@ -269,14 +294,18 @@ export async function importSource(database: Database, kind: ImportKind, source:
   return { kind, path: source.path, result, reportPath, seconds, rowsPerSecond: seconds > 0 ? Math.round(result.read / seconds) : result.read };
 }
 
-export async function importFile(database: Database, kind: ImportKind, path: string, options: ImportFileOptions = {}): Promise<ImportFileResult> {
+export async function importFile(database: Database, kind: FileKind, path: string, options: ImportFileOptions = {}): Promise<ImportFileResult> {
   return importSource(database, kind, await openImportSource(path, kind), options);
 }
 
 export function importSummary(r: ImportFileResult): string {
-  const { read, inserted, updated, unchanged, rejectedRows } = r.result;
+  const { read, inserted, updated, unchanged, rejectedRows, subsidies } = r.result;
+  const contributions =
+    subsidies && (subsidies.initial > 0 || subsidies.adjustments > 0)
+      ? `; contributions: ${subsidies.initial} initial, ${subsidies.adjustments} adjustments (${formatYuan(subsidies.adjustment_fen as Fen)} yuan refunded or credited)`
+      : "";
   return (
     `${r.kind}: read ${read}, inserted ${inserted}, updated ${updated}, unchanged ${unchanged}, rejected ${rejectedRows}` +
-    ` in ${r.seconds.toFixed(1)} s (${r.rowsPerSecond} rows/s); report ${r.reportPath}`
+    ` in ${r.seconds.toFixed(1)} s (${r.rowsPerSecond} rows/s)${contributions}; report ${r.reportPath}`
   );
 }

@@ -5,7 +5,11 @@ import { CATEGORIES, CATEGORY_NAMES, LEVELS, type Category, type Level } from ".
 import { DomainError } from "../domain/errors.js";
 import { parseDate, parseDateTime, parseRegionCode, parseResidentId, residentIdFacts } from "../domain/ids.js";
 import { parseYuan, type Fen } from "../domain/money.js";
+import type { Policy } from "../domain/policy/schema.js";
 import type { Database, Db, Queryable } from "../store/db.js";
+import { emptySubsidyCounts, recomputePersons, type SubsidyCounts } from "./enrollment.js";
+import { findDuplicatesFor } from "./duplicates.js";
+import { POPULATION_COLUMNS, populationSpec } from "./population.js";
 
 /**
  * Bulk imports of the reference data a region hands over: insured persons, their assistance categories, designated
@@ -13,19 +17,24 @@ import type { Database, Db, Queryable } from "../store/db.js";
  * (row number, field, reason in Chinese and English) and the good rows are kept. Rows are upserted by their natural key
  * in batches, each batch one transaction, and a row whose stored values are already identical is left alone, so that
  * importing the same file twice changes nothing.
+ *
+ * Persons and categories feed the enrollment-subsidy rules (src/services/enrollment.ts): in the same transaction as each
+ * batch, the resident enrollments of the persons it touched get their initial contribution, or the adjustment a new
+ * category owes.
  */
 
-export type ImportKind = "persons" | "identities" | "fixmedins" | "catalogue";
-export const IMPORT_KINDS: readonly ImportKind[] = ["persons", "identities", "fixmedins", "catalogue"];
+export type ImportKind = "persons" | "identities" | "fixmedins" | "catalogue" | "population";
+export const IMPORT_KINDS: readonly ImportKind[] = ["persons", "identities", "fixmedins", "catalogue", "population"];
 
 export const IMPORT_COLUMNS: Record<ImportKind, { required: readonly string[]; optional: readonly string[] }> = {
   persons: {
     required: ["certno", "psn_name", "gend", "brdy", "insutype", "insuplc_admdvs"],
-    optional: ["tel", "emp_name", "balc", "household_id"],
+    optional: ["tel", "emp_name", "balc", "household_id", "rural", "disability_level", "serious_illness", "household_income"],
   },
   identities: { required: ["certno", "psn_idet_type", "begntime", "endtime"], optional: [] },
   fixmedins: { required: ["fixmedins_code", "fixmedins_name", "medins_lv", "admdvs"], optional: [] },
   catalogue: { required: CATALOGUE_COLUMNS, optional: [] },
+  population: POPULATION_COLUMNS,
 };
 
 /** One data row of a file: its row number in the file (the header is row 1) and its values keyed by column. */
@@ -54,6 +63,8 @@ export interface ImportCounts {
 
 export interface ImportResult extends ImportCounts {
   rejected: RejectedRow[];
+  /** Contributions written for the enrollments the import touched (persons, identities and rosters). */
+  subsidies?: SubsidyCounts;
 }
 
 export interface ImportOptions {
@@ -66,6 +77,18 @@ export interface ImportOptions {
 export interface PersonImportOptions extends ImportOptions {
   /** The enrollment year (default: the current calendar year). */
   year?: number;
+  /**
+   * Write the initial contributions of the resident enrollments (default yes). The demo turns it off to load the
+   * categories first, so that its persons start with the subsidy they hold rather than an adjustment.
+   */
+  contributions?: boolean;
+  /** The policies contributions are computed from (default: the shipped ones). */
+  policies?: readonly Policy[];
+}
+
+export interface IdentityImportOptions extends ImportOptions {
+  /** The policies the subsidies of the persons touched are recomputed with (default: the shipped ones). */
+  policies?: readonly Policy[];
 }
 
 /** Rows given as plain records (no file): numbered as a file would be, the first record being row 2. */
@@ -101,20 +124,20 @@ const ZH_RULES: readonly [RegExp, string][] = [
   [/must not be before begndate/, "终止日期早于开始日期"],
 ];
 
-function reasonOf(error: unknown): string {
+export function reasonOf(error: unknown): string {
   if (!(error instanceof DomainError)) throw error;
   const zh = ZH_RULES.find(([pattern]) => pattern.test(error.rule))?.[1] ?? "数据无效";
   return `${zh} / ${error.rule}`;
 }
 
-const REQUIRED = "必填 / is required";
+export const REQUIRED = "必填 / is required";
 
-type Fail = (field: string, reason: string) => void;
+export type Fail = (field: string, reason: string) => void;
 
-const text = (value: string | undefined): string => (value ?? "").trim();
+export const text = (value: string | undefined): string => (value ?? "").trim();
 
 /** Runs a domain parser; a DomainError becomes a rejection of `field`, anything else is a bug and propagates. */
-function attempt<T>(fail: Fail, field: string, parse: () => T): T | undefined {
+export function attempt<T>(fail: Fail, field: string, parse: () => T): T | undefined {
   try {
     return parse();
   } catch (error) {
@@ -126,7 +149,7 @@ function attempt<T>(fail: Fail, field: string, parse: () => T): T | undefined {
 // eslint-disable-next-line no-control-regex
 const CONTROL = /[\u0000-\u001f\u007f]/;
 
-function requiredText(values: SourceRow["values"], field: string, maxLength: number, fail: Fail): string | undefined {
+export function requiredText(values: SourceRow["values"], field: string, maxLength: number, fail: Fail): string | undefined {
   const value = text(values[field]);
   if (value === "") return void fail(field, REQUIRED);
   return checkedText(value, field, maxLength, fail);
@@ -143,7 +166,7 @@ function checkedText(value: string, field: string, maxLength: number, fail: Fail
   return value;
 }
 
-function certnoOf(values: SourceRow["values"], fail: Fail): string | undefined {
+export function certnoOf(values: SourceRow["values"], fail: Fail): string | undefined {
   const raw = text(values.certno);
   if (raw === "") return void fail("certno", REQUIRED);
   if (/e\+?\d+$/i.test(raw)) {
@@ -152,7 +175,7 @@ function certnoOf(values: SourceRow["values"], fail: Fail): string | undefined {
   return attempt(fail, "certno", () => parseResidentId(raw, "certno"));
 }
 
-function dateOf(values: SourceRow["values"], field: string, fail: Fail, required: boolean): string | null | undefined {
+export function dateOf(values: SourceRow["values"], field: string, fail: Fail, required: boolean): string | null | undefined {
   const raw = text(values[field]);
   if (raw === "") {
     if (required) fail(field, REQUIRED);
@@ -171,12 +194,12 @@ function dateOf(values: SourceRow["values"], field: string, fail: Fail, required
 // ---------------------------------------------------------------------------------------------------------------------
 // The engine shared by the four kinds
 
-interface Written {
+export interface Written {
   inserted: number;
   updated: number;
 }
 
-interface ImportSpec<T> {
+export interface ImportSpec<T> {
   /** Validates a row; returns undefined when `fail` was called. */
   parse(values: SourceRow["values"], fail: Fail): T | undefined;
   /** The natural key, to refuse a second row of the same key in one file. */
@@ -193,16 +216,16 @@ export async function rowsOf<T>(q: Queryable, query: SQL): Promise<T[]> {
 }
 
 /** A JavaScript array as one array parameter (drizzle would otherwise spread it into a list). */
-const array = (values: readonly unknown[], type: string): SQL => sql`${sql.param(values)}::${sql.raw(type)}[]`;
+export const array = (values: readonly unknown[], type: string): SQL => sql`${sql.param(values)}::${sql.raw(type)}[]`;
 
 /** Rows of a `RETURNING (xmax = 0) AS inserted`: an inserted row has no deleting transaction, an updated one has. */
-function countWritten(rows: { inserted: boolean | string }[]): Written {
+export function countWritten(rows: { inserted: boolean | string }[]): Written {
   let inserted = 0;
   for (const r of rows) if (r.inserted === true || r.inserted === "t") inserted++;
   return { inserted, updated: rows.length - inserted };
 }
 
-async function runImport<T>(target: Database | Db, spec: ImportSpec<T>, rows: AsyncIterable<SourceRow> | Iterable<SourceRow>, options: ImportOptions): Promise<ImportResult> {
+export async function runImport<T>(target: Database | Db, spec: ImportSpec<T>, rows: AsyncIterable<SourceRow> | Iterable<SourceRow>, options: ImportOptions): Promise<ImportResult> {
   const db = dbOf(target);
   const batchSize = Math.max(1, Math.min(options.batchSize ?? 5000, 20_000));
   const result: ImportResult = { read: 0, inserted: 0, updated: 0, unchanged: 0, rejectedRows: 0, rejected: [] };
@@ -311,11 +334,33 @@ export interface PersonValue {
   emp_name: string | null;
   balc_fen: Fen;
   household_id: string | null;
+  /** Facts the enrollment-subsidy rules read. */
+  rural: boolean;
+  disability_level: number | null;
+  serious_illness: boolean;
+  /** Household per-capita annual income. */
+  household_income_fen: Fen | null;
 }
 
 /** The person number: the insured region and a digest of the ID number, so the same person gets it in every import. */
 export function personNumber(insuplcAdmdvs: string, certno: string): string {
   return `${insuplcAdmdvs}${createHash("sha256").update(certno).digest("hex").slice(0, 14).toUpperCase()}`;
+}
+
+/** A yes/no column: 1 or 是 yes, 0 or 否 no, empty no. */
+function flagOf(values: SourceRow["values"], field: string, fail: Fail): boolean | undefined {
+  const value = text(values[field]);
+  if (value === "" || value === "0" || value === "否") return false;
+  if (value === "1" || value === "是") return true;
+  return void fail(field, `须为1（是）或0（否）/ must be 1 or 是 (yes), 0 or 否 (no), got "${value}"`);
+}
+
+/** Disability grade 1–4 (一级 … 四级) or empty. */
+function disabilityOf(values: SourceRow["values"], fail: Fail): number | null | undefined {
+  const value = text(values.disability_level);
+  if (value === "") return null;
+  if (/^[1-4]$/.test(value)) return Number(value);
+  return void fail("disability_level", `残疾等级须为1至4（1、2级为重度残疾）或留空 / must be 1 to 4 (1 and 2 are severe) or empty, got "${value}"`);
 }
 
 export function parsePersonRow(values: SourceRow["values"], fail: Fail): PersonValue | undefined {
@@ -352,7 +397,14 @@ export function parsePersonRow(values: SourceRow["values"], fail: Fail): PersonV
     fail("balc", `城乡居民医保没有个人账户，余额须为0 / must be 0: resident insurance (390) has no personal account`);
   }
 
+  const rural = flagOf(values, "rural", fail);
+  const disability = disabilityOf(values, fail);
+  const seriousIllness = flagOf(values, "serious_illness", fail);
+  const incomeText = text(values.household_income);
+  const income = incomeText === "" ? null : attempt(fail, "household_income", () => parseYuan(incomeText, "household_income"));
+
   if (!certno || !psnName || !facts || !brdy || !admdvs || balc === undefined || (insutype !== "310" && insutype !== "390")) return undefined;
+  if (rural === undefined || disability === undefined || seriousIllness === undefined || income === undefined) return undefined;
   if (gend !== facts.gend || brdy !== facts.brdy) return undefined;
   return {
     psn_no: personNumber(admdvs, certno),
@@ -366,6 +418,10 @@ export function parsePersonRow(values: SourceRow["values"], fail: Fail): PersonV
     emp_name: empName,
     balc_fen: balc,
     household_id: householdId,
+    rural,
+    disability_level: disability,
+    serious_illness: seriousIllness,
+    household_income_fen: income,
   };
 }
 
@@ -375,9 +431,13 @@ const PERSON_OPTIONAL: readonly [string, keyof PersonValue][] = [
   ["emp_name", "emp_name"],
   ["balc", "balc_fen"],
   ["household_id", "household_id"],
+  ["rural", "rural"],
+  ["disability_level", "disability_level"],
+  ["serious_illness", "serious_illness"],
+  ["household_income", "household_income_fen"],
 ];
 
-function personsSpec(year: number): ImportSpec<PersonValue> {
+function personsSpec(year: number, options: PersonImportOptions, subsidies: SubsidyCounts): ImportSpec<PersonValue> {
   const insuDate = `${year}-01-01`;
   return {
     keyField: "certno",
@@ -390,10 +450,13 @@ function personsSpec(year: number): ImportSpec<PersonValue> {
       const mine = sql.raw(updated.map((c) => `persons.${c}`).join(", "));
       const theirs = sql.raw(updated.map((c) => `excluded.${c}`).join(", "));
       const people = await rowsOf<{ psn_no: string; inserted: boolean }>(tx, sql`
-        insert into persons (psn_no, certno, psn_name, gend, brdy, tel, emp_name, household_id, insuplc_admdvs, balc_fen)
+        insert into persons (psn_no, certno, psn_name, gend, brdy, tel, emp_name, household_id, insuplc_admdvs, balc_fen,
+          rural, disability_level, serious_illness, household_income_fen)
         select * from unnest(${array(col("psn_no"), "text")}, ${array(col("certno"), "text")}, ${array(col("psn_name"), "text")},
           ${array(col("gend"), "text")}, ${array(col("brdy"), "date")}, ${array(col("tel"), "text")}, ${array(col("emp_name"), "text")},
-          ${array(col("household_id"), "text")}, ${array(col("insuplc_admdvs"), "text")}, ${array(col("balc_fen"), "bigint")})
+          ${array(col("household_id"), "text")}, ${array(col("insuplc_admdvs"), "text")}, ${array(col("balc_fen"), "bigint")},
+          ${array(col("rural"), "boolean")}, ${array(col("disability_level"), "integer")}, ${array(col("serious_illness"), "boolean")},
+          ${array(col("household_income_fen"), "bigint")})
         on conflict (certno) do update set ${set}
         where (${mine}) is distinct from (${theirs})
         returning psn_no, (xmax = 0) as inserted`);
@@ -413,15 +476,21 @@ function personsSpec(year: number): ImportSpec<PersonValue> {
           written.updated++;
         }
       }
+      // A new enrollment gets its initial contribution; a changed person (a fact the rules read) may be owed more.
+      if (options.contributions !== false) await recomputePersons(tx, { psnNos: [...touched], years: [year] }, subsidies, options.policies);
+      // A new enrollment may be the person's second of the year (another region or insurance type): a duplicate case.
+      await findDuplicatesFor(tx, enrolled.map((e) => e.psn_no), year, "import");
       return written;
     },
   };
 }
 
-export function importPersons(target: Database | Db, rows: AsyncIterable<SourceRow> | Iterable<SourceRow>, options: PersonImportOptions = {}): Promise<ImportResult> {
+export async function importPersons(target: Database | Db, rows: AsyncIterable<SourceRow> | Iterable<SourceRow>, options: PersonImportOptions = {}): Promise<ImportResult> {
   const year = options.year ?? new Date().getFullYear();
   if (!Number.isInteger(year) || year < 1990 || year > 2100) throw new DomainError("year", `must be a calendar year such as 2024, got ${year}`);
-  return runImport(target, personsSpec(year), rows, options);
+  const subsidies = emptySubsidyCounts();
+  const result = await runImport(target, personsSpec(year, options, subsidies), rows, options);
+  return options.contributions === false ? result : { ...result, subsidies };
 }
 
 // ---------------------------------------------------------------------------------------------------------------------
@@ -435,7 +504,7 @@ export interface IdentityValue {
 }
 
 /** A category by its code or its Chinese name (特困人员 → destitute). */
-const CATEGORY_BY_NAME = new Map<string, Category>([
+export const CATEGORY_BY_NAME = new Map<string, Category>([
   ...CATEGORIES.map((c) => [c, c] as [string, Category]),
   ...CATEGORIES.map((c) => [CATEGORY_NAMES[c], c] as [string, Category]),
 ]);
@@ -458,36 +527,78 @@ export function parseIdentityRow(values: SourceRow["values"], fail: Fail): Ident
   return { certno, psn_idet_type: type, begntime, endtime };
 }
 
-const identitiesSpec: ImportSpec<IdentityValue> = {
-  keyField: "certno",
-  key: (i) => `${i.certno}|${i.psn_idet_type}|${i.begntime}`,
-  parse: parseIdentityRow,
-  async write(tx, batch, _present, reject) {
-    const certnos = [...new Set(batch.map((b) => b.value.certno))];
-    const known = new Map(
-      (await rowsOf<{ certno: string; psn_no: string }>(tx, sql`select certno, psn_no from persons where certno = any(${array(certnos, "text")})`)).map((p) => [p.certno, p.psn_no]),
-    );
-    const rows: { psn_no: string; value: IdentityValue }[] = [];
-    for (const b of batch) {
-      const psnNo = known.get(b.value.certno);
-      if (psnNo === undefined) reject(b.row, "certno", "未找到该身份证号的参保人员，请先导入人员 / no insured person has this certno: import persons first");
-      else rows.push({ psn_no: psnNo, value: b.value });
-    }
-    if (rows.length === 0) return { inserted: 0, updated: 0 };
-    return countWritten(
-      await rowsOf<{ inserted: boolean }>(tx, sql`
+export interface IdentityWriteOptions {
+  /** Roster rows carry the person's name, which must match the insured person's. */
+  checkName: boolean;
+  /** Where the rows come from (a department's roster); null: the plain identities import, which leaves `source` alone. */
+  sourceOf: ((value: IdentityValue) => string) | null;
+  policies?: readonly Policy[] | undefined;
+  /** Counts of the contributions written by the recompute, added to. */
+  subsidies: SubsidyCounts;
+}
+
+/**
+ * Upserts a batch of categories by (person, category, begntime), refusing rows of unknown persons (or, for a roster, of
+ * a name that is not the person's), then recomputes the subsidies of the persons whose categories changed, in the same
+ * transaction: a category is never stored without the contributions it entitles to.
+ */
+export async function writeIdentities<T extends IdentityValue & { psn_name?: string }>(
+  tx: Queryable,
+  batch: readonly { row: number; value: T }[],
+  reject: (row: number, field: string, reason: string) => void,
+  options: IdentityWriteOptions,
+): Promise<Written> {
+  const certnos = [...new Set(batch.map((b) => b.value.certno))];
+  const known = new Map(
+    (await rowsOf<{ certno: string; psn_no: string; psn_name: string }>(tx, sql`select certno, psn_no, psn_name from persons where certno = any(${array(certnos, "text")})`)).map((p) => [p.certno, p]),
+  );
+  const rows: { psn_no: string; value: T }[] = [];
+  for (const b of batch) {
+    const person = known.get(b.value.certno);
+    if (person === undefined) reject(b.row, "certno", "未找到该身份证号的参保人员，请先导入人员 / no insured person has this certno: import persons first");
+    else if (options.checkName && b.value.psn_name !== person.psn_name) {
+      reject(b.row, "psn_name", "姓名与该身份证号的参保人员不符 / is not the name of the insured person with this certno");
+    } else rows.push({ psn_no: person.psn_no, value: b.value });
+  }
+  if (rows.length === 0) return { inserted: 0, updated: 0 };
+  const psnNos = array(rows.map((r) => r.psn_no), "text");
+  const types = array(rows.map((r) => r.value.psn_idet_type), "text");
+  const begins = array(rows.map((r) => r.value.begntime), "date");
+  const ends = array(rows.map((r) => r.value.endtime), "date");
+  const sourceOf = options.sourceOf;
+  const changed = await rowsOf<{ psn_no: string; inserted: boolean }>(
+    tx,
+    sourceOf
+      ? sql`
+        insert into person_identities (psn_no, psn_idet_type, begntime, endtime, source)
+        select * from unnest(${psnNos}, ${types}, ${begins}, ${ends}, ${array(rows.map((r) => sourceOf(r.value)), "text")})
+        on conflict (psn_no, psn_idet_type, begntime) do update set endtime = excluded.endtime, source = excluded.source
+        where (person_identities.endtime, person_identities.source) is distinct from (excluded.endtime, excluded.source)
+        returning psn_no, (xmax = 0) as inserted`
+      : sql`
         insert into person_identities (psn_no, psn_idet_type, begntime, endtime)
-        select * from unnest(${array(rows.map((r) => r.psn_no), "text")}, ${array(rows.map((r) => r.value.psn_idet_type), "text")},
-          ${array(rows.map((r) => r.value.begntime), "date")}, ${array(rows.map((r) => r.value.endtime), "date")})
+        select * from unnest(${psnNos}, ${types}, ${begins}, ${ends})
         on conflict (psn_no, psn_idet_type, begntime) do update set endtime = excluded.endtime
         where person_identities.endtime is distinct from excluded.endtime
-        returning (xmax = 0) as inserted`),
-    );
-  },
-};
+        returning psn_no, (xmax = 0) as inserted`,
+  );
+  await recomputePersons(tx, { psnNos: [...new Set(changed.map((c) => c.psn_no))] }, options.subsidies, options.policies);
+  return countWritten(changed);
+}
 
-export function importIdentities(target: Database | Db, rows: AsyncIterable<SourceRow> | Iterable<SourceRow>, options: ImportOptions = {}): Promise<ImportResult> {
-  return runImport(target, identitiesSpec, rows, options);
+function identitiesSpec(options: IdentityWriteOptions): ImportSpec<IdentityValue> {
+  return {
+    keyField: "certno",
+    key: (i) => `${i.certno}|${i.psn_idet_type}|${i.begntime}`,
+    parse: parseIdentityRow,
+    write: (tx, batch, _present, reject) => writeIdentities(tx, batch, reject, options),
+  };
+}
+
+export async function importIdentities(target: Database | Db, rows: AsyncIterable<SourceRow> | Iterable<SourceRow>, options: IdentityImportOptions = {}): Promise<ImportResult> {
+  const subsidies = emptySubsidyCounts();
+  const result = await runImport(target, identitiesSpec({ checkName: false, sourceOf: null, policies: options.policies, subsidies }), rows, options);
+  return { ...result, subsidies };
 }
 
 // ---------------------------------------------------------------------------------------------------------------------
@@ -601,5 +712,7 @@ export function importRows(kind: ImportKind, target: Database | Db, rows: AsyncI
       return importFixmedins(target, rows, options);
     case "catalogue":
       return importCatalogue(target, rows, options);
+    case "population":
+      return runImport(target, populationSpec, rows, options);
   }
 }

@@ -1,4 +1,4 @@
-import { and, asc, eq } from "drizzle-orm";
+import { and, asc, desc, eq, sql } from "drizzle-orm";
 import type { Category } from "../domain/codes.js";
 import { DomainError } from "../domain/errors.js";
 import type { Fen } from "../domain/money.js";
@@ -37,12 +37,16 @@ export async function enrollmentsOf(q: Queryable, psnNo: string) {
   return q.select().from(enrollments).where(eq(enrollments.psn_no, psnNo)).orderBy(asc(enrollments.year));
 }
 
-/** The enrollment in force for an insurance type on a date (status enrolled, that calendar year). */
+/**
+ * The enrollment in force for an insurance type on a date (status enrolled, that calendar year). A person may have
+ * several of a year (a duplicate in another region, ended): the enrolled one comes first, else the latest.
+ */
 export async function enrollmentOn(q: Queryable, psnNo: string, insutype: string, date: string) {
   const [row] = await q
     .select()
     .from(enrollments)
     .where(and(eq(enrollments.psn_no, psnNo), eq(enrollments.insutype, insutype), eq(enrollments.year, Number(date.slice(0, 4)))))
+    .orderBy(sql`${enrollments.status} = 'enrolled' desc`, desc(enrollments.id))
     .limit(1);
   return row;
 }

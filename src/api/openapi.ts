@@ -1,0 +1,112 @@
+import { z } from "zod";
+import { errorBody } from "./errors.js";
+import type { Route } from "./route.js";
+
+/** The OpenAPI 3.1 document of the REST API, generated from the routes' zod schemas (zod 4's toJSONSchema). */
+
+type JsonSchema = Record<string, unknown>;
+
+export interface OpenApiDocument {
+  openapi: "3.1.0";
+  info: { title: string; version: string; description: string };
+  servers: { url: string }[];
+  tags: { name: string; description: string }[];
+  paths: Record<string, Record<string, Operation>>;
+  components: { schemas: Record<string, JsonSchema> };
+}
+
+export interface Parameter {
+  name: string;
+  in: "path" | "query";
+  required: boolean;
+  description?: string;
+  schema: JsonSchema;
+}
+
+export interface Operation {
+  operationId: string;
+  summary: string;
+  description?: string;
+  tags: string[];
+  parameters: Parameter[];
+  requestBody?: { required: boolean; content: Record<string, { schema: JsonSchema }> };
+  responses: Record<string, { description: string; content?: Record<string, { schema: JsonSchema }> }>;
+  "x-access": string;
+}
+
+function jsonSchema(schema: z.ZodType, io: "input" | "output"): JsonSchema {
+  const out = z.toJSONSchema(schema, { io, unrepresentable: "throw", reused: "inline" }) as JsonSchema;
+  delete out.$schema; // OpenAPI 3.1's default dialect is the same draft 2020-12
+  return out;
+}
+
+/** The properties of an object schema as parameters (path or query). */
+function parameters(schema: z.ZodType, where: "path" | "query"): Parameter[] {
+  const object = jsonSchema(schema, "input");
+  const properties = (object.properties ?? {}) as Record<string, JsonSchema>;
+  const required = new Set((object.required ?? []) as string[]);
+  return Object.entries(properties).map(([name, s]) => {
+    const { description, ...rest } = s;
+    return {
+      name,
+      in: where,
+      required: where === "path" || required.has(name),
+      ...(typeof description === "string" ? { description } : {}),
+      schema: rest,
+    };
+  });
+}
+
+const STATUS_TEXT: Record<number, string> = {
+  400: "输入有误 / Invalid input: the field and the rule",
+  404: "不存在 / Not found",
+  409: "冲突 / Conflict with the current state",
+  413: "上传过大 / Body too large",
+  415: "不支持的内容类型 / Unsupported content type",
+};
+
+export function openApiDocument(routes: readonly Route[], options: { basePath: string; version: string; tags: Record<string, string> }): OpenApiDocument {
+  const paths: OpenApiDocument["paths"] = {};
+  const errorRef = { $ref: "#/components/schemas/Error" };
+  for (const route of routes) {
+    const operation: Operation = {
+      operationId: route.operationId,
+      summary: `${route.summary.zh} / ${route.summary.en}`,
+      ...(route.description ? { description: route.description } : {}),
+      tags: route.tags,
+      parameters: [...parameters(route.params, "path"), ...parameters(route.query, "query")],
+      responses: {},
+      "x-access": route.access,
+    };
+    if (route.body) {
+      const schema = jsonSchema(route.body, "input");
+      operation.requestBody = { required: true, content: Object.fromEntries(route.bodyMedia.map((media) => [media, { schema }])) };
+    }
+    operation.responses[String(route.status)] = {
+      description: route.status === 201 ? "已创建 / Created" : "成功 / OK",
+      content: { "application/json": { schema: jsonSchema(route.response, "output") } },
+    };
+    const statuses = [400, ...route.errors, ...(route.body ? [413, 415] : [])];
+    for (const status of [...new Set(statuses)].sort()) {
+      operation.responses[String(status)] = { description: STATUS_TEXT[status] ?? "Error", content: { "application/json": { schema: errorRef } } };
+    }
+    const path = `${options.basePath}${route.path}`;
+    paths[path] = { ...paths[path], [route.method.toLowerCase()]: operation };
+  }
+  const used = new Set(routes.flatMap((r) => r.tags));
+  return {
+    openapi: "3.1.0",
+    info: {
+      title: "Yibao 医保 REST API",
+      version: options.version,
+      description:
+        "人员、家庭、参保、缴费与资助、名单、重复参保与参保率。金额以元为单位（两位小数），日期为 YYYY-MM-DD；错误为 JSON：{error: {code, field, message}}。\n\n" +
+        "Persons, households, enrollments, contributions and subsidies, rosters, duplicate enrollments and coverage. Money in yuan " +
+        "(at most two decimals), dates YYYY-MM-DD; errors are JSON: {error: {code, field, message}}.",
+    },
+    servers: [{ url: "/" }],
+    tags: Object.entries(options.tags).filter(([name]) => used.has(name)).map(([name, description]) => ({ name, description })),
+    paths,
+    components: { schemas: { Error: jsonSchema(errorBody, "output") } },
+  };
+}
