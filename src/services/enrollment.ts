@@ -161,28 +161,36 @@ class PolicyBook {
   }
 }
 
-const ENROLLMENT_COLUMNS = sql`
-  e.id, e.psn_no, e.insutype, e.admdvs, e.year, e.psn_insu_date::text as paid, p.brdy::text as brdy, p.serious_illness, p.disability_level`;
+/**
+ * Every read of a batch is a LATERAL lookup per key on an index, so that its plan cannot become a scan of the whole
+ * table: a recompute writes into `contributions` inside one long transaction, where the planner's statistics (none at
+ * all on PGlite, which has no autovacuum) know nothing of the rows it adds. (With `= any(…) order by id`, PostgreSQL
+ * chose a scan of the primary key per batch: quadratic.)
+ */
+const PERSON_FACTS = sql`
+  cross join lateral (select p.brdy::text as brdy, p.serious_illness, p.disability_level from persons p where p.psn_no = e.psn_no) p`;
 
 /**
- * The categories of the batch's persons and the recorded rows of its enrollments: two statements on their indexes
- * (person_identities by psn_no, contributions by enrollment_id), grouped here — much cheaper, on PGlite above all, than
- * aggregating per row in SQL.
+ * The categories of the batch's persons and the recorded rows of its enrollments: two statements, grouped here — much
+ * cheaper, on PGlite above all, than aggregating per row in SQL.
  */
 async function withFacts(q: Queryable, enrolled: readonly EnrollmentRow[]): Promise<EnrollmentFacts[]> {
   if (enrolled.length === 0) return [];
   const psnNos = [...new Set(enrolled.map((e) => e.psn_no))];
   const categories = new Map<string, CategoryPeriod[]>();
   for (const i of await rows<{ psn_no: string; psn_idet_type: string; begntime: string; endtime: string | null }>(q, sql`
-    select psn_no, psn_idet_type, begntime::text as begntime, endtime::text as endtime from person_identities where psn_no = any(${array(psnNos, "text")})`)) {
+    select i.psn_no, i.psn_idet_type, i.begntime::text as begntime, i.endtime::text as endtime
+    from unnest(${array(psnNos, "text")}) as u(psn_no)
+    cross join lateral (select * from person_identities i where i.psn_no = u.psn_no) i`)) {
     let list = categories.get(i.psn_no);
     if (!list) categories.set(i.psn_no, (list = []));
     list.push({ psn_idet_type: i.psn_idet_type as Category, begntime: i.begntime, endtime: i.endtime });
   }
   const recorded = new Map<number, RecordedContribution[]>();
   for (const c of await rows<{ enrollment_id: number | string; kind: string; assistance_subsidy_fen: number | string; share_ppm: number; effective_month: number | null }>(q, sql`
-    select enrollment_id, kind, assistance_subsidy_fen, share_ppm, effective_month from contributions
-    where enrollment_id = any(${array(enrolled.map((e) => e.id), "bigint")}) order by id`)) {
+    select c.enrollment_id, c.kind, c.assistance_subsidy_fen, c.share_ppm, c.effective_month
+    from unnest(${array(enrolled.map((e) => Number(e.id)), "bigint")}) as u(id)
+    cross join lateral (select * from contributions c where c.enrollment_id = u.id) c`)) {
     const id = Number(c.enrollment_id);
     let list = recorded.get(id);
     if (!list) recorded.set(id, (list = []));
@@ -279,9 +287,12 @@ export async function recomputePersons(q: Queryable, scope: PersonsScope, counts
   await lockContributions(q);
   const years = scope.years && scope.years.length > 0 ? sql`and e.year = any(${array(scope.years, "integer")})` : sql``;
   const enrolled = await rows<EnrollmentRow>(q, sql`
-    select ${ENROLLMENT_COLUMNS}
-    from enrollments e join persons p on p.psn_no = e.psn_no
-    where e.psn_no = any(${array(scope.psnNos, "text")}) and e.status = 'enrolled' and e.insutype = any(${array(insutypes, "text")}) ${years}
+    select e.id, e.psn_no, e.insutype, e.admdvs, e.year, e.psn_insu_date::text as paid, p.*
+    from unnest(${array(scope.psnNos, "text")}) as u(psn_no)
+    cross join lateral (
+      select * from enrollments e
+      where e.psn_no = u.psn_no and e.status = 'enrolled' and e.insutype = any(${array(insutypes, "text")}) ${years}) e
+    ${PERSON_FACTS}
     order by e.id`);
   await applyBatch(q, await withFacts(q, enrolled), book, counts);
 }
@@ -304,12 +315,16 @@ export async function recomputeSubsidies(target: Target, input: RecomputeInput, 
       const region = admdvs ? sql`and e.admdvs = ${admdvs}` : sql``;
       let after = 0;
       for (;;) {
+        // Keyset pages on the primary key; the person of each enrollment by its key.
         const enrolled = await rows<EnrollmentRow>(tx, sql`
-          select ${ENROLLMENT_COLUMNS}
-          from enrollments e join persons p on p.psn_no = e.psn_no
-          where e.year = ${year} and e.status = 'enrolled' and e.insutype = any(${array(insutypes, "text")}) ${region} and e.id > ${after}
-          order by e.id
-          limit ${batchSize}`);
+          select e.id, e.psn_no, e.insutype, e.admdvs, e.year, e.psn_insu_date::text as paid, p.*
+          from (
+            select * from enrollments e
+            where e.id > ${after} and e.year = ${year} and e.status = 'enrolled' and e.insutype = any(${array(insutypes, "text")}) ${region}
+            order by e.id
+            limit ${batchSize}) e
+          ${PERSON_FACTS}
+          order by e.id`);
         if (enrolled.length === 0) break;
         await applyBatch(tx, await withFacts(tx, enrolled), book, counts);
         after = Number(enrolled[enrolled.length - 1]?.id);
