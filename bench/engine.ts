@@ -5,6 +5,7 @@
  * Only `settle` and the carrying of accumulators are timed; the population is built beforehand.
  */
 import type { Catalogue, CatalogueEntry } from "../src/domain/catalogue/catalogue.js";
+import { mulberry32 } from "../src/lib/random.js";
 import type { Category, Level } from "../src/domain/codes.js";
 import type { Fen } from "../src/domain/money.js";
 import type { Policy } from "../src/domain/policy/schema.js";
@@ -23,16 +24,7 @@ const PERSONS = 2_000;
 const SEED = 20220101;
 
 /** mulberry32: a small seeded generator, so that every run settles the same population. */
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+const rng = mulberry32;
 
 interface BenchPerson {
   person: SettlementPerson;

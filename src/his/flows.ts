@@ -10,6 +10,7 @@ import { fromRoot } from "../lib/paths.js";
 import { parseYuan, toYuan, type Fen } from "../domain/money.js";
 import { priceTimesCount, type Quantity } from "../domain/quantity.js";
 import { csvRecords } from "../lib/csv.js";
+import { mulberry32 } from "../lib/random.js";
 import {
   formatDate,
   formatDateTime,
@@ -26,16 +27,7 @@ import {
 export type Rng = () => number;
 
 /** mulberry32: a small seeded generator of numbers in [0, 1). */
-export function seededRng(seed: number): Rng {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+export const seededRng: (seed: number) => Rng = mulberry32;
 
 function intBetween(rng: Rng, lo: number, hi: number): number {
   return lo + Math.floor(rng() * (hi - lo + 1));

@@ -1,4 +1,5 @@
 import { sql } from "drizzle-orm";
+import { mulberry32 } from "../lib/random.js";
 import type { CatalogueEntry } from "../domain/catalogue/catalogue.js";
 import type { Category } from "../domain/codes.js";
 import { residentIdCheckChar } from "../domain/ids.js";
@@ -57,16 +58,7 @@ export const FEMALE_CHARACTERS = ["秀", "英", "兰", "芳", "丽", "美", "玉
 const EMPLOYERS = ["百色演示物流有限公司", "百色演示建材有限公司", "右江区演示小学", "田阳演示农业合作社", "平果演示铝业有限公司", "百色市演示服务中心"];
 
 /** mulberry32: small, fast and good enough for made-up data; the same seed gives the same demo. */
-export function seededRandom(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+export const seededRandom = mulberry32;
 
 type PersonRecord = Record<string, string>;
 type IdentityRecord = { certno: string; psn_idet_type: string; begntime: string; endtime: string };
