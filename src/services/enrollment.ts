@@ -162,13 +162,14 @@ class PolicyBook {
 }
 
 /**
- * Every read of a batch is a LATERAL lookup per key on an index, so that its plan cannot become a scan of the whole
- * table: a recompute writes into `contributions` inside one long transaction, where the planner's statistics (none at
- * all on PGlite, which has no autovacuum) know nothing of the rows it adds. (With `= any(…) order by id`, PostgreSQL
- * chose a scan of the primary key per batch: quadratic.)
+ * Every read of a batch is a LATERAL lookup per key (`offset 0` keeps the planner from flattening it into a join), one
+ * index probe per key, so that its plan cannot become a scan of the whole table per batch — quadratic — whatever the
+ * statistics say: none at all on PGlite (no autovacuum) or on a server whose autovacuum is off or behind a bulk load, and
+ * none of the rows a recompute adds inside its own long transaction. (Seen: `= any(…) order by id` scanned the primary
+ * key of `contributions`; `persons where certno = any(…)` scanned `persons`.)
  */
 const PERSON_FACTS = sql`
-  cross join lateral (select p.brdy::text as brdy, p.serious_illness, p.disability_level from persons p where p.psn_no = e.psn_no) p`;
+  cross join lateral (select p.brdy::text as brdy, p.serious_illness, p.disability_level from persons p where p.psn_no = e.psn_no offset 0) p`;
 
 /**
  * The categories of the batch's persons and the recorded rows of its enrollments: two statements, grouped here — much
@@ -181,7 +182,7 @@ async function withFacts(q: Queryable, enrolled: readonly EnrollmentRow[]): Prom
   for (const i of await rows<{ psn_no: string; psn_idet_type: string; begntime: string; endtime: string | null }>(q, sql`
     select i.psn_no, i.psn_idet_type, i.begntime::text as begntime, i.endtime::text as endtime
     from unnest(${array(psnNos, "text")}) as u(psn_no)
-    cross join lateral (select * from person_identities i where i.psn_no = u.psn_no) i`)) {
+    cross join lateral (select * from person_identities i where i.psn_no = u.psn_no offset 0) i`)) {
     let list = categories.get(i.psn_no);
     if (!list) categories.set(i.psn_no, (list = []));
     list.push({ psn_idet_type: i.psn_idet_type as Category, begntime: i.begntime, endtime: i.endtime });
@@ -190,13 +191,29 @@ async function withFacts(q: Queryable, enrolled: readonly EnrollmentRow[]): Prom
   for (const c of await rows<{ enrollment_id: number | string; kind: string; assistance_subsidy_fen: number | string; share_ppm: number; effective_month: number | null }>(q, sql`
     select c.enrollment_id, c.kind, c.assistance_subsidy_fen, c.share_ppm, c.effective_month
     from unnest(${array(enrolled.map((e) => Number(e.id)), "bigint")}) as u(id)
-    cross join lateral (select * from contributions c where c.enrollment_id = u.id) c`)) {
+    cross join lateral (select * from contributions c where c.enrollment_id = u.id offset 0) c`)) {
     const id = Number(c.enrollment_id);
     let list = recorded.get(id);
     if (!list) recorded.set(id, (list = []));
     list.push({ kind: c.kind, assistance_subsidy_fen: Number(c.assistance_subsidy_fen) as Fen, share_ppm: Number(c.share_ppm) as Ratio, effective_month: c.effective_month === null ? null : Number(c.effective_month) });
   }
   return enrolled.map((e) => ({ ...e, categories: categories.get(e.psn_no) ?? [], recorded: recorded.get(Number(e.id)) ?? [] }));
+}
+
+/**
+ * The year's keyset pages (`id > after and year = … order by id limit n`) need statistics that know how much of the
+ * table the year is: without them the planner may sort every row of the year for every page. They are refreshed first,
+ * in a transaction (a savepoint inside a caller's) of their own so that ANALYZE's lock is let go at once and a failure
+ * spoils nothing (a sample: well under a second for millions of rows). A user that may not analyze only loses speed.
+ */
+async function freshStatistics(q: Queryable): Promise<void> {
+  try {
+    await q.transaction(async (tx) => {
+      await tx.execute(sql`analyze enrollments`);
+    });
+  } catch (error) {
+    process.emitWarning(`analyze enrollments failed, the recompute may be slow: ${(error as Error).message}`);
+  }
 }
 
 /**
@@ -291,7 +308,8 @@ export async function recomputePersons(q: Queryable, scope: PersonsScope, counts
     from unnest(${array(scope.psnNos, "text")}) as u(psn_no)
     cross join lateral (
       select * from enrollments e
-      where e.psn_no = u.psn_no and e.status = 'enrolled' and e.insutype = any(${array(insutypes, "text")}) ${years}) e
+      where e.psn_no = u.psn_no and e.status = 'enrolled' and e.insutype = any(${array(insutypes, "text")}) ${years}
+      offset 0) e
     ${PERSON_FACTS}
     order by e.id`);
   await applyBatch(q, await withFacts(q, enrolled), book, counts);
@@ -310,6 +328,7 @@ export async function recomputeSubsidies(target: Target, input: RecomputeInput, 
   const counts = emptySubsidyCounts();
   const started = process.hrtime.bigint();
   if (insutypes.length > 0) {
+    await freshStatistics(queryableOf(target));
     await queryableOf(target).transaction(async (tx) => {
       await lockContributions(tx);
       const region = admdvs ? sql`and e.admdvs = ${admdvs}` : sql``;

@@ -215,7 +215,13 @@ export async function rowsOf<T>(q: Queryable, query: SQL): Promise<T[]> {
   return ((await q.execute(query)) as unknown as { rows: T[] }).rows;
 }
 
-/** A JavaScript array as one array parameter (drizzle would otherwise spread it into a list). */
+/**
+ * A JavaScript array as one array parameter (drizzle would otherwise spread it into a list).
+ *
+ * A batch looks rows up by key as `unnest(keys) cross join lateral (… where key = u.key offset 0)`: one index probe per
+ * key whatever the planner's statistics say. With `key = any(keys)` or a plain join, a table that has never been analyzed
+ * (PGlite has no autovacuum; a server's may be off or behind a bulk load) can get a full scan per batch: quadratic.
+ */
 export const array = (values: readonly unknown[], type: string): SQL => sql`${sql.param(values)}::${sql.raw(type)}[]`;
 
 /** Rows of a `RETURNING (xmax = 0) AS inserted`: an inserted row has no deleting transaction, an updated one has. */
@@ -465,7 +471,7 @@ function personsSpec(year: number, options: PersonImportOptions, subsidies: Subs
         insert into enrollments (psn_no, insutype, admdvs, year, status, psn_insu_date)
         select p.psn_no, i.insutype, i.admdvs, ${year}::integer, 'enrolled', ${insuDate}::date
         from unnest(${array(col("certno"), "text")}, ${array(col("insutype"), "text")}, ${array(col("insuplc_admdvs"), "text")}) as i(certno, insutype, admdvs)
-        join persons p on p.certno = i.certno
+        cross join lateral (select p.psn_no from persons p where p.certno = i.certno offset 0) p
         on conflict (psn_no, insutype, admdvs, year) do nothing
         returning psn_no`);
       const written = countWritten(people);
@@ -550,7 +556,9 @@ export async function writeIdentities<T extends IdentityValue & { psn_name?: str
 ): Promise<Written> {
   const certnos = [...new Set(batch.map((b) => b.value.certno))];
   const known = new Map(
-    (await rowsOf<{ certno: string; psn_no: string; psn_name: string }>(tx, sql`select certno, psn_no, psn_name from persons where certno = any(${array(certnos, "text")})`)).map((p) => [p.certno, p]),
+    (await rowsOf<{ certno: string; psn_no: string; psn_name: string }>(tx, sql`
+      select p.certno, p.psn_no, p.psn_name from unnest(${array(certnos, "text")}) as u(certno)
+      cross join lateral (select certno, psn_no, psn_name from persons p where p.certno = u.certno offset 0) p`)).map((p) => [p.certno, p]),
   );
   const rows: { psn_no: string; value: T }[] = [];
   for (const b of batch) {
