@@ -1,4 +1,6 @@
 import { z } from "zod";
+import { rolesFor } from "../domain/access.js";
+import { SESSION_COOKIE } from "./session.js";
 import { errorBody } from "./errors.js";
 import type { Route } from "./route.js";
 
@@ -12,7 +14,7 @@ export interface OpenApiDocument {
   servers: { url: string }[];
   tags: { name: string; description: string }[];
   paths: Record<string, Record<string, Operation>>;
-  components: { schemas: Record<string, JsonSchema> };
+  components: { schemas: Record<string, JsonSchema>; securitySchemes?: Record<string, JsonSchema> };
 }
 
 export interface Parameter {
@@ -32,6 +34,9 @@ export interface Operation {
   requestBody?: { required: boolean; content: Record<string, { schema: JsonSchema }> };
   responses: Record<string, { description: string; content?: Record<string, { schema: JsonSchema }> }>;
   "x-access": string;
+  /** The roles that may call it (domain/access.ts); a handler narrows further to the caller's region, hospital or self. */
+  "x-roles"?: readonly string[];
+  security?: Record<string, string[]>[];
 }
 
 function jsonSchema(schema: z.ZodType, io: "input" | "output"): JsonSchema {
@@ -61,6 +66,8 @@ const STATUS_TEXT: Record<number, string> = {
   400: "输入有误 / Invalid input: the field and the rule",
   404: "不存在 / Not found",
   409: "冲突 / Conflict with the current state",
+  401: "未登录或会话已过期 / Not signed in, or the session expired",
+  403: "无权访问 / Not permitted: another role, region, hospital or person",
   413: "上传过大 / Body too large",
   415: "不支持的内容类型 / Unsupported content type",
 };
@@ -77,6 +84,8 @@ export function openApiDocument(routes: readonly Route[], options: { basePath: s
       parameters: [...parameters(route.params, "path"), ...parameters(route.query, "query")],
       responses: {},
       "x-access": route.access,
+      ...(route.access === "public" ? {} : { security: [{ session: [] }, { bearer: [] }] }),
+      ...(route.access === "public" || route.access === "signed_in" ? {} : { "x-roles": rolesFor(route.access) }),
     };
     if (route.body) {
       const schema = jsonSchema(route.body, "input");
@@ -86,7 +95,7 @@ export function openApiDocument(routes: readonly Route[], options: { basePath: s
       description: route.status === 201 ? "已创建 / Created" : "成功 / OK",
       content: { "application/json": { schema: jsonSchema(route.response, "output") } },
     };
-    const statuses = [400, ...route.errors, ...(route.body ? [413, 415] : [])];
+    const statuses = [400, ...route.errors, ...(route.body ? [413, 415] : []), ...(route.access === "public" ? [] : [401, 403])];
     for (const status of [...new Set(statuses)].sort()) {
       operation.responses[String(status)] = { description: STATUS_TEXT[status] ?? "Error", content: { "application/json": { schema: errorRef } } };
     }
@@ -107,6 +116,12 @@ export function openApiDocument(routes: readonly Route[], options: { basePath: s
     servers: [{ url: "/" }],
     tags: Object.entries(options.tags).filter(([name]) => used.has(name)).map(([name, description]) => ({ name, description })),
     paths,
-    components: { schemas: { Error: jsonSchema(errorBody, "output") } },
+    components: {
+      schemas: { Error: jsonSchema(errorBody, "output") },
+      securitySchemes: {
+        session: { type: "apiKey", in: "cookie", name: SESSION_COOKIE, description: "POST /api/v1/auth/signin 设置 / set by signing in" },
+        bearer: { type: "http", scheme: "bearer", description: "登录返回的 token / the token signing in returns" },
+      },
+    },
   };
 }

@@ -4,12 +4,13 @@ import { docsHtml } from "./docs.js";
 import { apiError } from "./errors.js";
 import { openApiDocument, type OpenApiDocument } from "./openapi.js";
 import { registerRoutes, type RegisterOptions } from "./route.js";
+import { authorizer } from "./session.js";
 import { V1_ROUTES, V1_TAGS } from "./v1/index.js";
 import { CSV, XLSX } from "./v1/rosters.js";
 
 export interface ApiOptions {
   services: Services;
-  /** The seam for authentication and roles (the web console's issue): called before every /api/v1 handler. */
+  /** Who is asking and whether they may (default: the session of the cookie or bearer token, see session.ts). */
   authorize?: RegisterOptions["authorize"];
 }
 
@@ -43,5 +44,6 @@ export async function restApi(app: FastifyInstance, options: ApiOptions): Promis
   app.get("/docs/openapi.json", async () => document);
   app.get("/docs", async (_request, reply) => reply.type("text/html; charset=utf-8").send(html));
 
-  await app.register(async (v1) => registerRoutes(v1, V1_ROUTES, options), { prefix: "/v1" });
+  const authorize = options.authorize ?? authorizer(options.services);
+  await app.register(async (v1) => registerRoutes(v1, V1_ROUTES, { services: options.services, authorize }), { prefix: "/v1" });
 }

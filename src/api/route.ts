@@ -1,5 +1,6 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
 import { z } from "zod";
+import type { Access, Principal } from "../domain/access.js";
 import { DomainError, InvariantError } from "../domain/errors.js";
 import { zodToDomainError } from "../domain/zodFields.js";
 import type { Services } from "../services/context.js";
@@ -14,8 +15,11 @@ export const JSON_MEDIA = "application/json";
 
 export type Method = "GET" | "POST" | "PUT" | "DELETE";
 
-/** What a route may do: the seam for roles (the console's issue); every route says which it needs. */
-export type Access = "read" | "write";
+/**
+ * What a route needs (domain/access.ts says which roles have it); `public` needs nobody (signing in), `signed_in` any
+ * user. What a principal may see inside a route (its region, its hospital, its own records) the handler decides.
+ */
+export type RouteAccess = Access | "public" | "signed_in";
 
 export interface RouteContext<P, Q, B> {
   params: P;
@@ -24,6 +28,8 @@ export interface RouteContext<P, Q, B> {
   services: Services;
   request: FastifyRequest;
   reply: FastifyReply;
+  /** Who is asking: null only on public routes. */
+  principal: Principal | null;
 }
 
 const noInput = z.strictObject({});
@@ -37,7 +43,7 @@ export interface RouteSpec<P extends z.ZodType, Q extends z.ZodType, B extends z
   summary: { zh: string; en: string };
   description?: string;
   tags: string[];
-  access: Access;
+  access: RouteAccess;
   params?: P;
   query?: Q;
   body?: B;
@@ -59,7 +65,7 @@ export interface Route {
   summary: { zh: string; en: string };
   description?: string;
   tags: string[];
-  access: Access;
+  access: RouteAccess;
   params: z.ZodType;
   query: z.ZodType;
   body: z.ZodType | undefined;
@@ -117,11 +123,8 @@ function valueAt(value: unknown, path: readonly PropertyKey[]): unknown {
 
 export interface RegisterOptions {
   services: Services;
-  /**
-   * Called before every handler with the route's declared access; throw to refuse. Authentication and roles come with
-   * the web console; until then every caller may do everything.
-   */
-  authorize?: (request: FastifyRequest, route: Route) => Promise<void> | void;
+  /** Called before every handler with the route's declared access: who is asking (null on a public route); throws to refuse. */
+  authorize: (request: FastifyRequest, route: Route) => Promise<Principal | null>;
 }
 
 export function fastifyPath(path: string): string {
@@ -130,16 +133,15 @@ export function fastifyPath(path: string): string {
 
 export function registerRoutes(app: FastifyInstance, routes: readonly Route[], options: RegisterOptions): void {
   for (const route of routes) {
-    const authorize = options.authorize;
     app.route({
       method: route.method,
       url: fastifyPath(route.path),
-      ...(authorize ? { preHandler: async (request: FastifyRequest) => authorize(request, route) } : {}),
       handler: async (request, reply) => {
+        const principal = await options.authorize(request, route);
         const params = parseInput(route.params, request.params ?? {}, "params");
         const query = parseInput(route.query, { ...(request.query as object) }, "query");
         const body = route.body ? parseInput(route.body, request.body, "body") : undefined;
-        const answer = await route.handle({ params, query, body, services: options.services, request, reply });
+        const answer = await route.handle({ params, query, body, services: options.services, request, reply, principal });
         // The answer is checked against the documented schema: a mismatch is our bug, never sent half-right.
         const checked = route.response.safeParse(answer);
         if (!checked.success) {

@@ -1,14 +1,18 @@
 import Fastify, { type FastifyInstance } from "fastify";
 import { hisGateway } from "../gateway/his/plugin.js";
 import { restApi } from "./plugin.js";
+import { webApp } from "./web.js";
 import type { Services } from "../services/context.js";
 
 export interface ServerOptions {
   services: Services;
   logger?: boolean | { level: string };
+  /** Serve the console and the portal (dist/web) at / (default true). */
+  web?: boolean;
+  webDir?: string;
 }
 
-/** The HTTP face of Yibao: the national hospital-facing interface and a health check. */
+/** The HTTP face of Yibao: the national hospital-facing interface, the REST API, the web console and portal, a health check. */
 export async function buildServer(options: ServerOptions): Promise<FastifyInstance> {
   const app = Fastify({
     logger: options.logger ?? { level: process.env.LOG_LEVEL ?? "info" },
@@ -23,5 +27,6 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
   app.get("/health", async () => ({ status: "ok", database: options.services.database.kind }));
   await app.register(hisGateway, { services: options.services });
   await app.register(restApi, { prefix: "/api", services: options.services });
+  if (options.web !== false) await app.register(webApp, options.webDir ? { dir: options.webDir } : {});
   return app;
 }

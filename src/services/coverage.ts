@@ -5,6 +5,7 @@ import type { Fen } from "../domain/money.js";
 import type { Queryable } from "../store/db.js";
 import { checkYear } from "./duplicates.js";
 import { POPULATION_NAMES, POVERTY_RELIEF_CATEGORIES, populationOf, type PopulationCategory } from "./population.js";
+import { inRegion } from "./region.js";
 
 /**
  * Enrollment for everyone (应保尽保) in numbers: the insured against the registered population per region and category,
@@ -84,7 +85,7 @@ export async function coverage(db: Queryable, input: StatisticsInput): Promise<C
       with insured as (
         select distinct e.admdvs, e.psn_no from enrollments e
         where e.year = ${year} and e.status = 'enrolled' and e.enddate is null and e.insutype in ('310', '390')
-          ${admdvs === undefined ? sql`` : sql`and e.admdvs = ${admdvs}`}
+          ${admdvs === undefined ? sql`` : sql`and ${inRegion(sql`e.admdvs`, admdvs)}`}
       ), held as (
         select distinct i.psn_no, i.psn_idet_type from person_identities i
         where i.begntime <= ${`${year}-12-31`}::date and (i.endtime is null or i.endtime >= ${`${year}-01-01`}::date)
@@ -170,7 +171,7 @@ export async function subsidyStatistics(db: Queryable, input: StatisticsInput): 
       with per_person as (
         select admdvs, coalesce(category, 'none') as category, psn_no, sum(individual_fen) as individual, sum(person_paid_fen) as paid,
           sum(assistance_subsidy_fen) as assistance, sum(fiscal_subsidy_fen) as fiscal
-        from contributions where year = ${year} ${admdvs === undefined ? sql`` : sql`and admdvs = ${admdvs}`}
+        from contributions where year = ${year} ${admdvs === undefined ? sql`` : sql`and ${inRegion(sql`admdvs`, admdvs)}`}
         group by grouping sets ((admdvs, coalesce(category, 'none'), psn_no), (admdvs, psn_no))
       )
       select admdvs, coalesce(category, 'all') as category,

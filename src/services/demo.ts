@@ -6,7 +6,11 @@ import { residentIdCheckChar } from "../domain/ids.js";
 import { formatYuan, type Fen } from "../domain/money.js";
 import type { Database } from "../store/db.js";
 import { recomputeSubsidies } from "./enrollment.js";
-import { importCatalogue, importFixmedins, importIdentities, importPersons, numberedRows, rowsOf } from "./imports.js";
+import { enrollments } from "../store/schema.js";
+import { createUser, type NewUser } from "./auth.js";
+import { scanDuplicates } from "./duplicates.js";
+import { array, importCatalogue, importFixmedins, importIdentities, importPersons, importRows, numberedRows, rowsOf } from "./imports.js";
+import { POVERTY_RELIEF_CATEGORIES } from "./population.js";
 import { shippedCatalogueEntries, shippedCatalogueRegions } from "./reference.js";
 
 /**
@@ -246,12 +250,17 @@ export interface DemoSeedResult {
   catalogue: number;
   /** Contribution rows written (initial and adjustments) for the resident enrollments. */
   contributions: number;
+  /** Duplicate-enrollment cases the scan found (the demo plants a few). */
+  duplicates: number;
 }
 
 /** Loads the demo into a database that has no persons yet; a database with persons is left as it is. */
 export async function seedDemo(database: Database, options: { years?: number[] } = {}): Promise<DemoSeedResult> {
   const [state] = await rowsOf<{ any: boolean }>(database.db, sql`select exists (select 1 from persons) as any`);
-  if (state?.any) return { seeded: false, persons: 0, identities: 0, fixmedins: 0, catalogue: 0, contributions: 0 };
+  if (state?.any) {
+    await seedDemoUsers(database);
+    return { seeded: false, persons: 0, identities: 0, fixmedins: 0, catalogue: 0, contributions: 0, duplicates: 0 };
+  }
   const years = options.years ?? [...new Set([DEMO_YEAR, new Date().getFullYear()])];
 
   const fail = (what: string, rejected: { row: number; field: string; reason: string }[]) => {
@@ -279,9 +288,83 @@ export async function seedDemo(database: Database, options: { years?: number[] }
   const identities = await importIdentities(database, numberedRows(data.identities));
   fail("identities", identities.rejected);
   let contributions = (identities.subsidies?.initial ?? 0) + (identities.subsidies?.adjustments ?? 0);
+  await seedDuplicates(database);
   for (const year of years) {
     const r = await recomputeSubsidies(database, { year });
     contributions += r.initial + r.adjustments;
   }
-  return { seeded: true, persons, identities: identities.read, fixmedins: hospitals.read, catalogue, contributions };
+  await seedPopulation(database, years);
+  const duplicates = await scanDuplicates(database.db, { year: DEMO_YEAR });
+  await seedDemoUsers(database);
+  return { seeded: true, persons, identities: identities.read, fixmedins: hospitals.read, catalogue, contributions, duplicates: duplicates.created };
+}
+
+/**
+ * Duplicate enrollment to find and resolve: three Baise residents also enrolled in Nanchang (一人两地), and one Baise
+ * employee also enrolled as a resident (职工与居民重复). Inserted as the other region's import would have written them.
+ */
+async function seedDuplicates(database: Database): Promise<void> {
+  const residents = await rowsOf<{ psn_no: string; insutype: string }>(database.db, sql`
+    select e.psn_no, e.insutype from enrollments e join persons p on p.psn_no = e.psn_no
+    where e.year = ${DEMO_YEAR} and p.insuplc_admdvs = '451000' and p.certno <> all(${array(DEMO_PERSONS.map((d) => d.certno), "text")})
+    order by p.certno`);
+  const pickEvery = (insutype: string, n: number, step: number) => residents.filter((r) => r.insutype === insutype).filter((_, i) => i % step === 7).slice(0, n);
+  const twoRegions = pickEvery("390", 3, 97);
+  const employees = pickEvery("310", 1, 53);
+  await database.db.insert(enrollments).values([
+    ...twoRegions.map((r) => ({ psn_no: r.psn_no, insutype: "390", admdvs: "360100", year: DEMO_YEAR, psn_insu_date: `${DEMO_YEAR}-03-01` })),
+    ...employees.map((r) => ({ psn_no: r.psn_no, insutype: "390", admdvs: "451000", year: DEMO_YEAR, psn_insu_date: `${DEMO_YEAR}-02-01` })),
+  ]).onConflictDoNothing();
+}
+
+/**
+ * The registered population (from the statistics bureau, in real life) per region and year: a little above the insured,
+ * so that the coverage rates read like the seeds' (about 97% for everyone, 99% and more for the poverty-relief group).
+ */
+async function seedPopulation(database: Database, years: readonly number[]): Promise<void> {
+  const rows: Record<string, string>[] = [];
+  for (const year of years) {
+    const counts = await rowsOf<{ admdvs: string; insured: number | string; relief: number | string }>(database.db, sql`
+      select e.admdvs, count(distinct e.psn_no) as insured,
+        count(distinct e.psn_no) filter (where exists (
+          select 1 from person_identities i where i.psn_no = e.psn_no and i.psn_idet_type = any(${array(POVERTY_RELIEF_CATEGORIES, "text")}))) as relief
+      from enrollments e where e.year = ${year} and e.status = 'enrolled' group by e.admdvs order by e.admdvs`);
+    for (const c of counts) {
+      const insured = Number(c.insured);
+      const relief = Number(c.relief);
+      rows.push({ admdvs: c.admdvs, year: String(year), category: "all", count: String(Math.ceil(insured / 0.97)), source: "演示数据 / demo" });
+      if (relief > 0) rows.push({ admdvs: c.admdvs, year: String(year), category: "poverty_relief", count: String(relief + 1), source: "演示数据 / demo" });
+    }
+  }
+  const r = await importRows("population", database, numberedRows(rows));
+  if (r.rejected.length > 0) throw new Error(`demo population refused: ${r.rejected[0]?.field}: ${r.rejected[0]?.reason}`);
+}
+
+/** The demo's accounts (README): one per role in Baise, a clerk of Nanchang, and two insured persons. */
+export const DEMO_PASSWORD = "Yibao@2022";
+export const DEMO_USERS: readonly Omit<NewUser, "password">[] = [
+  { username: "admin", display_name: "百色市医保局管理员", role: "admin", admdvs: "451000" },
+  { username: "clerk", display_name: "百色市医保经办员 黄丽", role: "clerk", admdvs: "451000" },
+  { username: "auditor", display_name: "百色市医保稽核员 陆军", role: "auditor", admdvs: "451000" },
+  { username: "hospital", display_name: "百色市人民医院医保办 罗芳", role: "hospital", admdvs: "451000", fixmedins_code: "H45100000001" },
+  { username: "nanchang", display_name: "南昌市医保经办员 王强", role: "clerk", admdvs: "360100" },
+];
+
+/** Creates the demo accounts that do not exist yet (a database seeded before accounts existed gets them too). */
+export async function seedDemoUsers(database: Database): Promise<number> {
+  const insured = await rowsOf<{ psn_no: string; certno: string; psn_name: string; insuplc_admdvs: string }>(database.db, sql`
+    select psn_no, certno, psn_name, insuplc_admdvs from persons where certno = any(${array([DEMO_PERSONS[0]?.certno, DEMO_PERSONS[1]?.certno], "text")}) order by certno desc`);
+  const accounts: NewUser[] = [
+    ...DEMO_USERS.map((u) => ({ ...u, password: DEMO_PASSWORD })),
+    // The insured sign in with their ID number.
+    ...insured.map((p) => ({ username: p.certno, display_name: p.psn_name, role: "insured" as const, admdvs: p.insuplc_admdvs, psn_no: p.psn_no, password: DEMO_PASSWORD })),
+  ];
+  const existing = new Set((await rowsOf<{ username: string }>(database.db, sql`select username from users`)).map((u) => u.username));
+  let created = 0;
+  for (const account of accounts) {
+    if (existing.has(account.username)) continue;
+    await createUser(database.db, account);
+    created += 1;
+  }
+  return created;
 }

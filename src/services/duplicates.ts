@@ -5,6 +5,7 @@ import { parseDate, parseRegionCode } from "../domain/ids.js";
 import { formatYuan, type Fen } from "../domain/money.js";
 import type { Queryable } from "../store/db.js";
 import { lockContributions } from "./enrollment.js";
+import { inRegion } from "./region.js";
 
 /**
  * Duplicate enrollment (重复参保): one ID number enrolled twice in a year — in two regions with the same insurance type,
@@ -240,7 +241,7 @@ export async function scanDuplicates(db: Queryable, input: ScanInput): Promise<S
   const scope =
     admdvs === undefined
       ? sql`true`
-      : sql`e.psn_no in (select r.psn_no from enrollments r where r.year = ${year} and r.admdvs = ${admdvs} and r.status = 'enrolled' and r.enddate is null)`;
+      : sql`e.psn_no in (select r.psn_no from enrollments r where r.year = ${year} and ${inRegion(sql`r.admdvs`, admdvs)} and r.status = 'enrolled' and r.enddate is null)`;
   return db.transaction(async (tx) => {
     const found = await detect(tx, year, scope);
     return { year, admdvs: admdvs ?? null, ...(await record(tx, year, found, "scan")) };
@@ -333,7 +334,7 @@ export async function listDuplicates(db: Queryable, input: ListInput = {}): Prom
   if (input.year !== undefined) conditions.push(sql`c.year = ${checkYear(input.year)}`);
   if (input.admdvs !== undefined) {
     const admdvs = parseRegionCode(input.admdvs, "admdvs");
-    conditions.push(sql`exists (select 1 from enrollments e where e.psn_no = c.psn_no and e.year = c.year and e.admdvs = ${admdvs})`);
+    conditions.push(sql`exists (select 1 from enrollments e where e.psn_no = c.psn_no and e.year = c.year and ${inRegion(sql`e.admdvs`, admdvs)})`);
   }
   if (input.psn_no !== undefined) conditions.push(sql`c.psn_no = ${checkText(input.psn_no, "psn_no", 40)}`);
   const limit = input.limit ?? 1000;

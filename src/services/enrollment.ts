@@ -9,6 +9,7 @@ import type { Policy } from "../domain/policy/schema.js";
 import type { Ratio } from "../domain/ratio.js";
 import type { Database, Queryable } from "../store/db.js";
 import { shippedPolicies } from "./reference.js";
+import { inRegion } from "./region.js";
 
 /**
  * Subsidized enrollment (资助参保) as use cases: contributions of resident enrollments computed from the region's policy
@@ -331,7 +332,7 @@ export async function recomputeSubsidies(target: Target, input: RecomputeInput, 
     await freshStatistics(queryableOf(target));
     await queryableOf(target).transaction(async (tx) => {
       await lockContributions(tx);
-      const region = admdvs ? sql`and e.admdvs = ${admdvs}` : sql``;
+      const region = admdvs ? sql`and ${inRegion(sql`e.admdvs`, admdvs)}` : sql``;
       let after = 0;
       for (;;) {
         // Keyset pages on the primary key; the person of each enrollment by its key.
@@ -533,10 +534,10 @@ export async function subsidyRegister(target: Target, input: RegisterInput): Pro
   if (!(Number.isInteger(offset) && offset >= 0)) throw new DomainError("offset", `must be a whole number ≥ 0, got ${JSON.stringify(offset)}`);
 
   const where = sql.join(
-    [sql`c.year = ${year}`, ...(admdvs ? [sql`c.admdvs = ${admdvs}`] : []), ...(category ? [sql`c.category = ${category}`] : [])],
+    [sql`c.year = ${year}`, ...(admdvs ? [inRegion(sql`c.admdvs`, admdvs)] : []), ...(category ? [sql`c.category = ${category}`] : [])],
     sql` and `,
   );
-  const region = admdvs ? sql`and c.admdvs = ${admdvs}` : sql``;
+  const region = admdvs ? sql`and ${inRegion(sql`c.admdvs`, admdvs)}` : sql``;
   return queryableOf(target).transaction(async (tx) => {
     const grouped = sql`
       select c.psn_no, c.admdvs, c.category, c.subsidy_fund, sum(c.assistance_subsidy_fen) as assistance, max(c.share_ppm) as share,

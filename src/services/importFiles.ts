@@ -240,6 +240,8 @@ export interface ImportFileOptions {
   year?: number;
   /** The department a roster comes from, where the file has no `source` column (or to check it). */
   source?: RosterSource;
+  /** Only persons insured inside this region may be named by a roster's rows (uploads in the console). */
+  region?: string;
   batchSize?: number;
   /** Called after every batch with the counts and the share of the file read (0 to 1). */
   onProgress?: (counts: ImportCounts, fraction: number) => void;
@@ -284,7 +286,7 @@ export async function importSource(database: Database, kind: FileKind, source: I
     };
     result =
       kind === "roster"
-        ? await importRoster(database, source.rows, { ...common, ...(options.source !== undefined ? { source: options.source } : {}) })
+        ? await importRoster(database, source.rows, { ...common, ...(options.source !== undefined ? { source: options.source } : {}), region: options.region })
         : await importRows(kind, database, source.rows, { ...common, ...(options.year !== undefined ? { year: options.year } : {}) });
   } finally {
     source.close();

@@ -10,6 +10,7 @@ import type { Database, Db, Queryable } from "../store/db.js";
 import { emptySubsidyCounts, recomputePersons, type SubsidyCounts } from "./enrollment.js";
 import { findDuplicatesFor } from "./duplicates.js";
 import { POPULATION_COLUMNS, populationSpec } from "./population.js";
+import { regionCovers } from "../domain/regions.js";
 
 /**
  * Bulk imports of the reference data a region hands over: insured persons, their assistance categories, designated
@@ -541,6 +542,8 @@ export interface IdentityWriteOptions {
   policies?: readonly Policy[] | undefined;
   /** Counts of the contributions written by the recompute, added to. */
   subsidies: SubsidyCounts;
+  /** Only persons insured inside this region (a clerk's upload in the console); others are refused by row. */
+  region?: string | undefined;
 }
 
 /**
@@ -556,15 +559,18 @@ export async function writeIdentities<T extends IdentityValue & { psn_name?: str
 ): Promise<Written> {
   const certnos = [...new Set(batch.map((b) => b.value.certno))];
   const known = new Map(
-    (await rowsOf<{ certno: string; psn_no: string; psn_name: string }>(tx, sql`
-      select p.certno, p.psn_no, p.psn_name from unnest(${array(certnos, "text")}) as u(certno)
-      cross join lateral (select certno, psn_no, psn_name from persons p where p.certno = u.certno offset 0) p`)).map((p) => [p.certno, p]),
+    (await rowsOf<{ certno: string; psn_no: string; psn_name: string; insuplc_admdvs: string }>(tx, sql`
+      select p.certno, p.psn_no, p.psn_name, p.insuplc_admdvs from unnest(${array(certnos, "text")}) as u(certno)
+      cross join lateral (select certno, psn_no, psn_name, insuplc_admdvs from persons p where p.certno = u.certno offset 0) p`)).map((p) => [p.certno, p]),
   );
   const rows: { psn_no: string; value: T }[] = [];
+  const region = options.region;
   for (const b of batch) {
     const person = known.get(b.value.certno);
     if (person === undefined) reject(b.row, "certno", "未找到该身份证号的参保人员，请先导入人员 / no insured person has this certno: import persons first");
-    else if (options.checkName && b.value.psn_name !== person.psn_name) {
+    else if (region !== undefined && !regionCovers(region, person.insuplc_admdvs)) {
+      reject(b.row, "certno", `该人员参保地为${person.insuplc_admdvs}，不在本地区${region} / the person is insured in ${person.insuplc_admdvs}, outside your region ${region}`);
+    } else if (options.checkName && b.value.psn_name !== person.psn_name) {
       reject(b.row, "psn_name", "姓名与该身份证号的参保人员不符 / is not the name of the insured person with this certno");
     } else rows.push({ psn_no: person.psn_no, value: b.value });
   }

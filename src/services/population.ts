@@ -4,6 +4,7 @@ import { DomainError } from "../domain/errors.js";
 import { parseRegionCode } from "../domain/ids.js";
 import type { Queryable } from "../store/db.js";
 import type { ImportSpec, SourceRow } from "./imports.js";
+import { inRegion } from "./region.js";
 
 /**
  * The registered population (户籍/常住人口) per region, year and category, handed over by the statistics, civil-affairs
@@ -136,7 +137,7 @@ export interface PopulationEntry {
 export async function populationOf(q: Queryable, year: number, admdvs?: string): Promise<PopulationEntry[]> {
   const rows = await rowsOf<{ admdvs: string; category: string; count: number | string }>(q, sql`
     select admdvs, category, count from population
-    where year = ${year} ${admdvs === undefined ? sql`` : sql`and admdvs = ${admdvs}`}
+    where year = ${year} ${admdvs === undefined ? sql`` : sql`and ${inRegion(sql`admdvs`, admdvs)}`}
     order by admdvs, category`);
   return rows.map((r) => ({ admdvs: r.admdvs, category: r.category as PopulationCategory, count: Number(r.count) }));
 }

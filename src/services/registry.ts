@@ -3,6 +3,7 @@ import type { Accumulators } from "../domain/settlement/types.js";
 import type { Queryable } from "../store/db.js";
 import { duplicateCases, enrollments, households, personIdentities, persons } from "../store/schema.js";
 import { loadAccumulators } from "./settlement.js";
+import { inRegion } from "./region.js";
 
 /**
  * Reads of the enrollment registry (persons, households, enrollments, duplicate cases) for the REST API
@@ -43,7 +44,7 @@ export async function searchPersons(q: Queryable, search: PersonSearch, page: Pa
     search.name_prefix ? like(persons.psn_name, likePrefix(search.name_prefix)) : undefined,
     search.certno_prefix ? like(persons.certno, likePrefix(search.certno_prefix.toUpperCase())) : undefined,
     search.certno ? eq(persons.certno, search.certno.toUpperCase()) : undefined,
-    search.admdvs ? eq(persons.insuplc_admdvs, search.admdvs) : undefined,
+    search.admdvs ? inRegion(persons.insuplc_admdvs, search.admdvs) : undefined,
     search.household_id ? eq(persons.household_id, search.household_id) : undefined,
   );
   const order = search.name_prefix ? [asc(persons.psn_name), asc(persons.psn_no)] : [asc(persons.certno)];
@@ -116,7 +117,7 @@ export async function listEnrollments(q: Queryable, filter: EnrollmentFilter, pa
   const where = and(
     filter.psn_no ? eq(enrollments.psn_no, filter.psn_no) : undefined,
     filter.year !== undefined ? eq(enrollments.year, filter.year) : undefined,
-    filter.admdvs ? eq(enrollments.admdvs, filter.admdvs) : undefined,
+    filter.admdvs ? inRegion(enrollments.admdvs, filter.admdvs) : undefined,
     filter.status ? eq(enrollments.status, filter.status) : undefined,
     filter.insutype ? eq(enrollments.insutype, filter.insutype) : undefined,
   );
@@ -153,7 +154,7 @@ export async function countDuplicateCases(q: Queryable, filter: DuplicateFilter)
     filter.psn_no ? eq(duplicateCases.psn_no, filter.psn_no) : undefined,
     filter.admdvs
       ? exists(q.select({ one: sql`1` }).from(enrollments).where(and(
-          eq(enrollments.psn_no, duplicateCases.psn_no), eq(enrollments.year, duplicateCases.year), eq(enrollments.admdvs, filter.admdvs))))
+          eq(enrollments.psn_no, duplicateCases.psn_no), eq(enrollments.year, duplicateCases.year), inRegion(enrollments.admdvs, filter.admdvs))))
       : undefined,
   );
   const [row] = await q.select({ n: count() }).from(duplicateCases).where(where);

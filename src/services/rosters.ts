@@ -96,6 +96,8 @@ export interface RosterImportOptions extends ImportOptions {
   /** The department of the whole file; rows may then leave `source` empty (and must agree where they give it). */
   source?: RosterSource | string | null;
   policies?: readonly Policy[];
+  /** Only persons insured inside this region (see IdentityWriteOptions.region). */
+  region?: string | undefined;
 }
 
 /**
@@ -110,7 +112,7 @@ export async function importRoster(target: Database | Db, rows: AsyncIterable<So
     key: (r) => `${r.certno}|${r.psn_idet_type}|${r.begntime}`,
     parse: (values, fail) => parseRosterRow(values, fail, fileSource),
     write: (tx, batch, _present, reject) =>
-      writeIdentities(tx, batch, reject, { checkName: true, sourceOf: (v) => (v as RosterValue).source, policies: options.policies, subsidies }),
+      writeIdentities(tx, batch, reject, { checkName: true, sourceOf: (v) => (v as RosterValue).source, policies: options.policies, subsidies, region: options.region }),
   };
   const result = await runImport(target, spec, rows, options);
   return { ...result, subsidies };

@@ -409,3 +409,86 @@ export const messageLog = pgTable(
   },
   (t) => [index("message_log_time").on(t.created_at)],
 );
+
+/**
+ * Users of the console and the portal. A role works inside one region (`admdvs`: a prefecture code covers its counties);
+ * a hospital operator is bound to one hospital, an insured person to one psn_no. Passwords are scrypt hashes
+ * (`scrypt$N$r$p$salt$hash`, base64); `failed_attempts` counts consecutive failures for the lock-out.
+ */
+export const users = pgTable(
+  "users",
+  {
+    id: bigserial("id", { mode: "number" }).primaryKey(),
+    username: text("username").notNull(),
+    display_name: text("display_name").notNull(),
+    role: text("role").notNull(),
+    admdvs: text("admdvs").notNull(),
+    fixmedins_code: text("fixmedins_code").references(() => fixmedins.fixmedins_code),
+    psn_no: text("psn_no").references(() => persons.psn_no),
+    password_hash: text("password_hash").notNull(),
+    failed_attempts: integer("failed_attempts").notNull().default(0),
+    locked_until: timestamp("locked_until", { withTimezone: true }),
+    active: boolean("active").notNull().default(true),
+    created_at: created(),
+  },
+  (t) => [uniqueIndex("users_username").on(t.username)],
+);
+
+/** Sessions: the cookie carries a random token; only its SHA-256 is stored, so a copy of the table signs nobody in. */
+export const userSessions = pgTable(
+  "user_sessions",
+  {
+    token_sha256: text("token_sha256").primaryKey(),
+    user_id: bigint("user_id", { mode: "number" }).notNull().references(() => users.id),
+    created_at: created(),
+    expires_at: timestamp("expires_at", { withTimezone: true }).notNull(),
+    ip: text("ip"),
+    revoked_at: timestamp("revoked_at", { withTimezone: true }),
+  },
+  (t) => [index("user_sessions_user").on(t.user_id)],
+);
+
+/** Every sign-in attempt of the console and the portal: who, when, from where, and how it ended. */
+export const signinAttempts = pgTable(
+  "signin_attempts",
+  {
+    id: bigserial("id", { mode: "number" }).primaryKey(),
+    at: timestamp("at", { withTimezone: true }).notNull().defaultNow(),
+    username: text("username").notNull(),
+    user_id: bigint("user_id", { mode: "number" }).references(() => users.id),
+    /** The region of the user, when known: the log is scoped like everything else. */
+    admdvs: text("admdvs"),
+    ip: text("ip"),
+    user_agent: text("user_agent"),
+    success: boolean("success").notNull(),
+    /** ok | bad_password | unknown_user | locked | inactive */
+    reason: text("reason").notNull(),
+  },
+  (t) => [index("signin_attempts_at").on(t.at), index("signin_attempts_user").on(t.username, t.at)],
+);
+
+/** Secrets the server makes for itself at first start (the voucher signing key), shared by every process of one database. */
+export const secrets = pgTable("secrets", {
+  name: text("name").primaryKey(),
+  value: text("value").notNull(),
+  created_at: created(),
+});
+
+/** Files uploaded in the console and imported in the background: what came, who sent it, how far it got, what was refused. */
+export const importJobs = pgTable(
+  "import_jobs",
+  {
+    id: bigserial("id", { mode: "number" }).primaryKey(),
+    kind: text("kind").notNull(),
+    file_name: text("file_name").notNull(),
+    user_id: bigint("user_id", { mode: "number" }).references(() => users.id),
+    admdvs: text("admdvs"),
+    status: text("status").notNull().default("running"),
+    started_at: timestamp("started_at", { withTimezone: true }).notNull().defaultNow(),
+    finished_at: timestamp("finished_at", { withTimezone: true }),
+    /** The import's counts and refused rows (at most a thousand listed), written when it ends. */
+    result: jsonb("result"),
+    error: text("error"),
+  },
+  (t) => [index("import_jobs_started").on(t.started_at)],
+);

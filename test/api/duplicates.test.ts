@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { enrollments } from "../../src/store/schema.js";
 import { makeId, openTestPlatform, type TestPlatform } from "../support/his.js";
-import { apiClient, expectError, type Api } from "./support.js";
+import { expectError, signedInApi, type Api } from "./support.js";
 
 /**
  * Duplicate enrollment over the API: PX is enrolled as a resident in 451000 and (later) in 360100, PY as a resident and an
@@ -9,7 +9,7 @@ import { apiClient, expectError, type Api } from "./support.js";
  */
 
 let platform: TestPlatform;
-let api: Api;
+let api: Api & { username: string };
 const ids: Record<string, number> = {};
 
 beforeAll(async () => {
@@ -25,7 +25,7 @@ beforeAll(async () => {
   await db.insert(enrollments).values({ psn_no: "PW", insutype: "390", admdvs: "360100", year: 2022, psn_insu_date: "2022-05-01" });
   ids.x360100 = x2?.id ?? 0;
   ids.y310 = y310?.id ?? 0;
-  api = apiClient(platform.app);
+  api = await signedInApi(platform.app, platform.database);
   for (const [key, psnNo] of [["x451000", "PX"], ["y390", "PY"]] as const) {
     const r = await api.get(`/api/v1/enrollments?psn_no=${psnNo}&year=2022&admdvs=451000&insutype=390`);
     ids[key] = r.body.items[0].id;
@@ -89,7 +89,7 @@ describe("POST /api/v1/duplicates/{id}/resolve", () => {
     const r = await api.post(`/api/v1/duplicates/${id}/resolve`, { by: "rule", date: "2022-06-30" });
     expect(r.status).toBe(200);
     expect(r.body.case).toMatchObject({
-      status: "resolved", resolution: "rule", kept_enrollment_id: ids.x451000, ended_enrollment_ids: [ids.x360100], refund: 350, resolved_by: "rule",
+      status: "resolved", resolution: "rule", kept_enrollment_id: ids.x451000, ended_enrollment_ids: [ids.x360100], refund: 350, resolved_by: api.username,
     });
     expect(r.body.ended).toEqual([{ enrollment_id: ids.x360100, insutype: "390", admdvs: "360100", person_paid: 350, assistance_subsidy: 0, fiscal_subsidy: 610 }]);
     expect(r.body.refund).toBe(350);
@@ -108,9 +108,11 @@ describe("POST /api/v1/duplicates/{id}/resolve", () => {
 
   it("by a clerk: refuses an enrollment not of the case and incomplete input, then keeps the one named", async () => {
     const id = await caseOf("PY");
-    const clerk = { by: "clerk", clerk: "王经办", note: "本人申请保留居民医保" };
+    const clerk = { by: "clerk", note: "本人申请保留居民医保" };
     expectError(await api.post(`/api/v1/duplicates/${id}/resolve`, { ...clerk, keep_enrollment_id: ids.x451000 }), 400, "invalid_input", "body.keep_enrollment_id");
-    expectError(await api.post(`/api/v1/duplicates/${id}/resolve`, { by: "clerk", keep_enrollment_id: ids.y390 }), 400, "invalid_input", "body.clerk");
+    expectError(await api.post(`/api/v1/duplicates/${id}/resolve`, { by: "clerk", keep_enrollment_id: ids.y390 }), 400, "invalid_input", "body.note");
+    // The clerk recorded is whoever is signed in: naming somebody else is refused, not recorded.
+    expectError(await api.post(`/api/v1/duplicates/${id}/resolve`, { ...clerk, clerk: "王经办", keep_enrollment_id: ids.y390 }), 400, "invalid_input", "body.clerk");
     expectError(await api.post(`/api/v1/duplicates/${id}/resolve`, { by: "boss" }), 400, "invalid_input", "body.by");
     expectError(await api.post(`/api/v1/duplicates/${id}/resolve`, { ...clerk, keep_enrollment_id: ids.y390, date: "2022-13-01" }), 400, "invalid_input", "body.date");
     expect((await api.get(`/api/v1/duplicates/${id}`)).body.status).toBe("open");
@@ -118,7 +120,7 @@ describe("POST /api/v1/duplicates/{id}/resolve", () => {
     const r = await api.post(`/api/v1/duplicates/${id}/resolve`, { ...clerk, keep_enrollment_id: ids.y390, date: "2022-07-01" });
     expect(r.status).toBe(200);
     expect(r.body.case).toMatchObject({
-      status: "resolved", resolution: "clerk", kept_enrollment_id: ids.y390, ended_enrollment_ids: [ids.y310], resolved_by: "王经办", note: "本人申请保留居民医保", refund: 0,
+      status: "resolved", resolution: "clerk", kept_enrollment_id: ids.y390, ended_enrollment_ids: [ids.y310], resolved_by: api.username, note: "本人申请保留居民医保", refund: 0,
     });
     expect(r.body.ended).toEqual([{ enrollment_id: ids.y310, insutype: "310", admdvs: "451000", person_paid: 0, assistance_subsidy: 0, fiscal_subsidy: 0 }]);
   });
@@ -126,9 +128,9 @@ describe("POST /api/v1/duplicates/{id}/resolve", () => {
 
 describe("POST /api/v1/duplicates/resolve-by-rule", () => {
   it("resolves every open case of a year", async () => {
-    const r = await api.post("/api/v1/duplicates/resolve-by-rule", { year: 2022, date: "2022-08-01", operator: "批量" });
+    const r = await api.post("/api/v1/duplicates/resolve-by-rule", { year: 2022, date: "2022-08-01" });
     expect(r.status).toBe(200);
-    expect(r.body.resolved.map((x: { case: { psn_no: string; resolved_by: string } }) => [x.case.psn_no, x.case.resolved_by])).toEqual([["PW", "批量"]]);
+    expect(r.body.resolved.map((x: { case: { psn_no: string; resolved_by: string } }) => [x.case.psn_no, x.case.resolved_by])).toEqual([["PW", api.username]]);
     expect(r.body.refund).toBe(350);
     expect((await api.get("/api/v1/duplicates?status=resolved&year=2022")).body.total).toBe(3);
     expect((await api.post("/api/v1/duplicates/resolve-by-rule", { year: 2022 })).body).toEqual({ year: 2022, resolved: [], also_resolved: [], refund: 0 });

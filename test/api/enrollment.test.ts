@@ -2,7 +2,7 @@ import ExcelJS from "exceljs";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { population } from "../../src/store/schema.js";
 import { makeId, openTestPlatform, type TestPlatform } from "../support/his.js";
-import { apiClient, expectError, type Api } from "./support.js";
+import { expectError, signedInApi, type Api } from "./support.js";
 
 /**
  * Subsidized enrollment over the API: recompute, the contributions of an enrollment, the register, the statistics, a
@@ -27,7 +27,7 @@ beforeAll(async () => {
     { psn_no: "PC", certno: C, insutype: "390", categories: [{ type: "destitute", begin: "2021-01-01", end: null }] },
     { psn_no: "PD", certno: D, insutype: "390", admdvs: "360100", categories: [{ type: "low_income", begin: "2021-01-01", end: null }] },
   ]);
-  api = apiClient(platform.app);
+  api = await signedInApi(platform.app, platform.database);
 });
 
 afterAll(async () => platform?.close());

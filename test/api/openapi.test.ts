@@ -83,7 +83,8 @@ describe("GET /api/docs/openapi.json", () => {
       for (const p of route.path.match(/\{(\w+)\}/g) ?? []) {
         expect(op.parameters.find((x) => x.name === p.slice(1, -1)), `${name} ${p}`).toMatchObject({ in: "path", required: true });
       }
-      if (route.method === "POST") {
+      // Every POST takes a body but the two that act on the session alone.
+      if (route.method === "POST" && !["POST /auth/signout", "POST /me/voucher"].includes(name)) {
         const content = op.requestBody?.content ?? {};
         expect(Object.keys(content).length, name).toBeGreaterThan(0);
         for (const media of Object.values(content)) expect(Object.keys(media.schema).length, name).toBeGreaterThan(0);
@@ -197,11 +198,12 @@ describe("the route layer", () => {
     });
     registerRoutes(bare, routes, {
       services: noDatabase,
-      authorize: (request, route) => {
+      authorize: async (request, route) => {
         seen.push(`${route.operationId}:${route.access}`);
         if (route.access === "write" && request.headers["x-role"] !== "clerk") {
           throw Object.assign(new Error("clerks only"), { statusCode: 403 });
         }
+        return null;
       },
     });
   });

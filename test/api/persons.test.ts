@@ -2,7 +2,7 @@ import { eq } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { accumulators, enrollments, households, persons } from "../../src/store/schema.js";
 import { makeId, openTestPlatform, type TestPlatform } from "../support/his.js";
-import { apiClient, expectError, type Api } from "./support.js";
+import { expectError, signedInApi, type Api } from "./support.js";
 
 const ZHANG_SAN = makeId("451002", "1990-01-01", 11);
 const ZHANG_XIAOMING = makeId("451002", "2015-06-15", 21);
@@ -32,7 +32,7 @@ beforeAll(async () => {
     psn_no: "P1", year: 2022, outpatient_basic_paid_fen: 12345, critical_illness_paid_fen: 100001, tier_two_base_fen: 2000099,
     chronic_basic_paid_fen: { M00500: 5050 },
   });
-  api = apiClient(platform.app);
+  api = await signedInApi(platform.app, platform.database);
 });
 
 afterAll(async () => platform?.close());

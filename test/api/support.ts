@@ -3,6 +3,9 @@ import { expect } from "vitest";
 import { apiDocument } from "../../src/api/plugin.js";
 import type { OpenApiDocument } from "../../src/api/openapi.js";
 import type { ParsedJson } from "../support/his.js";
+import type { Role } from "../../src/domain/access.js";
+import { createUser } from "../../src/services/auth.js";
+import type { Database } from "../../src/store/db.js";
 
 /**
  * Calls to the REST API in tests. Every JSON answer is checked against the OpenAPI document (the operation its method and
@@ -99,8 +102,9 @@ export interface Api {
   post(url: string, body?: unknown, headers?: Record<string, string>): Promise<Answer>;
 }
 
-export function apiClient(app: FastifyInstance, doc: OpenApiDocument = apiDocument()): Api {
-  const call = async (method: string, url: string, body?: unknown, headers?: Record<string, string>): Promise<Answer> => {
+export function apiClient(app: FastifyInstance, doc: OpenApiDocument = apiDocument(), session: Record<string, string> = {}): Api {
+  const call = async (method: string, url: string, body?: unknown, given?: Record<string, string>): Promise<Answer> => {
+    const headers = { ...session, ...given };
     const res = await app.inject({
       method: method as "GET",
       url,
@@ -132,3 +136,28 @@ export function expectError(answer: Answer, status: number, code: string, field:
   expect({ status: answer.status, code: answer.body?.error?.code, field: answer.body?.error?.field }, answer.text).toEqual({ status, code, field });
   expect(typeof answer.body.error.message).toBe("string");
 }
+
+let users = 0;
+
+/**
+ * A client signed in as a new user of the given role and region (default: an administrator of the whole country, who
+ * sees everything): the user is created in the database, then signs in through the API like the console does.
+ */
+export async function signedInApi(
+  app: FastifyInstance,
+  database: Database,
+  user: { role?: Role; admdvs?: string; fixmedins_code?: string; psn_no?: string; username?: string } = {},
+): Promise<Api & { username: string }> {
+  users += 1;
+  const username = user.username ?? `test_${user.role ?? "admin"}_${process.pid}_${users}`;
+  await createUser(database.db, {
+    username, display_name: `测试${user.role ?? "admin"}`, role: user.role ?? "admin", admdvs: user.admdvs ?? "000000", password: TEST_PASSWORD,
+    ...(user.fixmedins_code ? { fixmedins_code: user.fixmedins_code } : {}), ...(user.psn_no ? { psn_no: user.psn_no } : {}),
+  });
+  const r = await app.inject({ method: "POST", url: "/api/v1/auth/signin", payload: { username, password: TEST_PASSWORD } });
+  if (r.statusCode !== 200) throw new Error(`test sign-in failed: ${r.body}`);
+  const token = (r.json() as { token: string }).token;
+  return Object.assign(apiClient(app, apiDocument(), { authorization: `Bearer ${token}` }), { username });
+}
+
+export const TEST_PASSWORD = "test-password-1";

@@ -77,7 +77,7 @@ class ServerProcess {
 
   async start(timeoutMs: number): Promise<number> {
     const started = Date.now();
-    const child = spawn(process.execPath, ["--import", "tsx", "src/cli/main.ts", "serve"], {
+    const child = spawn(process.execPath, ["--import", "tsx", "src/cli/main.ts", "serve", "--no-demo-care"], {
       cwd: ROOT,
       env: this.childEnv(),
       stdio: ["ignore", "pipe", "pipe"],

@@ -4,6 +4,8 @@ import { coverage, subsidyStatistics } from "../../services/coverage.js";
 import { regionIn, yearIn, yuanOut } from "../fields.js";
 import { defineRoute } from "../route.js";
 import { renameFields } from "./inputs.js";
+import { regionOf } from "../scope.js";
+import { signedIn } from "../session.js";
 
 const statisticsQuery = z.strictObject({ year: yearIn, admdvs: regionIn.optional() });
 const group = z.enum(["all", "poverty_relief", "other"]).meta({ description: "all 全体 | poverty_relief 脱贫人口和低收入人口 | other 其他" });
@@ -34,8 +36,9 @@ export const coverageRoute = defineRoute({
       meets_target: z.boolean().nullable(),
     })),
   }),
-  async handle({ query, services }) {
-    const r = await renameFields("query", () => coverage(services.db, query));
+  async handle({ query, services, principal }) {
+    const admdvs = regionOf(signedIn(principal), query.admdvs, "query.admdvs");
+    const r = await renameFields("query", () => coverage(services.db, { year: query.year, ...(admdvs ? { admdvs } : {}) }));
     return {
       year: r.year,
       admdvs: r.admdvs,
@@ -75,8 +78,9 @@ export const subsidyStatisticsRoute = defineRoute({
       fiscal_subsidy: yuanOut,
     })),
   }),
-  async handle({ query, services }) {
-    const r = await renameFields("query", () => subsidyStatistics(services.db, query));
+  async handle({ query, services, principal }) {
+    const admdvs = regionOf(signedIn(principal), query.admdvs, "query.admdvs");
+    const r = await renameFields("query", () => subsidyStatistics(services.db, { year: query.year, ...(admdvs ? { admdvs } : {}) }));
     return {
       year: r.year,
       admdvs: r.admdvs,

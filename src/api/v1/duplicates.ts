@@ -5,10 +5,15 @@ import {
   type DuplicateCase, type ResolveResult,
 } from "../../services/duplicates.js";
 import { countDuplicateCases, getDuplicateCase } from "../../services/registry.js";
-import { ConflictError, NotFoundError } from "../errors.js";
+import { DomainError } from "../../domain/errors.js";
+import { ConflictError, forbidden, NotFoundError } from "../errors.js";
 import { dateIn, dateOut, idIn, paged, pagination, regionIn, timeOut, yearIn, yuanOut } from "../fields.js";
 import { defineRoute } from "../route.js";
 import { renameFields } from "./inputs.js";
+import type { Principal } from "../../domain/access.js";
+import { regionCovers } from "../../domain/regions.js";
+import { regionOf } from "../scope.js";
+import { signedIn } from "../session.js";
 
 const duplicateCase = z.object({
   id: z.int(),
@@ -90,8 +95,8 @@ export const listDuplicatesRoute = defineRoute({
     ...pagination,
   }),
   response: paged(duplicateCase),
-  async handle({ query, services }) {
-    const filter = { status: query.status, year: query.year, admdvs: query.admdvs, psn_no: query.psn_no };
+  async handle({ query, services, principal }) {
+    const filter = { status: query.status, year: query.year, admdvs: regionOf(signedIn(principal), query.admdvs, "query.admdvs"), psn_no: query.psn_no };
     const [items, total] = await Promise.all([
       listDuplicates(services.db, { ...filter, limit: query.page_size, offset: (query.page - 1) * query.page_size }),
       countDuplicateCases(services.db, filter),
@@ -102,10 +107,25 @@ export const listDuplicatesRoute = defineRoute({
 
 const caseParams = z.strictObject({ id: idIn.meta({ description: "案件号 / case id" }) });
 
-async function existingCase(services: { db: Parameters<typeof getDuplicateCase>[0] }, id: number) {
+/** The case, if it exists and one of its enrollments lies in the principal's region (a two-region case concerns both). */
+async function existingCase(services: { db: Parameters<typeof getDuplicateCase>[0] }, id: number, principal: Principal | null) {
   const found = await getDuplicateCase(services.db, id);
   if (!found) throw new NotFoundError("params.id", `no duplicate case ${id}`);
-  return found;
+  const me = signedIn(principal);
+  const full = await getDuplicate(services.db, id);
+  if (!full.enrollments.some((e) => regionCovers(me.admdvs, e.admdvs))) {
+    throw forbidden("params.id", `case ${id} concerns enrollments in ${full.enrollments.map((e) => e.admdvs).join(", ")}, outside your region ${me.admdvs}`);
+  }
+  return { found, full };
+}
+
+/** Who resolves is who is signed in: a body that names somebody else is refused rather than recorded. */
+function actor(principal: Principal | null, named: string | undefined, field: string): string {
+  const me = signedIn(principal);
+  if (named !== undefined && named !== me.username && named !== me.display_name) {
+    throw new DomainError(field, `is recorded from the signed-in user (${me.username}); leave it out or send ${me.username}`);
+  }
+  return me.username;
 }
 
 export const getDuplicateRoute = defineRoute({
@@ -118,9 +138,8 @@ export const getDuplicateRoute = defineRoute({
   params: caseParams,
   errors: [404],
   response: duplicateCase,
-  async handle({ params, services }) {
-    await existingCase(services, params.id);
-    return toCase(await getDuplicate(services.db, params.id));
+  async handle({ params, services, principal }) {
+    return toCase((await existingCase(services, params.id, principal)).full);
   },
 });
 
@@ -145,8 +164,9 @@ export const scanDuplicatesRoute = defineRoute({
     recurred: z.array(z.object({ case_id: z.int(), psn_no: z.string(), kind: z.enum(DUPLICATE_KINDS), enrollment_ids: z.array(z.int()) }))
       .meta({ description: "已处理案件再次重复，待人工处理 / resolved cases enrolled twice again, for a clerk" }),
   }),
-  async handle({ body, services }) {
-    return renameFields("body", () => scanDuplicates(services.db, body));
+  async handle({ body, services, principal }) {
+    const admdvs = regionOf(signedIn(principal), body.admdvs, "body.admdvs");
+    return renameFields("body", () => scanDuplicates(services.db, { year: body.year, ...(admdvs ? { admdvs } : {}) }));
   },
 });
 
@@ -172,17 +192,20 @@ export const resolveDuplicateRoute = defineRoute({
     z.strictObject({
       by: z.literal("clerk"),
       keep_enrollment_id: z.int().min(1),
-      clerk: operator.meta({ description: "经办人 / the clerk" }),
+      clerk: operator.optional().meta({ description: "经办人，默认且只能为当前登录用户 / the clerk: the signed-in user (the default; another name is refused)" }),
       note: z.string().trim().min(1).max(500).meta({ description: "处理说明 / why" }),
       date: dateIn.optional(),
     }),
   ]),
   errors: [404, 409],
   response: resolveResult,
-  async handle({ params, body, services }) {
-    const found = await existingCase(services, params.id);
+  async handle({ params, body, services, principal }) {
+    const { found } = await existingCase(services, params.id, principal);
     if (found.status !== "open") throw new ConflictError("params.id", `case ${params.id} is already resolved`);
-    const r = await renameFields("body", () => resolveDuplicate(services.db, params.id, body), { id: "params.id" });
+    const resolution = body.by === "clerk"
+      ? { ...body, clerk: actor(principal, body.clerk, "body.clerk") }
+      : { ...body, operator: actor(principal, body.operator, "body.operator") };
+    const r = await renameFields("body", () => resolveDuplicate(services.db, params.id, resolution), { id: "params.id" });
     return toResolveResult(r);
   },
 });
@@ -201,8 +224,11 @@ export const resolveAllDuplicatesRoute = defineRoute({
     also_resolved: z.array(z.int()),
     refund: yuanOut,
   }),
-  async handle({ body, services }) {
-    const r = await renameFields("body", () => resolveAllByRule(services.db, body));
+  async handle({ body, services, principal }) {
+    const admdvs = regionOf(signedIn(principal), body.admdvs, "body.admdvs");
+    const operatorName = actor(principal, body.operator, "body.operator");
+    const r = await renameFields("body", () =>
+      resolveAllByRule(services.db, { year: body.year, ...(admdvs ? { admdvs } : {}), ...(body.date ? { date: body.date } : {}), operator: operatorName }));
     return { year: r.year, resolved: r.resolved.map(toResolveResult), also_resolved: r.also_resolved, refund: toYuan(r.refund_fen as Fen) };
   },
 });

@@ -8,6 +8,8 @@ import { NotFoundError } from "../errors.js";
 import { categoryIn, enrollmentStatus, idIn, paged, pagination, regionIn, timeOut, yearIn, yuanOut } from "../fields.js";
 import { defineRoute } from "../route.js";
 import { contributionAmounts, enrollment, toAmounts, toEnrollment } from "./shapes.js";
+import { checkPerson, regionOf } from "../scope.js";
+import { signedIn } from "../session.js";
 
 export const listEnrollmentsRoute = defineRoute({
   method: "GET",
@@ -25,8 +27,9 @@ export const listEnrollmentsRoute = defineRoute({
     ...pagination,
   }),
   response: paged(enrollment.extend({ psn_name: z.string(), certno: z.string() })),
-  async handle({ query, services }) {
-    const found = await listEnrollments(services.db, query, query);
+  async handle({ query, services, principal }) {
+    const me = signedIn(principal);
+    const found = await listEnrollments(services.db, { ...query, admdvs: regionOf(me, query.admdvs, "query.admdvs") }, query);
     return {
       items: found.items.map((e) => ({ ...toEnrollment(e), psn_name: e.psn_name, certno: e.certno })),
       page: query.page,
@@ -84,9 +87,10 @@ export const enrollmentContributionsRoute = defineRoute({
     totals: contributionAmounts,
     note: z.string().nullable().meta({ description: "无缴费记录的原因 / why there are no rows, where there are none" }),
   }),
-  async handle({ params, services }) {
+  async handle({ params, services, principal }) {
     const found = await getEnrollment(services.db, params.id);
     if (!found) throw new NotFoundError("params.id", `no enrollment ${params.id}`);
+    checkPerson(signedIn(principal), { psn_no: found.psn_no, insuplc_admdvs: found.admdvs }, "params.id");
     const person = await contributionsOf(services.db, found.psn_no, { policies: services.policies });
     const mine = person.enrollments.find((e) => e.enrollment_id === found.id);
     return {
@@ -142,10 +146,10 @@ export const subsidyRegisterRoute = defineRoute({
       enrollments: z.int().meta({ description: "该年度（地区）全部居民缴费的参保登记数 / enrollments with contributions in the year (region)" }),
     }).meta({ description: "全部居民缴费（含未资助）/ every resident contribution of the year and region, subsidized or not" }),
   }),
-  async handle({ query, services }) {
+  async handle({ query, services, principal }) {
     const r = await subsidyRegister(services.db, {
       year: query.year,
-      admdvs: query.admdvs ?? null,
+      admdvs: regionOf(signedIn(principal), query.admdvs, "query.admdvs") ?? null,
       category: query.category ?? null,
       limit: query.page_size,
       offset: (query.page - 1) * query.page_size,
@@ -210,8 +214,9 @@ export const recomputeSubsidiesRoute = defineRoute({
     policy_fallbacks: z.int(),
     seconds: z.number(),
   }),
-  async handle({ body, services }) {
-    const r = await recomputeSubsidies(services.db, { year: body.year, admdvs: body.admdvs ?? null }, { policies: services.policies });
+  async handle({ body, services, principal }) {
+    const admdvs = regionOf(signedIn(principal), body.admdvs, "body.admdvs") ?? null;
+    const r = await recomputeSubsidies(services.db, { year: body.year, admdvs }, { policies: services.policies });
     return {
       year: r.year,
       admdvs: r.admdvs,

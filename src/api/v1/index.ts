@@ -1,4 +1,8 @@
 import type { Route } from "../route.js";
+import { meRoute, signInLogRoute, signInRoute, signOutRoute } from "./auth.js";
+import { getImportJobRoute, listImportJobsRoute, startImportJobRoute } from "./importJobs.js";
+import { getPolicyRoute, listPoliciesRoute, myRecordsRoute, myVoucherRoute } from "./me.js";
+import { dashboardRoute, getSettlementRoute, hospitalsRoute, listSettlementsRoute, reconciliationRoute } from "./settlements.js";
 import { coverageRoute, subsidyStatisticsRoute } from "./coverage.js";
 import {
   getDuplicateRoute, listDuplicatesRoute, resolveAllDuplicatesRoute, resolveDuplicateRoute, scanDuplicatesRoute,
@@ -9,6 +13,11 @@ import { importRosterRoute } from "./rosters.js";
 
 /** Every route of /api/v1, in the order the document lists them. */
 export const V1_ROUTES: readonly Route[] = [
+  signInRoute,
+  signOutRoute,
+  meRoute,
+  signInLogRoute,
+  dashboardRoute,
   searchPersonsRoute,
   getPersonRoute,
   getHouseholdRoute,
@@ -24,9 +33,21 @@ export const V1_ROUTES: readonly Route[] = [
   resolveAllDuplicatesRoute,
   coverageRoute,
   subsidyStatisticsRoute,
+  startImportJobRoute,
+  listImportJobsRoute,
+  getImportJobRoute,
+  listSettlementsRoute,
+  getSettlementRoute,
+  hospitalsRoute,
+  reconciliationRoute,
+  listPoliciesRoute,
+  getPolicyRoute,
+  myRecordsRoute,
+  myVoucherRoute,
 ];
 
 export const V1_TAGS: Record<string, string> = {
+  auth: "登录与会话 / Sign-in and sessions",
   persons: "人员 / Persons",
   households: "家庭 / Households",
   enrollments: "参保登记 / Enrollments",
@@ -35,4 +56,8 @@ export const V1_TAGS: Record<string, string> = {
   subsidies: "资助参保 / Subsidized enrollment",
   duplicates: "重复参保 / Duplicate enrollment",
   coverage: "参保率 / Coverage",
+  imports: "文件导入 / Imports",
+  settlements: "结算、机构与对账 / Settlements, hospitals and reconciliation",
+  policies: "政策 / Policies",
+  portal: "参保人门户 / The insured person's portal",
 };

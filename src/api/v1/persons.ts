@@ -10,6 +10,8 @@ import { NotFoundError } from "../errors.js";
 import { certnoIn, dateIn, dateOut, paged, pagination, regionIn, yuanOut } from "../fields.js";
 import { defineRoute } from "../route.js";
 import { category, enrollment, personFacts, personSummary, toCategory, toEnrollment, toPersonFacts, toPersonSummary } from "./shapes.js";
+import { checkPerson, regionOf } from "../scope.js";
+import { signedIn } from "../session.js";
 
 const today = () => todayInChina();
 
@@ -31,7 +33,8 @@ export const searchPersonsRoute = defineRoute({
     ...pagination,
   }),
   response: paged(personSummary),
-  async handle({ query, services }) {
+  async handle({ query, services, principal }) {
+    const admdvs = regionOf(signedIn(principal), query.admdvs, "query.admdvs");
     let namePrefix: string | undefined;
     let certnoPrefix: string | undefined;
     let certno = query.certno;
@@ -42,7 +45,7 @@ export const searchPersonsRoute = defineRoute({
     }
     const found = await searchPersons(
       services.db,
-      { name_prefix: namePrefix, certno_prefix: certnoPrefix, certno, admdvs: query.admdvs, household_id: query.household_id },
+      { name_prefix: namePrefix, certno_prefix: certnoPrefix, certno, admdvs, household_id: query.household_id },
       query,
     );
     return { items: found.items.map(toPersonSummary), page: query.page, page_size: query.page_size, total: found.total };
@@ -87,10 +90,11 @@ export const getPersonRoute = defineRoute({
     enrollments: z.array(enrollment),
     accumulators: accumulatorsOut,
   }),
-  async handle({ params, query, services }) {
+  async handle({ params, query, services, principal }) {
     const asOf = query.as_of ?? today();
     const detail = await personDetail(services.db, params.psn_no, Number(asOf.slice(0, 4)));
     if (!detail) throw new NotFoundError("params.psn_no", `no insured person ${params.psn_no}`);
+    checkPerson(signedIn(principal), detail.person, "params.psn_no");
     const { person, accumulators: acc } = detail;
     return {
       ...toPersonSummary(person),
@@ -144,10 +148,11 @@ export const getHouseholdRoute = defineRoute({
       categories: z.array(z.object({ psn_idet_type: z.string(), name: z.string() })).meta({ description: "as_of 当日有效的类别 / categories in force on as_of" }),
     })),
   }),
-  async handle({ params, query, services }) {
+  async handle({ params, query, services, principal }) {
     const asOf = query.as_of ?? today();
     const found = await householdDetail(services.db, params.household_id);
     if (!found) throw new NotFoundError("params.household_id", `no household ${params.household_id}`);
+    for (const member of found.members) checkPerson(signedIn(principal), member, "params.household_id");
     const h = found.household;
     return {
       household_id: params.household_id,

@@ -8,6 +8,8 @@ import { openImportSource } from "../../services/importFiles.js";
 import { importRoster, ROSTER_COLUMNS, ROSTER_SOURCES } from "../../services/rosters.js";
 import { yuanOut } from "../fields.js";
 import { defineRoute } from "../route.js";
+import { regionOf } from "../scope.js";
+import { signedIn } from "../session.js";
 
 export const CSV = "text/csv";
 export const XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
@@ -66,7 +68,8 @@ export const importRosterRoute = defineRoute({
       policy_fallbacks: z.int(),
     }).nullable().meta({ description: "重算资助的结果 / what the recompute of the subsidies wrote" }),
   }),
-  async handle({ query, body, request, services }) {
+  async handle({ query, body, request, services, principal }) {
+    const region = regionOf(signedIn(principal), undefined, "query");
     const format = (request.headers["content-type"] ?? "").toLowerCase().startsWith(XLSX) ? "xlsx" : "csv";
     // The import reads files (CSV or Excel, streamed, header checked) as the CLI does: the upload becomes one, briefly.
     const dir = await mkdtemp(join(tmpdir(), "yibao-roster-"));
@@ -80,7 +83,7 @@ export const importRosterRoute = defineRoute({
         if (error instanceof DomainError && error.field === path) throw new DomainError("body", error.rule);
         throw error;
       }
-      const r = await importRoster(services.database, source.rows, { ...(query.source ? { source: query.source } : {}), policies: services.policies });
+      const r = await importRoster(services.database, source.rows, { ...(query.source ? { source: query.source } : {}), policies: services.policies, region });
       const s = r.subsidies;
       return {
         read: r.read,

@@ -4,7 +4,7 @@ import {
   admissionCancel, admit, dischargeCancel, dischargeHandler, inpatientFeeCancel, inpatientFeeUpload, inpatientInfoChange,
   outpatientFeeCancel, outpatientFeeUpload, outpatientRegister, outpatientRegisterCancel, outpatientVisitInfo,
 } from "./encounters.js";
-import { accumulatorsQuery, benefitCheck, personInfo } from "./persons.js";
+import { accumulatorsQuery, benefitCheck, personInfo, voucherDecode } from "./persons.js";
 import { detailReconcile, totalsReconcile } from "./reconcile.js";
 import { reverseByMessage } from "./reversal.js";
 import {
@@ -15,7 +15,7 @@ import { signIn, signOut } from "./signin.js";
 /** Every transaction Yibao answers, by infno. */
 export const HANDLERS: ReadonlyMap<string, Handler> = new Map(
   ([
-    signIn, signOut, personInfo, benefitCheck,
+    signIn, signOut, personInfo, voucherDecode, benefitCheck,
     outpatientRegister, outpatientRegisterCancel, outpatientVisitInfo, outpatientFeeUpload, outpatientFeeCancel,
     outpatientPreSettle, outpatientSettle, outpatientReverse,
     admit, dischargeHandler, inpatientInfoChange, admissionCancel, dischargeCancel,

@@ -8,10 +8,14 @@ import { MED_TYPES } from "../../../domain/codes.js";
 import { dateTimeField } from "../../../domain/zodFields.js";
 import { ageOn, enrollmentOn, enrollmentsOf, findPersonByCertno, getPerson, identitiesOf } from "../../../services/persons.js";
 import { loadAccumulators } from "../../../services/settlement.js";
+import { issueVoucher, verifyVoucher, VISIT_TOKEN_TTL_SECONDS } from "../../../services/voucher.js";
 import { encounters } from "../../../store/schema.js";
 import { defineHandler } from "../types.js";
 
-/** 1101: by ID card (mdtrt_cert_type 02) or social security card (03, the card carries the ID number). */
+/**
+ * 1101: by electronic voucher (mdtrt_cert_type 01: mdtrt_cert_no is the token the portal's QR code holds), ID card (02)
+ * or social security card (03, the card carries the ID number).
+ */
 export const personInfo = defineHandler({
   infno: "1101",
   name: "人员信息获取",
@@ -28,12 +32,17 @@ export const personInfo = defineHandler({
     }),
   }),
   async handle(ctx, { data }) {
+    let person;
     if (data.mdtrt_cert_type === "01") {
-      throw new DomainError("data.mdtrt_cert_type", "01 (electronic voucher) is not accepted yet; use 02 (ID card) with certno");
+      if (!data.mdtrt_cert_no) throw new DomainError("data.mdtrt_cert_no", "is required: the electronic voucher token from the QR code");
+      const voucher = await verifyVoucher(ctx.services, data.mdtrt_cert_no, "data.mdtrt_cert_no");
+      person = await getPerson(ctx.q, voucher.psn_no, "data.mdtrt_cert_no");
+      if (data.certno && data.certno.toUpperCase() !== person.certno) throw new DomainError("data.certno", "is not the voucher holder's ID number");
+    } else {
+      const certno = parseResidentId(data.certno || data.mdtrt_cert_no, data.certno ? "data.certno" : "data.mdtrt_cert_no");
+      person = await findPersonByCertno(ctx.q, certno);
+      if (!person) throw new DomainError("data.certno", `no insured person with ID number ${certno}`);
     }
-    const certno = parseResidentId(data.certno || data.mdtrt_cert_no, data.certno ? "data.certno" : "data.mdtrt_cert_no");
-    const person = await findPersonByCertno(ctx.q, certno);
-    if (!person) throw new DomainError("data.certno", `no insured person with ID number ${certno}`);
     if (data.psn_name && data.psn_name !== person.psn_name) throw new DomainError("data.psn_name", "does not match the ID number");
     const today = ctx.inf_time.slice(0, 10);
     const [ids, enrolled] = await Promise.all([identitiesOf(ctx.q, person.psn_no), enrollmentsOf(ctx.q, person.psn_no)]);
@@ -63,6 +72,51 @@ export const personInfo = defineHandler({
           paus_insu_date: e.paus_insu_date,
         })),
         idetinfo: ids.map((i) => ({ psn_idet_type: i.psn_idet_type, psn_type_lv: "", begntime: i.begntime, endtime: i.endtime })),
+      },
+    };
+  },
+});
+
+/**
+ * 1162: the hospital's scanner read the portal's QR code (ecQrCode); the answer is the holder's identity and an ecToken
+ * for the visit, which the hospital then sends as mdtrt_cert_no with mdtrt_cert_type 01 (1101, 2201, 2401…).
+ */
+export const voucherDecode = defineHandler({
+  infno: "1162",
+  name: "电子凭证解码",
+  readOnly: true,
+  input: z.object({
+    data: z.object({
+      ecQrCode: z.string().min(1, "is required: the content of the QR code"),
+      businessType: z.string().optional(),
+      deptCode: z.string().optional(),
+      deptName: z.string().optional(),
+      operatorId: z.string().optional(),
+      operatorName: z.string().optional(),
+      officeId: z.string().optional(),
+      officeName: z.string().optional(),
+      orgId: z.string().optional(),
+    }),
+  }),
+  async handle(ctx, { data }) {
+    const voucher = await verifyVoucher(ctx.services, data.ecQrCode, "data.ecQrCode");
+    const person = await getPerson(ctx.q, voucher.psn_no, "data.ecQrCode");
+    const visit = await issueVoucher(ctx.services, person.psn_no, Date.now(), VISIT_TOKEN_TTL_SECONDS);
+    const enrolled = await enrollmentsOf(ctx.q, person.psn_no);
+    return {
+      output: {
+        data: {
+          ecToken: visit.token,
+          ecTokenExpireTime: visit.expires_at.toISOString(),
+          idNo: person.certno,
+          idType: person.psn_cert_type,
+          userName: person.psn_name,
+          gender: person.gend,
+          birthday: person.brdy,
+          nationality: person.naty,
+          ecIndexNo: person.psn_no,
+          insuOrg: enrolled.at(-1)?.admdvs ?? person.insuplc_admdvs,
+        },
       },
     };
   },

@@ -1,0 +1,59 @@
+import type { FastifyReply, FastifyRequest } from "fastify";
+import { mayAccess, ROLE_NAMES, type Principal } from "../domain/access.js";
+import { sessionPrincipal } from "../services/auth.js";
+import type { Services } from "../services/context.js";
+import { forbidden, unauthenticated } from "./errors.js";
+import type { Route } from "./route.js";
+
+/**
+ * Who is asking: the session token comes in the HttpOnly cookie the sign-in sets (the console and the portal) or as
+ * `Authorization: Bearer …` (scripts). The cookie is SameSite=Strict, and every write of the API takes JSON or a file
+ * whose content type a cross-site form cannot send, so a forged cross-site request carries no session.
+ */
+
+export const SESSION_COOKIE = "yibao_session";
+
+function cookieValue(header: string | undefined, name: string): string | undefined {
+  if (!header) return undefined;
+  for (const part of header.split(";")) {
+    const eq = part.indexOf("=");
+    if (eq > 0 && part.slice(0, eq).trim() === name) return decodeURIComponent(part.slice(eq + 1).trim());
+  }
+  return undefined;
+}
+
+export function sessionToken(request: FastifyRequest): string | undefined {
+  const auth = request.headers.authorization;
+  if (auth?.startsWith("Bearer ")) return auth.slice(7).trim() || undefined;
+  return cookieValue(request.headers.cookie, SESSION_COOKIE);
+}
+
+export function setSessionCookie(reply: FastifyReply, token: string, expires: Date): void {
+  reply.header("set-cookie", `${SESSION_COOKIE}=${encodeURIComponent(token)}; Path=/; HttpOnly; SameSite=Strict; Expires=${expires.toUTCString()}`);
+}
+
+export function clearSessionCookie(reply: FastifyReply): void {
+  reply.header("set-cookie", `${SESSION_COOKIE}=; Path=/; HttpOnly; SameSite=Strict; Expires=Thu, 01 Jan 1970 00:00:00 GMT`);
+}
+
+/** The authorize hook of the API: the session's principal, checked against the route's access. */
+export function authorizer(services: Services) {
+  return async (request: FastifyRequest, route: Route): Promise<Principal | null> => {
+    if (route.access === "public") return null;
+    const token = sessionToken(request);
+    const found = token ? await sessionPrincipal(services.db, token) : undefined;
+    if (!found) throw unauthenticated();
+    const principal = found.principal;
+    if (route.access !== "signed_in" && !mayAccess(principal, route.access)) {
+      const role = ROLE_NAMES[principal.role];
+      throw forbidden(null, `${role.zh}无权使用“${route.summary.zh}” / a user of the role ${role.en.toLowerCase()} may not use ${route.method} ${route.path} (${route.operationId})`);
+    }
+    return principal;
+  };
+}
+
+/** The principal of a route that is not public (the hook ran): null here is a bug of the route's declaration. */
+export function signedIn(principal: Principal | null): Principal {
+  if (!principal) throw unauthenticated();
+  return principal;
+}

@@ -1,0 +1,89 @@
+import { callService } from "../gateway/his/dispatch.js";
+import { mulberry32 } from "../lib/random.js";
+import { DEMO_FIXMEDINS, DEMO_PERSONS } from "../services/demo.js";
+import type { Services } from "../services/context.js";
+import { rowsOf } from "../services/imports.js";
+import { sql } from "drizzle-orm";
+import { HisClient, MsgidClock } from "./client.js";
+import { HospitalNumbers, inpatientFlow, loadFeeCatalogue, outpatientFlow, type FlowKind } from "./flows.js";
+
+/**
+ * A year of care for the demo: outpatient visits and inpatient stays of 2022, spread over the months and the demo's
+ * hospitals, settled through the hospital-facing interface itself (in process, no network) — so every settlement, fund
+ * step, accumulator and ledger posting is what a hospital's HIS would have produced. The well-known persons of the
+ * README get stays of their own (the destitute 韦秀兰 several, so that the critical-illness tier and assistance show).
+ * Seeded: the same demo everywhere.
+ */
+
+export interface DemoCareResult {
+  flows: number;
+  settled: number;
+  failed: { kind: FlowKind; certno: string; error: string }[];
+}
+
+interface Visit {
+  at: number;
+  kind: FlowKind;
+  certno: string;
+  hospital: string;
+}
+
+/** 10:00 China time on a day of 2022 (UTC ms). */
+const dayOf2022 = (dayIndex: number) => Date.UTC(2022, 0, 1 + dayIndex, 2, 0, 0);
+
+export async function seedDemoCare(services: Services, options: { visits?: number } = {}): Promise<DemoCareResult> {
+  const random = mulberry32(20220101);
+  const baise = DEMO_FIXMEDINS.filter((f) => f.admdvs === "451000").map((f) => f.fixmedins_code);
+  const people = (await rowsOf<{ certno: string }>(services.db, sql`
+    select p.certno from persons p join enrollments e on e.psn_no = p.psn_no and e.year = 2022 and e.status = 'enrolled'
+    where p.insuplc_admdvs = '451000' order by p.certno`)).map((r) => r.certno);
+  if (people.length === 0) return { flows: 0, settled: 0, failed: [] };
+  const visits: Visit[] = [];
+  const count = options.visits ?? 160;
+  for (let i = 0; i < count; i++) {
+    visits.push({
+      at: dayOf2022(Math.floor(random() * 360)) + Math.floor(random() * 6 * 3600) * 1000,
+      kind: random() < 0.3 ? "inpatient" : "outpatient",
+      certno: people[Math.floor(random() * people.length)] as string,
+      hospital: baise[Math.floor(random() * baise.length)] as string,
+    });
+  }
+  // The README's persons: stays and visits through the year.
+  const [destitute, resident, employee, monitored] = DEMO_PERSONS.map((p) => p.certno) as [string, string, string, string];
+  for (const [month, kind, certno, hospital] of [
+    [1, "inpatient", destitute, "H45100000001"], [3, "inpatient", destitute, "H45100000001"], [5, "inpatient", destitute, "H45100000002"],
+    [7, "inpatient", destitute, "H45100000001"], [9, "inpatient", destitute, "H45100000001"], [11, "outpatient", destitute, "H45100000003"],
+    [2, "outpatient", resident, "H45100000003"], [6, "inpatient", resident, "H45100000002"],
+    [4, "outpatient", employee, "H45100000001"], [8, "inpatient", employee, "H45100000001"],
+    [3, "inpatient", monitored, "H45100000002"], [10, "inpatient", monitored, "H45100000001"],
+  ] as const) {
+    visits.push({ at: Date.UTC(2022, month - 1, 12, 2, 0, 0), kind, certno, hospital });
+  }
+  visits.sort((a, b) => a.at - b.at);
+
+  let now = visits[0]?.at ?? Date.UTC(2022, 0, 1);
+  const clock = () => now;
+  const inProcess: typeof fetch = async (_url, init) => {
+    const answer = await callService(services, JSON.parse(String(init?.body)));
+    return new Response(JSON.stringify(answer), { status: 200, headers: { "content-type": "application/json" } });
+  };
+  const catalogue = loadFeeCatalogue("451000");
+  const clients = new Map<string, HisClient>();
+  const numbers = new HospitalNumbers(random);
+  const result: DemoCareResult = { flows: 0, settled: 0, failed: [] };
+  for (const v of visits) {
+    now = v.at;
+    let client = clients.get(v.hospital);
+    if (!client) {
+      client = new HisClient({ url: "http://127.0.0.1:8080", fixmedinsCode: v.hospital, now: clock, clock: new MsgidClock(clock), fetch: inProcess, opter: "DEMO01", opterName: "演示收费员" });
+      await client.signIn({ mac: "00-00-00-00-00-00", ip: "127.0.0.1" });
+      clients.set(v.hospital, client);
+    }
+    const ctx = { client, catalogue, numbers, rng: random, now: clock };
+    const flow = await (v.kind === "inpatient" ? inpatientFlow(v.certno, ctx) : outpatientFlow(v.certno, ctx));
+    result.flows += 1;
+    if (flow.ok) result.settled += 1;
+    else result.failed.push({ kind: v.kind, certno: v.certno, error: flow.error ?? "aborted" });
+  }
+  return result;
+}
