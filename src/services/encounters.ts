@@ -39,7 +39,8 @@ export async function getEncounter(q: Queryable, mdtrtId: string, fixmedinsCode:
 async function checkInsured(q: Queryable, psnNo: string, insutype: string, date: string) {
   const person = await getPerson(q, psnNo);
   const enrollment = await enrollmentOn(q, psnNo, insutype, date);
-  if (enrollment && enrollment.status !== "enrolled") {
+  if (!enrollment) throw new DomainError("insutype", `${psnNo} is not enrolled in ${insutype} for ${date.slice(0, 4)}: no enrollment of that insurance and year`);
+  if (enrollment.status !== "enrolled") {
     throw new DomainError("insutype", `${psnNo}'s ${insutype} enrollment for ${date.slice(0, 4)} is ${enrollment.status}`);
   }
   return person;

@@ -245,6 +245,18 @@ describe("the portal: my records, my progress, my electronic voucher", () => {
     expect(refusedOld.err_msg).toContain("data.ecQrCode");
     expect(refusedOld.err_msg).toContain("expired");
     expectError(await admin.post("/api/v1/me/voucher"), 403, "forbidden", null);
+
+    // A visit opened with the voucher must carry a live token of the same person.
+    const visit = (psn_no: string, mdtrt_cert_no: string | undefined, no: string) => ({
+      data: { psn_no, insutype: "390", begntime: "2022-03-02 09:00:00", mdtrt_cert_type: "01", ...(mdtrt_cert_no ? { mdtrt_cert_no } : {}), ipt_otp_no: no },
+    });
+    const ecToken = decoded.output.data.ecToken as string;
+    expect((await his.ok("2201", visit(DESTITUTE.psn_no, ecToken, "MZV01"))).output.data.psn_no).toBe(DESTITUTE.psn_no);
+    const other = await his.call("2201", visit(RESIDENT.psn_no, ecToken, "MZV02"));
+    expect([other.infcode, other.err_msg]).toEqual([-1, expect.stringContaining("data.mdtrt_cert_no")]);
+    expect(other.err_msg).toContain("another person");
+    const without = await his.call("2201", visit(DESTITUTE.psn_no, undefined, "MZV03"));
+    expect([without.infcode, without.err_msg]).toEqual([-1, expect.stringContaining("data.mdtrt_cert_no")]);
   });
 });
 

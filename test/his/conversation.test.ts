@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { H2, H3, HisSession, makeId, openTestPlatform, type TestPlatform } from "../support/his.js";
+import { H2, H3, HisSession, makeId, openTestPlatform, refused, type TestPlatform } from "../support/his.js";
 
 const DESTITUTE = { psn_no: "P451000000001", certno: makeId("451002", "1958-04-12", 11), insutype: "390" as const, categories: [{ type: "destitute", begin: "2022-01-01", end: null }] };
 const RESIDENT = { psn_no: "P451000000002", certno: makeId("451002", "1990-07-01", 22), insutype: "390" as const };
@@ -110,5 +110,16 @@ describe("the hospital-facing interface, one conversation per transaction", () =
     await his.ok("2208", { data: { setl_id: setl.output.setlinfo.setl_id, mdtrt_id: mdtrt, psn_no: EMPLOYEE.psn_no } });
     const back = await his.ok("1101", { data: { mdtrt_cert_type: "02", certno: EMPLOYEE.certno } });
     expect(back.output.insuinfo[0].balc).toBe(2000);
+  });
+});
+
+describe("registration checks the enrollment of the year", () => {
+  it("refuses a visit under an insurance the person has no enrollment of, and changes nothing", async () => {
+    const r = await refused(platform.database, () =>
+      his.call("2201", { data: { psn_no: RESIDENT.psn_no, insutype: "310", begntime: "2022-05-01 09:00:00", mdtrt_cert_type: "02", mdtrt_cert_no: RESIDENT.certno, ipt_otp_no: "MZNOENR" } }));
+    expect(r.err_msg).toContain("insutype");
+    expect(r.err_msg).toContain("not enrolled in 310 for 2022");
+    const later = await his.call("2201", { data: { psn_no: RESIDENT.psn_no, insutype: "390", begntime: "2030-05-01 09:00:00", mdtrt_cert_type: "02", mdtrt_cert_no: RESIDENT.certno, ipt_otp_no: "MZNOENR2" } });
+    expect([later.infcode, later.err_msg]).toEqual([-1, expect.stringContaining("not enrolled in 390 for 2030")]);
   });
 });

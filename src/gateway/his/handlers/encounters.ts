@@ -6,6 +6,7 @@ import {
   cancelDischarge, cancelEncounter, cancelFeeLines, discharge, getEncounter, openEncounter, updateVisit, uploadFeeLines, type Diagnosis,
 } from "../../../services/encounters.js";
 import { feeLineWire, lineSplitToWire } from "../../../wire/settlement.js";
+import { verifyVoucher } from "../../../services/voucher.js";
 import { defineHandler, type MessageContext } from "../types.js";
 
 const diseinfo = z
@@ -48,6 +49,7 @@ export const outpatientRegister = defineHandler({
   }),
   async handle(ctx, { data }) {
     const { psn_no, insutype, begntime, ipt_otp_no, ...info } = data;
+    await checkVoucherOf(ctx, info, psn_no, "data");
     const e = await openEncounter(ctx.services, ctx.q, {
       kind: "outpatient", psn_no, insutype, begntime, ipt_otp_no, fixmedins_code: ctx.fixmedins_code, med_type: "11", info,
     });
@@ -151,6 +153,19 @@ const admission = z.object({
   ipt_no: z.string().min(1).max(30),
 }).passthrough();
 
+/**
+ * A visit opened with the electronic voucher (mdtrt_cert_type 01) must carry a live token of the platform for the same
+ * person; the other certificates are the hospital's to check (an ID card is read by its own reader).
+ */
+async function checkVoucherOf(ctx: MessageContext, info: Record<string, unknown>, psnNo: string, at: string): Promise<void> {
+  if (info.mdtrt_cert_type !== "01") return;
+  if (typeof info.mdtrt_cert_no !== "string" || info.mdtrt_cert_no === "") {
+    throw new DomainError(`${at}.mdtrt_cert_no`, "is required with mdtrt_cert_type 01: the electronic voucher token (ecToken)");
+  }
+  const voucher = await verifyVoucher(ctx.services, info.mdtrt_cert_no, `${at}.mdtrt_cert_no`);
+  if (voucher.psn_no !== psnNo) throw new DomainError(`${at}.mdtrt_cert_no`, `is the voucher of another person than ${at}.psn_no`);
+}
+
 export const admit = defineHandler({
   infno: "2401",
   name: "入院办理",
@@ -158,6 +173,7 @@ export const admit = defineHandler({
   input: z.object({ mdtrtinfo: admission, diseinfo }),
   async handle(ctx, { mdtrtinfo, diseinfo: list }) {
     const { psn_no, insutype, begntime, ipt_no, ...info } = mdtrtinfo;
+    await checkVoucherOf(ctx, info, psn_no, "mdtrtinfo");
     const e = await openEncounter(ctx.services, ctx.q, {
       kind: "inpatient", psn_no, insutype, begntime, ipt_otp_no: ipt_no, fixmedins_code: ctx.fixmedins_code, med_type: "21", info, diagnoses: toDiagnoses(list),
     });
