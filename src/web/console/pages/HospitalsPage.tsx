@@ -1,0 +1,52 @@
+import { useState } from "react";
+import { countColumn, moneyColumn, textColumn } from "../../components/columns";
+import { DataTable } from "../../components/DataTable";
+import { Loadable } from "../../components/Loadable";
+import { FilterBar } from "../../components/Field";
+import { Page, Section } from "../../components/Page";
+import { DEFAULT_YEAR, YearSelect } from "../../components/YearSelect";
+import { useI18n } from "../../i18n";
+import { listHospitals } from "../../lib/api";
+import type { Hospital } from "../../lib/types";
+import { useApi } from "../../lib/useApi";
+
+/** The designated hospitals the user may see, with their settlement totals. */
+export default function HospitalsPage() {
+  const { t, tryT } = useI18n();
+  const [year, setYear] = useState(DEFAULT_YEAR);
+  const hospitals = useApi(`hospitals:${year}`, () => listHospitals(year));
+  return (
+    <Page
+      title={t("hospitals.title")}
+      extra={
+        <FilterBar label={t("common.filters")}>
+          <YearSelect id="hospitals-year" value={year} onChange={(y) => setYear(y ?? DEFAULT_YEAR)} />
+        </FilterBar>
+      }
+    >
+      <Section title={t("hospitals.title")}>
+        <Loadable state={hospitals}>
+          {(h) => (
+            <DataTable<Hospital>
+              label={t("hospitals.title")}
+              testId="hospitals-table"
+              rowTestId="hospital-row"
+              rowKey="fixmedins_code"
+              dataSource={h.items}
+              pagination={h.items.length > 50 ? { pageSize: 50, showSizeChanger: false } : false}
+              columns={[
+                textColumn(t("hospital.code"), "fixmedins_code"),
+                textColumn(t("hospital.name"), "fixmedins_name"),
+                { title: t("hospital.level"), dataIndex: "medins_lv", key: "medins_lv", render: (v: string) => tryT(`level.${v}`, v) },
+                { title: t("common.region"), dataIndex: "admdvs_name", key: "admdvs", render: (name: string, h) => `${name}（${h.admdvs}）` },
+                countColumn(t("hospital.settlements"), "settlements"),
+                moneyColumn(t("split.medfee_sumamt"), "medfee_sumamt"),
+                moneyColumn(t("split.fund_pay_sumamt"), "fund_pay_sumamt"),
+              ]}
+            />
+          )}
+        </Loadable>
+      </Section>
+    </Page>
+  );
+}

@@ -1,0 +1,73 @@
+import { get, post, uploadFile, type Upload } from "./http";
+import type {
+  Coverage, Dashboard, DuplicateCase, DuplicateQuery, EnrollmentContributions, EnrollmentListItem, Hospital, Household,
+  ImportJob, ImportKind, Me, Paged, PageQuery, PersonDetail, PersonSummary, PolicyDocument, PolicySummary,
+  Reconciliation, ReconciliationQuery, RecomputeResult, ResolveAllResult, ResolveRequest, ResolveResult,
+  RosterImportResult, RosterSource, ScanResult, SettlementDetail, SettlementListItem, SettlementQuery, SignInAnswer,
+  SigninAttempt, SubsidyRegister, SubsidyStatistics, User, Voucher,
+} from "./types";
+
+/** One function per route of /api/v1 (src/api/v1/*.ts are the truth for the shapes). */
+
+const enc = encodeURIComponent;
+
+export const XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
+export const CSV_TYPE = "text/csv";
+
+/** The content type of a spreadsheet the user picked: by extension, since browsers disagree on CSV's MIME type. */
+export function fileContentType(file: File): string {
+  return /\.xlsx$/i.test(file.name) ? XLSX_TYPE : CSV_TYPE;
+}
+
+// Sign-in and sessions
+export const signIn = (username: string, password: string) => post<SignInAnswer>("/auth/signin", { username, password });
+export const signOut = () => post<{ signed_out: true }>("/auth/signout");
+export const currentUser = () => get<{ user: User }>("/auth/me");
+export const listSignins = (q: PageQuery) => get<Paged<SigninAttempt>>("/auth/signins", { ...q });
+
+// Dashboard
+export const getDashboard = (year: number) => get<Dashboard>("/dashboard", { year });
+
+// Persons, households, enrollments
+export const searchPersons = (q: { q?: string; admdvs?: string } & PageQuery) => get<Paged<PersonSummary>>("/persons", { ...q });
+export const getPerson = (psnNo: string, asOf?: string) => get<PersonDetail>(`/persons/${enc(psnNo)}`, { as_of: asOf });
+export const getHousehold = (id: string) => get<Household>(`/households/${enc(id)}`);
+export const listEnrollments = (q: { psn_no?: string; year?: number; admdvs?: string; status?: string; insutype?: string } & PageQuery) =>
+  get<Paged<EnrollmentListItem>>("/enrollments", { ...q });
+export const getContributions = (enrollmentId: number) => get<EnrollmentContributions>(`/enrollments/${enrollmentId}/contributions`);
+
+// Subsidized enrollment, coverage
+export const getSubsidyRegister = (q: { year: number; admdvs?: string; category?: string } & PageQuery) =>
+  get<SubsidyRegister>("/contributions", { ...q });
+export const recomputeSubsidies = (year: number, admdvs?: string) => post<RecomputeResult>("/subsidies/recompute", { year, admdvs });
+export const getSubsidyStatistics = (year: number, admdvs?: string) => get<SubsidyStatistics>("/subsidies/statistics", { year, admdvs });
+export const getCoverage = (year: number, admdvs?: string) => get<Coverage>("/coverage", { year, admdvs });
+export const uploadRoster = (file: File, source: RosterSource | undefined, onProgress: (f: number) => void): Upload<RosterImportResult> =>
+  uploadFile<RosterImportResult>("/rosters", { source }, file, fileContentType(file), onProgress);
+
+// Duplicate enrollment
+export const listDuplicates = (q: DuplicateQuery) => get<Paged<DuplicateCase>>("/duplicates", { ...q });
+export const getDuplicate = (id: number) => get<DuplicateCase>(`/duplicates/${id}`);
+export const scanDuplicates = (year: number, admdvs?: string) => post<ScanResult>("/duplicates/scan", { year, admdvs });
+export const resolveDuplicate = (id: number, body: ResolveRequest) => post<ResolveResult>(`/duplicates/${id}/resolve`, body);
+export const resolveAllDuplicates = (year: number, operator?: string) => post<ResolveAllResult>("/duplicates/resolve-by-rule", { year, operator });
+
+// Settlements, hospitals, reconciliation
+export const listSettlements = (q: SettlementQuery) => get<Paged<SettlementListItem>>("/settlements", { ...q });
+export const getSettlement = (setlId: string) => get<SettlementDetail>(`/settlements/${enc(setlId)}`);
+export const listHospitals = (year?: number) => get<{ year: number; items: Hospital[] }>("/hospitals", { year });
+export const getReconciliation = (q: ReconciliationQuery) => get<Reconciliation>("/reconciliation", { ...q });
+
+// Policies
+export const listPolicies = () => get<{ items: PolicySummary[] }>("/policies");
+export const getPolicy = (admdvs: string, year: number) => get<PolicyDocument>(`/policies/${enc(admdvs)}/${year}`);
+
+// Import jobs (asynchronous: the upload answers 202 with the job, which is then polled)
+export const startImport = (kind: ImportKind, file: File, source: RosterSource | undefined, onProgress: (f: number) => void): Upload<ImportJob> =>
+  uploadFile<ImportJob>("/import-jobs", { kind, source, file_name: file.name }, file, fileContentType(file), onProgress);
+export const listImportJobs = () => get<{ items: ImportJob[] }>("/import-jobs");
+export const getImportJob = (id: number | string) => get<ImportJob>(`/import-jobs/${enc(String(id))}`);
+
+// The insured person's portal
+export const getMe = (year?: number) => get<Me>("/me", { year });
+export const issueVoucher = () => post<Voucher>("/me/voucher");

@@ -1,0 +1,36 @@
+import type { IsoDateTime } from "./common";
+
+export type Role = "admin" | "clerk" | "auditor" | "hospital" | "insured";
+
+export const STAFF_ROLES: readonly Role[] = ["admin", "clerk", "auditor", "hospital"];
+
+export interface User {
+  username: string;
+  display_name: string;
+  role: Role;
+  /** The role in Chinese. */
+  role_name: string;
+  admdvs: string;
+  admdvs_name: string;
+  fixmedins_code: string | null;
+  fixmedins_name: string | null;
+  psn_no: string | null;
+}
+
+export interface SignInAnswer {
+  /** The session token (the cookie carries it too; scripts may send it as a bearer token). */
+  token: string;
+  expires_at: IsoDateTime;
+  user: User;
+}
+
+export interface SigninAttempt {
+  at: IsoDateTime;
+  username: string;
+  display_name: string | null;
+  ip: string | null;
+  user_agent: string | null;
+  success: boolean;
+  /** ok | bad_password | unknown_user | locked | inactive */
+  reason: string;
+}

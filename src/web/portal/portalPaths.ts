@@ -1,0 +1,1 @@
+export const portalSettlementPath = (setlId: string) => `/portal/settlements/${encodeURIComponent(setlId)}`;

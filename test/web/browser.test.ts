@@ -1,0 +1,214 @@
+import { sql } from "drizzle-orm";
+import type { BrowserContext, Page } from "playwright-core";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { DEMO_PASSWORD, DEMO_PERSONS, syntheticResidentId } from "../../src/services/demo.js";
+import { rowsOf } from "../../src/services/imports.js";
+import { openWebWorld, screenshot, type WebWorld } from "./harness.js";
+
+/**
+ * The console and the portal in headless Chromium (playwright-core): every role signs in, a clerk finds a person and
+ * opens a settlement's explanation, uploads a roster and reads its error report, resolves a duplicate; the insured
+ * sees their own bills and voucher (on a phone's width); a clerk of another region is refused a Baise person.
+ * Screenshots of the main pages: test-output/screenshots/<pglite|postgres>/.
+ */
+
+let world: WebWorld;
+const contexts: BrowserContext[] = [];
+const [WEI, HUANG] = DEMO_PERSONS as [(typeof DEMO_PERSONS)[number], (typeof DEMO_PERSONS)[number]];
+
+beforeAll(async () => {
+  world = await openWebWorld();
+}, 300_000);
+afterAll(async () => {
+  for (const c of contexts) await c.close().catch(() => undefined);
+  await world?.close();
+});
+
+async function newPage(viewport = { width: 1366, height: 900 }): Promise<Page> {
+  const context = await world.browser.newContext({ viewport, locale: "zh-CN" });
+  contexts.push(context);
+  const page = await context.newPage();
+  page.setDefaultTimeout(20_000);
+  return page;
+}
+
+async function signIn(page: Page, username: string, password = DEMO_PASSWORD): Promise<void> {
+  await page.goto(`${world.url}/login`);
+  await page.getByTestId("login-username").fill(username);
+  await page.getByTestId("login-password").fill(password);
+  await page.getByTestId("login-submit").click();
+  await page.waitForURL(/\/(console|portal)/);
+}
+
+const psnNoOf = async (certno: string) =>
+  (await rowsOf<{ psn_no: string }>(world.database.db, sql`select psn_no from persons where certno = ${certno}`))[0]?.psn_no as string;
+
+describe("signing in", () => {
+  it("refuses a wrong password with the attempts left, in Chinese", async () => {
+    const page = await newPage();
+    await page.goto(`${world.url}/login`);
+    await page.getByTestId("login-username").fill("auditor");
+    await page.getByTestId("login-password").fill("not-the-password");
+    await page.getByTestId("login-submit").click();
+    const error = page.getByTestId("login-error");
+    await error.waitFor();
+    expect(await error.innerText()).toContain("用户名或密码错误");
+    expect(await error.innerText()).toContain("4");
+    await screenshot(page, "01-login-refused");
+  });
+
+  for (const [username, role, sees, hidden] of [
+    ["admin", "医保局管理员", ["nav-dashboard", "nav-persons", "nav-imports", "nav-duplicates", "nav-signins"], []],
+    ["clerk", "经办人员", ["nav-persons", "nav-imports", "nav-duplicates"], ["nav-signins"]],
+    ["auditor", "稽核人员", ["nav-persons", "nav-reconciliation", "nav-signins"], ["nav-imports"]],
+    ["hospital", "定点医疗机构操作员", ["nav-dashboard", "nav-settlements", "nav-reconciliation"], ["nav-persons", "nav-imports", "nav-duplicates"]],
+    ["nanchang", "经办人员", ["nav-persons"], ["nav-signins"]],
+  ] as const) {
+    it(`signs in as ${username} (${role}) and shows the menu of the role`, async () => {
+      const page = await newPage();
+      await signIn(page, username);
+      expect(page.url()).toMatch(/\/console/);
+      expect(await page.getByTestId("user-role").innerText()).toContain(role);
+      for (const id of sees) await page.getByTestId(id).first().waitFor();
+      for (const id of hidden) expect(await page.getByTestId(id).count(), id).toBe(0);
+      if (username === "admin") {
+        await page.getByTestId("chart-spending").waitFor();
+        await page.getByTestId("chart-beneficiaries").waitFor();
+        await page.waitForTimeout(800); // the charts' entry animation
+        await screenshot(page, "02-dashboard-admin");
+      }
+      await page.getByTestId("sign-out").click();
+      await page.waitForURL(/\/login/);
+    });
+  }
+});
+
+describe("the console", () => {
+  it("a clerk finds a person by name and opens a settlement's explanation", async () => {
+    const page = await newPage();
+    await signIn(page, "clerk");
+    await page.getByTestId("nav-persons").first().click();
+    await page.getByTestId("person-search").fill(WEI.psn_name);
+    await page.getByTestId("person-search-submit").click();
+    await page.getByTestId("person-row").first().waitFor();
+    expect(await page.getByTestId("person-results").innerText()).toContain(WEI.certno);
+    await page.getByTestId("person-link").first().click();
+    await page.getByTestId("person-basic").waitFor();
+    expect(await page.getByTestId("person-basic").innerText()).toContain(WEI.certno);
+    expect(await page.getByTestId("person-categories").innerText()).toContain("特困人员");
+    await page.getByTestId("settlement-link").first().waitFor();
+    await screenshot(page, "03-person");
+    await page.getByTestId("settlement-link").first().click();
+    await page.getByTestId("settlement-split").waitFor();
+    const explanation = await page.getByTestId("settlement-explanation").innerText();
+    // The fund steps as the engine wrote them (setl_proc_info), and the lines.
+    expect(explanation).toMatch(/城乡居民基本医疗保险基金/);
+    expect(explanation).toMatch(/\d+\.\d{2}元/);
+    expect(await page.getByTestId("fee-line").count()).toBeGreaterThan(0);
+    await screenshot(page, "04-settlement");
+  });
+
+  it("a clerk uploads a roster and reads its error report", async () => {
+    const page = await newPage();
+    await signIn(page, "clerk");
+    await page.getByTestId("nav-imports").first().click();
+    const csv = [
+      "certno,psn_name,psn_idet_type,begntime,endtime,source",
+      `${HUANG.certno},${HUANG.psn_name},minimum_living,2022-06-01,2022-12-31,civil_affairs`,
+      `${syntheticResidentId("451002", "19990909", 998)},无此人,minimum_living,2022-06-01,2022-12-31,civil_affairs`,
+      `${HUANG.certno},${HUANG.psn_name},no_such_category,2022-06-01,2022-12-31,civil_affairs`,
+    ].join("\n");
+    await page.getByTestId("import-file").setInputFiles({ name: "民政名单.csv", mimeType: "text/csv", buffer: Buffer.from(csv) });
+    await page.getByTestId("import-submit").click();
+    await page.locator('[data-testid="import-job"][data-status="done"]').waitFor();
+    await page.getByTestId("import-error-row").first().waitFor();
+    const report = await page.getByTestId("import-errors").innerText();
+    expect(await page.getByTestId("import-error-row").count()).toBe(2);
+    expect(report).toContain("no insured person has this certno");
+    expect(report).toContain("psn_idet_type");
+    await screenshot(page, "05-import-report");
+    const [row] = await rowsOf<{ n: number | string }>(world.database.db, sql`
+      select count(*) as n from person_identities i join persons p on p.psn_no = i.psn_no where p.certno = ${HUANG.certno} and i.psn_idet_type = 'minimum_living'`);
+    expect(Number(row?.n)).toBe(1);
+  });
+
+  it("a clerk resolves a duplicate enrollment by the rule", async () => {
+    const page = await newPage();
+    await signIn(page, "clerk");
+    await page.getByTestId("nav-duplicates").first().click();
+    await page.getByTestId("duplicate-row").first().waitFor();
+    const before = await page.getByTestId("duplicate-row").count();
+    expect(before).toBeGreaterThan(0);
+    await screenshot(page, "06-duplicates");
+    await page.getByTestId("duplicate-resolve").first().click();
+    await expect.poll(() => page.getByTestId("duplicate-row").count(), { timeout: 20_000 }).toBe(before - 1);
+    const resolved = await rowsOf<{ resolved_by: string }>(world.database.db, sql`select resolved_by from duplicate_cases where status = 'resolved'`);
+    expect(resolved.map((r) => r.resolved_by)).toEqual(["clerk"]);
+  });
+
+  it("a clerk of Nanchang cannot open a Baise person", async () => {
+    const page = await newPage();
+    await signIn(page, "nanchang");
+    await page.goto(`${world.url}/console/persons/${await psnNoOf(WEI.certno)}`);
+    await page.getByTestId("forbidden").waitFor();
+    expect(await page.getByTestId("forbidden").innerText()).toContain("451000");
+    await screenshot(page, "07-forbidden-other-region");
+  });
+
+  it("switches to English and back", async () => {
+    const page = await newPage();
+    await signIn(page, "admin");
+    await page.getByTestId("language-toggle").click();
+    await expect.poll(() => page.locator("html").getAttribute("lang")).toBe("en");
+    expect(await page.getByTestId("nav-persons").first().innerText()).toMatch(/[A-Za-z]/);
+    await page.getByTestId("language-toggle").click();
+    await expect.poll(() => page.locator("html").getAttribute("lang")).toBe("zh-CN");
+  });
+});
+
+describe("the portal, on a phone", () => {
+  it("the insured sees their own bills with the explanation, their progress and their voucher", async () => {
+    const page = await newPage({ width: 375, height: 812 });
+    await signIn(page, WEI.certno);
+    expect(page.url()).toMatch(/\/portal/);
+    await page.getByTestId("portal-person").waitFor();
+    await screenshot(page, "08-portal-coverage");
+    await page.getByTestId("portal-tab-settlements").click();
+    await page.getByTestId("portal-settlement-row").first().waitFor();
+    await page.getByTestId("portal-settlement-row").first().click();
+    await page.getByTestId("portal-explanation").waitFor();
+    expect(await page.getByTestId("portal-explanation").innerText()).toContain("这次看病的医疗费用共");
+    await screenshot(page, "09-portal-settlement");
+    await page.getByTestId("portal-tab-progress").click();
+    await page.getByTestId("progress-critical").waitFor();
+    await screenshot(page, "10-portal-progress");
+    await page.getByTestId("portal-tab-voucher").click();
+    await page.getByTestId("portal-voucher-qr").waitFor();
+    const token = (await page.getByTestId("portal-voucher-token").innerText()).trim();
+    expect(token).toMatch(/^YB1\./);
+    await screenshot(page, "11-portal-voucher");
+    // No sideways scrolling at a phone's width.
+    expect(await page.evaluate("document.documentElement.scrollWidth")).toBeLessThanOrEqual(375);
+    // The hospital scans it: 1101 with mdtrt_cert_type 01 finds the holder.
+    const sign = await world.app.inject({ method: "POST", url: "/fsi/api/rsfComIfsService/callService", payload: envelope("9001", "0001", { signIn: { opter_no: "A1", mac: "00", ip: "127.0.0.1" } }, "") });
+    const signNo = sign.json().output.signinoutb.sign_no as string;
+    const found = await world.app.inject({ method: "POST", url: "/fsi/api/rsfComIfsService/callService", payload: envelope("1101", "0002", { data: { mdtrt_cert_type: "01", mdtrt_cert_no: token } }, signNo) });
+    expect(found.json()).toMatchObject({ infcode: 0, output: { baseinfo: { certno: WEI.certno, psn_name: WEI.psn_name } } });
+  });
+
+  it("the insured cannot open the console's registers", async () => {
+    const page = await newPage({ width: 375, height: 812 });
+    await signIn(page, WEI.certno);
+    const answer = await page.evaluate(async (url) => (await fetch(url)).status, `${world.url}/api/v1/persons/${await psnNoOf(HUANG.certno)}`);
+    expect(answer).toBe(403);
+  });
+});
+
+function envelope(infno: string, seq: string, input: unknown, signNo: string) {
+  const now = new Date(Date.now() + 8 * 3600_000).toISOString();
+  const time = `${now.slice(0, 10)} ${now.slice(11, 19)}`;
+  return {
+    infno, msgid: `H45100000001${time.replace(/[-: ]/g, "")}${seq}`, mdtrtarea_admvs: "451000", insuplc_admdvs: "", recer_sys_code: "E2E", infver: "V1.0",
+    opter_type: "1", opter: "A1", opter_name: "测试", inf_time: time, fixmedins_code: "H45100000001", fixmedins_name: "", sign_no: signNo, input,
+  };
+}
