@@ -8,6 +8,7 @@ import { registerSimulateCommands } from "./simulate.js";
 import { registerEnrollmentCommands } from "./enrollment.js";
 import { registerDuplicateCommands } from "./duplicates.js";
 import { registerReportCommands } from "./report.js";
+import { registerUserCommands } from "./users.js";
 
 const program = new Command();
 program
@@ -23,5 +24,6 @@ registerSimulateCommands(program);
 registerEnrollmentCommands(program);
 registerDuplicateCommands(program);
 registerReportCommands(program);
+registerUserCommands(program);
 
 await program.parseAsync(process.argv);

@@ -31,10 +31,10 @@ export interface Principal {
 /**
  * What a route asks for. `read` and `write` are the bureau's registers (persons, enrollments, rosters, duplicates,
  * statistics): staff read them, clerks and administrators change them. `settlements` are readable by staff, by a
- * hospital (its own) and by the insured (their own); `self` is the insured person's portal; `admin` is the sign-in log
- * and the users.
+ * hospital (its own) and by the insured (their own); `self` is the insured person's portal; `audit` is the sign-in
+ * log and the list of users; `manage` (administrators) adds, unlocks and disables users.
  */
-export type Access = "read" | "write" | "settlements" | "self" | "audit";
+export type Access = "read" | "write" | "settlements" | "self" | "audit" | "manage";
 
 const ALLOWED: Record<Access, readonly Role[]> = {
   read: ["admin", "clerk", "auditor"],
@@ -42,6 +42,7 @@ const ALLOWED: Record<Access, readonly Role[]> = {
   settlements: ["admin", "clerk", "auditor", "hospital", "insured"],
   self: ["insured"],
   audit: ["admin", "auditor"],
+  manage: ["admin"],
 };
 
 export function mayAccess(principal: Principal, access: Access): boolean {

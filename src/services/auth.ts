@@ -206,3 +206,61 @@ export async function listSigninAttempts(q: Queryable, scope: string, page: { pa
   const [count] = await q.select({ n: sql<number>`count(*)::int` }).from(signinAttempts).where(where);
   return { items, total: count?.n ?? 0 };
 }
+
+export interface UserView {
+  username: string;
+  display_name: string;
+  role: Role;
+  admdvs: string;
+  fixmedins_code: string | null;
+  psn_no: string | null;
+  active: boolean;
+  locked_until: Date | null;
+  failed_attempts: number;
+  created_at: Date;
+  last_signin_at: Date | null;
+}
+
+/** The users of a region (a national scope: everyone), with their lock state and last successful sign-in. */
+export async function listUsers(q: Queryable, scope: string): Promise<UserView[]> {
+  const prefix = regionPrefix(scope);
+  const rows = await q
+    .select({
+      username: users.username, display_name: users.display_name, role: users.role, admdvs: users.admdvs, fixmedins_code: users.fixmedins_code,
+      psn_no: users.psn_no, active: users.active, locked_until: users.locked_until, failed_attempts: users.failed_attempts, created_at: users.created_at,
+      // Written out: drizzle would print the outer column unqualified, which the subquery would take for its own.
+      last_signin_at: sql<string | null>`(select max(a.at) from signin_attempts a where a.user_id = "users"."id" and a.success)`,
+    })
+    .from(users)
+    .where(prefix === "" ? sql`true` : sql`${users.admdvs} like ${`${prefix}%`}`)
+    .orderBy(users.role, users.username);
+  return rows.map((r) => ({ ...r, role: r.role as Role, last_signin_at: r.last_signin_at === null ? null : new Date(r.last_signin_at) }));
+}
+
+async function userInScope(q: Queryable, username: string, scope: string): Promise<UserRow> {
+  const [user] = await q.select().from(users).where(eq(users.username, username));
+  if (!user || !user.admdvs.startsWith(regionPrefix(scope))) throw new DomainError("username", `no user ${username} in your region`);
+  return user;
+}
+
+/** Lifts a lock-out (and the count of failures) before it runs out: an administrator's act, for a user who called. */
+export async function unlockUser(q: Queryable, username: string, scope: string): Promise<UserRow> {
+  const user = await userInScope(q, username, scope);
+  const [after] = await q.update(users).set({ locked_until: null, failed_attempts: 0 }).where(eq(users.id, user.id)).returning();
+  return after ?? user;
+}
+
+/** A new password; the user's sessions end (whoever held them must sign in again). */
+export async function setPassword(q: Queryable, username: string, password: string, scope = "000000", now = new Date()): Promise<void> {
+  if (password.length < MIN_PASSWORD_LENGTH) throw new DomainError("password", `must have at least ${MIN_PASSWORD_LENGTH} characters`);
+  const user = await userInScope(q, username, scope);
+  await q.update(users).set({ password_hash: await hashPassword(password), failed_attempts: 0, locked_until: null }).where(eq(users.id, user.id));
+  await q.update(userSessions).set({ revoked_at: now }).where(and(eq(userSessions.user_id, user.id), isNull(userSessions.revoked_at)));
+}
+
+/** Disables or re-enables an account; disabling ends its sessions. */
+export async function setUserActive(q: Queryable, username: string, active: boolean, scope = "000000", now = new Date()): Promise<void> {
+  const user = await userInScope(q, username, scope);
+  await q.update(users).set({ active }).where(eq(users.id, user.id));
+  if (!active) await q.update(userSessions).set({ revoked_at: now }).where(and(eq(userSessions.user_id, user.id), isNull(userSessions.revoked_at)));
+}

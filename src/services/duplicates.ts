@@ -253,6 +253,7 @@ export async function scanDuplicates(db: Queryable, input: ScanInput): Promise<S
 
 export interface ListInput {
   status?: DuplicateStatus;
+  kind?: DuplicateKind;
   year?: number;
   admdvs?: string;
   psn_no?: string;
@@ -332,6 +333,10 @@ export async function listDuplicates(db: Queryable, input: ListInput = {}): Prom
     conditions.push(sql`c.status = ${input.status}`);
   }
   if (input.year !== undefined) conditions.push(sql`c.year = ${checkYear(input.year)}`);
+  if (input.kind !== undefined) {
+    if (!(DUPLICATE_KINDS as readonly string[]).includes(input.kind)) throw new DomainError("kind", `must be ${DUPLICATE_KINDS.join(" or ")}, got ${JSON.stringify(input.kind)}`);
+    conditions.push(sql`c.kind = ${input.kind}`);
+  }
   if (input.admdvs !== undefined) {
     const admdvs = parseRegionCode(input.admdvs, "admdvs");
     conditions.push(sql`exists (select 1 from enrollments e where e.psn_no = c.psn_no and e.year = c.year and ${inRegion(sql`e.admdvs`, admdvs)})`);

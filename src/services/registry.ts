@@ -140,6 +140,7 @@ export type DuplicateCaseRow = typeof duplicateCases.$inferSelect;
 
 export interface DuplicateFilter {
   status?: string | undefined;
+  kind?: string | undefined;
   year?: number | undefined;
   /** Cases of persons with an enrollment of the case's year in this region. */
   admdvs?: string | undefined;
@@ -150,6 +151,7 @@ export interface DuplicateFilter {
 export async function countDuplicateCases(q: Queryable, filter: DuplicateFilter): Promise<number> {
   const where = and(
     filter.status ? eq(duplicateCases.status, filter.status) : undefined,
+    filter.kind ? eq(duplicateCases.kind, filter.kind) : undefined,
     filter.year !== undefined ? eq(duplicateCases.year, filter.year) : undefined,
     filter.psn_no ? eq(duplicateCases.psn_no, filter.psn_no) : undefined,
     filter.admdvs

@@ -58,6 +58,8 @@ describe("sign-in, sessions and the lock-out", () => {
     const session = { cookie: cookie.split(";")[0] as string };
     const me = await platform.app.inject({ url: "/api/v1/auth/me", headers: session });
     expect(me.json().user.username).toBe("clerk_a");
+    expect(me.json().expires_at).toBe(r.json().expires_at);
+    expect(Date.parse(me.json().expires_at) - Date.now()).toBeGreaterThan(7.9 * 3_600_000);
     const out = await platform.app.inject({ method: "POST", url: "/api/v1/auth/signout", headers: session });
     expect(out.json()).toEqual({ signed_out: true });
     expect(String(out.headers["set-cookie"])).toContain("Expires=Thu, 01 Jan 1970");
@@ -170,7 +172,10 @@ describe("a settlement, the dashboard and the reconciliation", () => {
     const yuan = (n: number) => `¥${n.toLocaleString("en-US", { minimumFractionDigits: 2, maximumFractionDigits: 2 })}`;
     expect(r.body.explanation_plain[0]).toBe("这次看病的医疗费用共 ¥930.00。");
     expect(r.body.explanation_plain).toContain("其中 ¥30.00 是医保目录以外的药品或项目（丙类），医保不报销，需要自己付。");
-    expect(r.body.explanation_plain).toContain(`基本医疗保险报销了 ${yuan(s.hifp_pay)}。`);
+    // 50% of 890.00 would be 445.00: the outpatient cap of 300.00 a year stops it, and the words say so.
+    expect(s.hifp_pay).toBe(300);
+    expect(r.body.explanation_plain).toContain("基本医疗保险报销了 ¥300.00，已用完今年的封顶额度，超出部分不再报销。");
+    expect(yuan(1234.5)).toBe("¥1,234.50");
     expect(r.body.explanation_plain.at(-1)).toBe(`医保和救助共支付 ${yuan(paid)}，您个人负担 ${yuan(s.psn_cash_pay)}，全部为现金支付。`);
     expect(r.body.explanation_plain_en[0]).toBe("The bill for this visit came to ¥930.00.");
   });
@@ -186,7 +191,9 @@ describe("a settlement, the dashboard and the reconciliation", () => {
     });
     expect(d.body.spending_by_month).toHaveLength(12);
     expect(d.body.totals).toEqual({ settlements: 1, medfee_sumamt: 930, fund_pay_sumamt: s.fund_pay_sumamt, psn_cash_pay: s.psn_cash_pay });
-    if (s.maf_pay > 0) expect(d.body.beneficiaries_by_category).toEqual([{ category: "destitute", category_name: "特困人员", persons: 1, settlements: 1, assistance_paid: s.maf_pay, medfee_sumamt: 930 }]);
+    // A general outpatient visit is not an assistance case (inpatient and chronic care are): nobody benefited yet.
+    expect(s.maf_pay).toBe(0);
+    expect(d.body.beneficiaries_by_category).toEqual([]);
   });
 
   it("reconciles each hospital against the ledger, before and after a reversal", async () => {
@@ -300,3 +307,40 @@ describe("policies", () => {
   });
 });
 
+
+describe("user management", () => {
+  it("an administrator adds users of the region, unlocks and disables them; others may not", async () => {
+    const boss = await signedInApi(platform.app, platform.database, { role: "admin", admdvs: "451000" });
+    const add = (body: Record<string, unknown>) => boss.post("/api/v1/users", { display_name: "新用户", password: TEST_PASSWORD, ...body });
+    const created = await add({ username: "newclerk", role: "clerk", admdvs: "451000" });
+    expect(created.status).toBe(201);
+    expect(created.body).toMatchObject({ username: "newclerk", role: "clerk", role_name: "经办人员", admdvs_name: "百色市", active: true, locked_until: null, last_signin_at: null });
+    expectError(await add({ username: "newclerk", role: "clerk", admdvs: "451000" }), 409, "conflict", "body.username");
+    expectError(await add({ username: "farclerk", role: "clerk", admdvs: "360100" }), 403, "forbidden", "body.admdvs");
+    expectError(await add({ username: "patient", role: "insured", admdvs: "451000" }), 400, "invalid_input", "body.certno");
+    expectError(await add({ username: "hosp9", role: "hospital", admdvs: "451000", fixmedins_code: "H36010000001" }), 400, "invalid_input", "body.fixmedins_code");
+    expectError(await add({ username: "x", role: "clerk", admdvs: "451000" }), 400, "invalid_input", "body.username");
+    const patient = await add({ username: "patient", role: "insured", admdvs: "451000", certno: RESIDENT.certno });
+    expect(patient.body.psn_no).toBe(RESIDENT.psn_no);
+
+    for (let i = 0; i < MAX_FAILED_ATTEMPTS; i++) await signIn("newclerk", "wrong-password");
+    expect((await signIn("newclerk", TEST_PASSWORD)).statusCode).toBe(423);
+    const listed = (await boss.get("/api/v1/users")).body.items.find((u: { username: string }) => u.username === "newclerk");
+    expect(listed.locked_until).not.toBeNull();
+    expect((await boss.post("/api/v1/users/newclerk/unlock", {})).body).toMatchObject({ locked_until: null, failed_attempts: 0 });
+    expect((await signIn("newclerk", TEST_PASSWORD)).statusCode).toBe(200);
+
+    expect((await boss.post("/api/v1/users/newclerk/active", { active: false })).body.active).toBe(false);
+    expect((await signIn("newclerk", TEST_PASSWORD)).statusCode).toBe(401);
+    expect((await boss.post("/api/v1/users/newclerk/active", { active: true })).body.active).toBe(true);
+    expectError(await boss.post(`/api/v1/users/${boss.username}/active`, { active: false }), 400, "invalid_input", "params.username");
+    expectError(await boss.post("/api/v1/users/nobody_at_all/unlock", {}), 404, "not_found", "params.username");
+
+    const auditor = await signedInApi(platform.app, platform.database, { role: "auditor", admdvs: "451000" });
+    expect((await auditor.get("/api/v1/users")).status).toBe(200);
+    expectError(await auditor.post("/api/v1/users/newclerk/unlock", {}), 403, "forbidden", null);
+    const nanchangAdmin = await signedInApi(platform.app, platform.database, { role: "admin", admdvs: "360100" });
+    expect((await nanchangAdmin.get("/api/v1/users")).body.items.some((u: { username: string }) => u.username === "newclerk")).toBe(false);
+    expectError(await nanchangAdmin.post("/api/v1/users/newclerk/unlock", {}), 404, "not_found", "params.username");
+  });
+});

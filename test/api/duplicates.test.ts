@@ -68,6 +68,10 @@ describe("GET /api/v1/duplicates", () => {
     expect(page.body.items).toHaveLength(1);
     expect((await api.get("/api/v1/duplicates?admdvs=360100")).body.total).toBe(2);
     expect((await api.get("/api/v1/duplicates?status=resolved")).body.total).toBe(0);
+    const byKind = await api.get("/api/v1/duplicates?kind=employee_and_resident");
+    expect([byKind.body.total, byKind.body.items.map((c: { psn_no: string }) => c.psn_no)]).toEqual([1, ["PY"]]);
+    expect((await api.get("/api/v1/duplicates?kind=two_regions&year=2022")).body.total).toBe(2);
+    expectError(await api.get("/api/v1/duplicates?kind=twice"), 400, "invalid_input", "query.kind");
     expectError(await api.get("/api/v1/duplicates?status=closed"), 400, "invalid_input", "query.status");
     expectError(await api.get("/api/v1/duplicates?year=99"), 400, "invalid_input", "query.year");
   });

@@ -58,8 +58,8 @@ describe("signing in", () => {
   });
 
   for (const [username, role, sees, hidden] of [
-    ["admin", "医保局管理员", ["nav-dashboard", "nav-persons", "nav-imports", "nav-duplicates", "nav-signins"], []],
-    ["clerk", "经办人员", ["nav-persons", "nav-imports", "nav-duplicates"], ["nav-signins"]],
+    ["admin", "医保局管理员", ["nav-dashboard", "nav-persons", "nav-imports", "nav-duplicates", "nav-signins", "nav-users"], []],
+    ["clerk", "经办人员", ["nav-persons", "nav-imports", "nav-duplicates"], ["nav-signins", "nav-users"]],
     ["auditor", "稽核人员", ["nav-persons", "nav-reconciliation", "nav-signins"], ["nav-imports"]],
     ["hospital", "定点医疗机构操作员", ["nav-dashboard", "nav-settlements", "nav-reconciliation"], ["nav-persons", "nav-imports", "nav-duplicates"]],
     ["nanchang", "经办人员", ["nav-persons"], ["nav-signins"]],
@@ -153,6 +153,25 @@ describe("the console", () => {
     await page.getByTestId("forbidden").waitFor();
     expect(await page.getByTestId("forbidden").innerText()).toContain("451000");
     await screenshot(page, "07-forbidden-other-region");
+  });
+
+  it("an administrator adds a user, who can then sign in", async () => {
+    const page = await newPage();
+    await signIn(page, "admin");
+    await page.getByTestId("nav-users").first().click();
+    await page.getByTestId("user-row").first().waitFor();
+    const before = await page.getByTestId("user-row").count();
+    await page.getByTestId("user-create").click();
+    await page.getByTestId("user-username").fill("clerk_e2e");
+    await page.getByTestId("user-display-name").fill("新经办员");
+    await page.getByTestId("user-password").fill("e2e-password-1");
+    await page.getByTestId("user-create-confirm").click();
+    await expect.poll(() => page.getByTestId("user-row").count()).toBe(before + 1);
+    expect(await page.getByTestId("users-table").innerText()).toContain("新经办员");
+    await screenshot(page, "12-users");
+    const other = await newPage();
+    await signIn(other, "clerk_e2e", "e2e-password-1");
+    expect(await other.getByTestId("user-name").innerText()).toContain("新经办员");
   });
 
   it("switches to English and back", async () => {

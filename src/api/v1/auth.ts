@@ -1,12 +1,17 @@
 import { z } from "zod";
 import { ROLES, ROLE_NAMES, type Principal } from "../../domain/access.js";
-import { regionName } from "../../domain/regions.js";
-import { fixmedins } from "../../store/schema.js";
+import { DomainError } from "../../domain/errors.js";
+import { regionCovers, regionName } from "../../domain/regions.js";
+import { fixmedins, users } from "../../store/schema.js";
 import { eq } from "drizzle-orm";
-import { listSigninAttempts, LOCK_MINUTES, signIn, SignInError, signOut } from "../../services/auth.js";
+import {
+  createUser, listSigninAttempts, listUsers, LOCK_MINUTES, MIN_PASSWORD_LENGTH, sessionPrincipal, setUserActive, signIn, SignInError, signOut, unlockUser,
+  type UserView,
+} from "../../services/auth.js";
+import { findPersonByCertno } from "../../services/persons.js";
 import type { Services } from "../../services/context.js";
-import { AccessRefusal } from "../errors.js";
-import { paged, pagination, timeOut } from "../fields.js";
+import { AccessRefusal, ConflictError, forbidden, NotFoundError, unauthenticated } from "../errors.js";
+import { certnoIn, paged, pagination, regionIn, timeOut } from "../fields.js";
 import { defineRoute } from "../route.js";
 import { clearSessionCookie, sessionToken, setSessionCookie, signedIn } from "../session.js";
 
@@ -112,9 +117,12 @@ export const meRoute = defineRoute({
   summary: { zh: "当前用户", en: "The signed-in user" },
   tags: ["auth"],
   access: "signed_in",
-  response: z.object({ user: userOut }),
-  async handle({ services, principal }) {
-    return { user: await toUser(services, signedIn(principal)) };
+  response: z.object({ user: userOut, expires_at: timeOut.meta({ description: "会话到期时间 / when the session ends" }) }),
+  async handle({ services, principal, request }) {
+    const token = sessionToken(request);
+    const session = token ? await sessionPrincipal(services.db, token) : undefined;
+    if (!session) throw unauthenticated();
+    return { user: await toUser(services, signedIn(principal)), expires_at: session.expires_at.toISOString() };
   },
 });
 
@@ -148,3 +156,141 @@ export const signInLogRoute = defineRoute({
     };
   },
 });
+
+const userRow = z.object({
+  username: z.string(),
+  display_name: z.string(),
+  role: z.enum(ROLES),
+  role_name: z.string(),
+  admdvs: z.string(),
+  admdvs_name: z.string(),
+  fixmedins_code: z.string().nullable(),
+  psn_no: z.string().nullable(),
+  active: z.boolean(),
+  locked_until: timeOut.nullable().meta({ description: "锁定至（已过期则为空）/ locked until, null when not locked" }),
+  failed_attempts: z.int(),
+  created_at: timeOut,
+  last_signin_at: timeOut.nullable(),
+});
+
+const toUserRow = (u: UserView, now = new Date()): z.output<typeof userRow> => ({
+  username: u.username, display_name: u.display_name, role: u.role, role_name: ROLE_NAMES[u.role].zh, admdvs: u.admdvs, admdvs_name: regionName(u.admdvs),
+  fixmedins_code: u.fixmedins_code, psn_no: u.psn_no, active: u.active,
+  locked_until: u.locked_until && u.locked_until > now ? u.locked_until.toISOString() : null,
+  failed_attempts: u.failed_attempts, created_at: u.created_at.toISOString(), last_signin_at: u.last_signin_at?.toISOString() ?? null,
+});
+
+export const listUsersRoute = defineRoute({
+  method: "GET",
+  path: "/users",
+  operationId: "listUsers",
+  summary: { zh: "本地区用户", en: "The region's users" },
+  tags: ["auth"],
+  access: "audit",
+  response: z.object({ items: z.array(userRow) }),
+  async handle({ services, principal }) {
+    return { items: (await listUsers(services.db, signedIn(principal).admdvs)).map((u) => toUserRow(u)) };
+  },
+});
+
+export const createUserRoute = defineRoute({
+  method: "POST",
+  path: "/users",
+  operationId: "createUser",
+  summary: { zh: "新增用户", en: "Add a user" },
+  description: "只能在本地区内新增；参保人账户以身份证号关联本人 / only inside one's own region; an insured person's account is bound by their ID number.",
+  tags: ["auth"],
+  access: "manage",
+  status: 201,
+  body: z.strictObject({
+    username: z.string().trim().min(3).max(40),
+    display_name: z.string().trim().min(1).max(60),
+    role: z.enum(ROLES),
+    admdvs: regionIn,
+    password: z.string().min(MIN_PASSWORD_LENGTH, `must have at least ${MIN_PASSWORD_LENGTH} characters`).max(200),
+    fixmedins_code: z.string().trim().min(1).max(30).optional(),
+    certno: certnoIn.optional().meta({ description: "参保人的身份证号 / the insured person's ID number (role insured)" }),
+  }),
+  errors: [409],
+  response: userRow,
+  async handle({ body, services, principal }) {
+    const me = signedIn(principal);
+    if (!regionCovers(me.admdvs, body.admdvs)) throw forbidden("body.admdvs", `${body.admdvs} is outside your region ${me.admdvs}`);
+    let psnNo: string | undefined;
+    if (body.role === "insured") {
+      if (!body.certno) throw new DomainError("body.certno", "is required for an insured person's account");
+      const person = await findPersonByCertno(services.db, body.certno);
+      if (!person) throw new DomainError("body.certno", "no insured person has this ID number");
+      psnNo = person.psn_no;
+    }
+    if (body.role === "hospital") {
+      if (!body.fixmedins_code) throw new DomainError("body.fixmedins_code", "is required for a hospital operator");
+      const [hospital] = await services.db.select().from(fixmedins).where(eq(fixmedins.fixmedins_code, body.fixmedins_code));
+      if (!hospital || !regionCovers(me.admdvs, hospital.admdvs)) throw new DomainError("body.fixmedins_code", "no hospital of your region has this code");
+    }
+    const [exists] = await services.db.select({ username: users.username }).from(users).where(eq(users.username, body.username));
+    if (exists) throw new ConflictError("body.username", `${body.username} exists already`);
+    await createUser(services.db, {
+      username: body.username, display_name: body.display_name, role: body.role, admdvs: body.admdvs, password: body.password,
+      ...(body.fixmedins_code && body.role === "hospital" ? { fixmedins_code: body.fixmedins_code } : {}), ...(psnNo ? { psn_no: psnNo } : {}),
+    });
+    const created = (await listUsers(services.db, body.admdvs)).find((u) => u.username === body.username);
+    if (!created) throw new Error("the user just added is not found");
+    return toUserRow(created);
+  },
+});
+
+const usernameParams = z.strictObject({ username: z.string().min(1).max(100) });
+
+export const unlockUserRoute = defineRoute({
+  method: "POST",
+  path: "/users/{username}/unlock",
+  operationId: "unlockUser",
+  summary: { zh: "解除锁定", en: "Unlock a user" },
+  tags: ["auth"],
+  access: "manage",
+  params: usernameParams,
+  body: z.strictObject({}),
+  errors: [404],
+  response: userRow,
+  async handle({ params, services, principal }) {
+    const me = signedIn(principal);
+    await renameUserErrors(() => unlockUser(services.db, params.username, me.admdvs));
+    return toUserRow(await oneUser(services, params.username, me.admdvs));
+  },
+});
+
+export const setUserActiveRoute = defineRoute({
+  method: "POST",
+  path: "/users/{username}/active",
+  operationId: "setUserActive",
+  summary: { zh: "停用或启用用户", en: "Disable or enable a user" },
+  description: "停用即结束其全部会话；不能停用自己 / disabling ends the user's sessions; one cannot disable oneself.",
+  tags: ["auth"],
+  access: "manage",
+  params: usernameParams,
+  body: z.strictObject({ active: z.boolean() }),
+  errors: [404],
+  response: userRow,
+  async handle({ params, body, services, principal }) {
+    const me = signedIn(principal);
+    if (!body.active && params.username === me.username) throw new DomainError("params.username", "one cannot disable one's own account");
+    await renameUserErrors(() => setUserActive(services.db, params.username, body.active, me.admdvs));
+    return toUserRow(await oneUser(services, params.username, me.admdvs));
+  },
+});
+
+async function oneUser(services: Services, username: string, scope: string): Promise<UserView> {
+  const found = (await listUsers(services.db, scope)).find((u) => u.username === username);
+  if (!found) throw new NotFoundError("params.username", `no user ${username} in your region`);
+  return found;
+}
+
+async function renameUserErrors<T>(work: () => Promise<T>): Promise<T> {
+  try {
+    return await work();
+  } catch (error) {
+    if (error instanceof DomainError && error.field === "username") throw new NotFoundError("params.username", error.rule);
+    throw error;
+  }
+}

@@ -4,6 +4,7 @@ import { coverage, subsidyStatistics } from "../../services/coverage.js";
 import { regionIn, yearIn, yuanOut } from "../fields.js";
 import { defineRoute } from "../route.js";
 import { renameFields } from "./inputs.js";
+import { regionName } from "../../domain/regions.js";
 import { regionOf } from "../scope.js";
 import { signedIn } from "../session.js";
 
@@ -25,6 +26,7 @@ export const coverageRoute = defineRoute({
     rules: z.object({ insured: z.string(), category: z.string() }).meta({ description: "计数口径 / how the counts are made" }),
     rows: z.array(z.object({
       admdvs: z.string(),
+      admdvs_name: z.string(),
       category: z.string(),
       category_name: z.string(),
       group,
@@ -45,6 +47,7 @@ export const coverageRoute = defineRoute({
       rules: r.rules,
       rows: r.rows.map(({ rate_bp, target_bp, ...row }) => ({
         ...row,
+        admdvs_name: regionName(row.admdvs),
         rate_percent: rate_bp === null ? null : rate_bp / 100,
         target_percent: target_bp === null ? null : target_bp / 100,
       })),
@@ -67,6 +70,7 @@ export const subsidyStatisticsRoute = defineRoute({
     rules: z.object({ amounts: z.string(), persons_subsidized: z.string() }),
     rows: z.array(z.object({
       admdvs: z.string(),
+      admdvs_name: z.string(),
       category: z.string().meta({ description: "类别；none 无类别；all 合计 / a category; none: no category; all: the total" }),
       category_name: z.string(),
       group: z.enum(["all", "poverty_relief", "other", "none"]),
@@ -87,6 +91,7 @@ export const subsidyStatisticsRoute = defineRoute({
       rules: r.rules,
       rows: r.rows.map((row) => ({
         admdvs: row.admdvs,
+        admdvs_name: regionName(row.admdvs),
         category: row.category,
         category_name: row.category_name,
         group: row.group,

@@ -89,6 +89,7 @@ export const listDuplicatesRoute = defineRoute({
   access: "read",
   query: z.strictObject({
     status: z.enum(DUPLICATE_STATUSES).optional(),
+    kind: z.enum(DUPLICATE_KINDS).optional().meta({ description: "two_regions 一人两地 | employee_and_resident 职工与居民重复" }),
     year: yearIn.optional(),
     admdvs: regionIn.optional().meta({ description: "在该地区有当年参保的人员的案件 / cases of persons enrolled in this region that year" }),
     psn_no: z.string().min(1).max(40).optional(),
@@ -96,7 +97,7 @@ export const listDuplicatesRoute = defineRoute({
   }),
   response: paged(duplicateCase),
   async handle({ query, services, principal }) {
-    const filter = { status: query.status, year: query.year, admdvs: regionOf(signedIn(principal), query.admdvs, "query.admdvs"), psn_no: query.psn_no };
+    const filter = { status: query.status, kind: query.kind, year: query.year, admdvs: regionOf(signedIn(principal), query.admdvs, "query.admdvs"), psn_no: query.psn_no };
     const [items, total] = await Promise.all([
       listDuplicates(services.db, { ...filter, limit: query.page_size, offset: (query.page - 1) * query.page_size }),
       countDuplicateCases(services.db, filter),

@@ -1,5 +1,5 @@
 import type { Route } from "../route.js";
-import { meRoute, signInLogRoute, signInRoute, signOutRoute } from "./auth.js";
+import { createUserRoute, listUsersRoute, meRoute, setUserActiveRoute, signInLogRoute, signInRoute, signOutRoute, unlockUserRoute } from "./auth.js";
 import { getImportJobRoute, listImportJobsRoute, startImportJobRoute } from "./importJobs.js";
 import { getPolicyRoute, listPoliciesRoute, myRecordsRoute, myVoucherRoute } from "./me.js";
 import { dashboardRoute, getSettlementRoute, hospitalsRoute, listSettlementsRoute, reconciliationRoute } from "./settlements.js";
@@ -17,6 +17,10 @@ export const V1_ROUTES: readonly Route[] = [
   signOutRoute,
   meRoute,
   signInLogRoute,
+  listUsersRoute,
+  createUserRoute,
+  unlockUserRoute,
+  setUserActiveRoute,
   dashboardRoute,
   searchPersonsRoute,
   getPersonRoute,

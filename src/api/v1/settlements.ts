@@ -166,7 +166,9 @@ export const getSettlementRoute = defineRoute({
     if (!found) throw new NotFoundError("params.setl_id", `no settlement ${params.setl_id}`);
     const s = found.settlement;
     if (!mayReadSettlement(me, s)) throw forbidden("params.setl_id", `settlement ${params.setl_id} is outside what you may see`);
-    const plain = plainExplanation(s);
+    // The basic fund's step (390100 residents, 310100 employees) paid all the room its cap had left.
+    const basic = found.steps.find((f) => f.fund_pay_type === "390100" || f.fund_pay_type === "310100");
+    const plain = plainExplanation({ ...s, basic_capped: basic !== undefined && basic.crt_payb_lmt_amt !== null && basic.fund_payamt > 0 && basic.fund_payamt === basic.crt_payb_lmt_amt });
     return {
       settlement: {
         ...toSummary(s),

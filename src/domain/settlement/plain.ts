@@ -23,6 +23,8 @@ export interface PlainSettlement {
   tilt_category: string | null;
   assistance_category: string | null;
   status: "settled" | "reversed";
+  /** The basic fund paid all the room its annual cap (or limit) had left: the person meets the cap this time. */
+  basic_capped?: boolean;
 }
 
 /** ¥12,345.60: thousands grouped, as a receipt prints it. */
@@ -56,8 +58,8 @@ export function plainExplanation(s: PlainSettlement): { zh: string[]; en: string
     zh.push(`先扣除起付线 ${y(s.act_pay_dedc)}（这部分由个人负担）${tilt ? `，作为${tilt}已按倾斜政策降低起付线` : ""}。`);
     en.push(`First came the deductible of ${y(s.act_pay_dedc)}, which you pay${tilt ? ` (lowered for you as ${tilt})` : ""}.`);
   }
-  zh.push(`基本医疗保险报销了 ${y(s.hifp_pay)}。`);
-  en.push(`Basic medical insurance paid ${y(s.hifp_pay)}.`);
+  zh.push(`基本医疗保险报销了 ${y(s.hifp_pay)}${s.basic_capped ? "，已用完今年的封顶额度，超出部分不再报销" : ""}。`);
+  en.push(`Basic medical insurance paid ${y(s.hifp_pay)}${s.basic_capped ? ", all that was left under this year's cap" : ""}.`);
   if (s.hifmi_pay > 0) {
     zh.push(`您今年自付的合规费用已超过大病保险起付线，大病保险又报销了 ${y(s.hifmi_pay)}。`);
     en.push(`Your covered costs this year passed the critical-illness threshold, so critical-illness insurance paid another ${y(s.hifmi_pay)}.`);

@@ -1,6 +1,6 @@
 import {
   AuditOutlined, BankOutlined, CloudUploadOutlined, DashboardOutlined, FileSearchOutlined, FileTextOutlined, GiftOutlined,
-  ReconciliationOutlined, SearchOutlined, UsergroupDeleteOutlined,
+  ReconciliationOutlined, SearchOutlined, TeamOutlined, UsergroupDeleteOutlined,
 } from "@ant-design/icons";
 import { lazy, type ComponentType, type LazyExoticComponent } from "react";
 import type { MessageKey } from "../i18n";
@@ -115,6 +115,14 @@ export const MODULES: readonly ConsoleModule[] = [
     icon: AuditOutlined,
     roles: ["admin", "auditor"],
     page: lazy(() => import("./pages/SigninsPage")),
+  },
+  {
+    key: "users",
+    path: "/console/users",
+    labelKey: "nav.users",
+    icon: TeamOutlined,
+    roles: ["admin", "auditor"],
+    page: lazy(() => import("./pages/UsersPage")),
   },
 ];
 

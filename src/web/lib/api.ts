@@ -4,7 +4,7 @@ import type {
   ImportJob, ImportKind, Me, Paged, PageQuery, PersonDetail, PersonSummary, PolicyDocument, PolicySummary,
   Reconciliation, ReconciliationQuery, RecomputeResult, ResolveAllResult, ResolveRequest, ResolveResult,
   RosterImportResult, RosterSource, ScanResult, SettlementDetail, SettlementListItem, SettlementQuery, SignInAnswer,
-  SigninAttempt, SubsidyRegister, SubsidyStatistics, User, Voucher,
+  NewUserRequest, SigninAttempt, SubsidyRegister, SubsidyStatistics, User, UserRow, Voucher,
 } from "./types";
 
 /** One function per route of /api/v1 (src/api/v1/*.ts are the truth for the shapes). */
@@ -22,8 +22,14 @@ export function fileContentType(file: File): string {
 // Sign-in and sessions
 export const signIn = (username: string, password: string) => post<SignInAnswer>("/auth/signin", { username, password });
 export const signOut = () => post<{ signed_out: true }>("/auth/signout");
-export const currentUser = () => get<{ user: User }>("/auth/me");
+export const currentUser = () => get<{ user: User; expires_at: string }>("/auth/me");
 export const listSignins = (q: PageQuery) => get<Paged<SigninAttempt>>("/auth/signins", { ...q });
+
+// Users (administrators manage, auditors read)
+export const listUsers = () => get<{ items: UserRow[] }>("/users");
+export const createUser = (body: NewUserRequest) => post<UserRow>("/users", body);
+export const unlockUser = (username: string) => post<UserRow>(`/users/${enc(username)}/unlock`, {});
+export const setUserActive = (username: string, active: boolean) => post<UserRow>(`/users/${enc(username)}/active`, { active });
 
 // Dashboard
 export const getDashboard = (year: number) => get<Dashboard>("/dashboard", { year });

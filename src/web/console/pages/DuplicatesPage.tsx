@@ -30,9 +30,8 @@ export default function DuplicatesPage() {
   const [clerkCase, setClerkCase] = useState<DuplicateCase | null>(null);
   const [failure, setFailure] = useState<unknown>(undefined);
 
-  const cases = useApi(`duplicates:${year}:${status ?? ""}:${page}`, () => listDuplicates({ year, status, page, page_size: PAGE_SIZE }));
-  // GET /duplicates has no kind filter: the kind narrows the page shown.
-  const items = (cases.data?.items ?? []).filter((c) => !kind || c.kind === kind);
+  const cases = useApi(`duplicates:${year}:${status ?? ""}:${kind ?? ""}:${page}`, () => listDuplicates({ year, status, kind, page, page_size: PAGE_SIZE }));
+  const items = cases.data?.items ?? [];
 
   const act = async <T,>(what: number | "scan" | "all", run: () => Promise<T>, done: (result: T) => string) => {
     setBusy(what);
@@ -111,7 +110,10 @@ export default function DuplicatesPage() {
           <OptionalSelect<DuplicateKind>
             id="duplicates-kind"
             value={kind}
-            onChange={setKind}
+            onChange={(k) => {
+              setKind(k);
+              setPage(1);
+            }}
             noneLabel={t("common.all")}
             options={[
               { value: "two_regions", label: t("duplicateKind.two_regions") },

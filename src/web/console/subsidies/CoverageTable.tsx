@@ -21,7 +21,7 @@ export function CoverageTable({ year }: { year: number }) {
           rowKey={(r) => `${r.admdvs}:${r.category}`}
           dataSource={c.rows}
           columns={[
-            textColumn(t("common.region"), "admdvs"),
+            textColumn(t("common.region"), "admdvs_name"),
             { title: t("subsidies.category"), key: "category", render: (_: unknown, r) => tryT(`categoryName.${r.category}`, r.category_name) },
             countColumn(t("coverage.population"), "population"),
             countColumn(t("coverage.insured"), "insured"),

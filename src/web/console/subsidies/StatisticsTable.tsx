@@ -20,7 +20,7 @@ export function StatisticsTable({ year }: { year: number }) {
           dataSource={s.rows}
           rowClassName={(r) => (r.category === "all" ? "row-total" : "")}
           columns={[
-            textColumn(t("common.region"), "admdvs"),
+            textColumn(t("common.region"), "admdvs_name"),
             { title: t("subsidies.category"), key: "category", render: (_: unknown, r) => tryT(`categoryName.${r.category}`, r.category_name) },
             countColumn(t("subsidies.persons"), "persons"),
             countColumn(t("subsidies.personsSubsidized"), "persons_subsidized"),

@@ -34,3 +34,30 @@ export interface SigninAttempt {
   /** ok | bad_password | unknown_user | locked | inactive */
   reason: string;
 }
+
+/** A user as an administrator or auditor sees it (GET /users). */
+export interface UserRow {
+  username: string;
+  display_name: string;
+  role: Role;
+  role_name: string;
+  admdvs: string;
+  admdvs_name: string;
+  fixmedins_code: string | null;
+  psn_no: string | null;
+  active: boolean;
+  locked_until: IsoDateTime | null;
+  failed_attempts: number;
+  created_at: IsoDateTime;
+  last_signin_at: IsoDateTime | null;
+}
+
+export interface NewUserRequest {
+  username: string;
+  display_name: string;
+  role: Role;
+  admdvs: string;
+  password: string;
+  fixmedins_code?: string;
+  certno?: string;
+}

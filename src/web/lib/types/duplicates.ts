@@ -36,6 +36,7 @@ export interface DuplicateCase {
 
 export interface DuplicateQuery {
   status?: DuplicateStatus;
+  kind?: DuplicateKind;
   year?: number;
   admdvs?: string;
   psn_no?: string;

@@ -48,6 +48,7 @@ export interface RecomputeResult {
 
 export interface CoverageRow {
   admdvs: string;
+  admdvs_name: string;
   category: string;
   category_name: string;
   group: "all" | "poverty_relief" | "other";
@@ -68,6 +69,7 @@ export interface Coverage {
 
 export interface SubsidyStatisticsRow extends ContributionAmounts {
   admdvs: string;
+  admdvs_name: string;
   /** a category; none: no category; all: the total */
   category: string;
   category_name: string;
