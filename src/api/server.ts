@@ -12,10 +12,18 @@ export interface ServerOptions {
   webDir?: string;
 }
 
+function trustProxySetting(value: string | undefined): boolean | string {
+  if (value === undefined || value === "" || value === "0" || value === "false") return false;
+  return value === "1" || value === "true" ? true : value;
+}
+
 /** The HTTP face of Yibao: the national hospital-facing interface, the REST API, the web console and portal, a health check. */
 export async function buildServer(options: ServerOptions): Promise<FastifyInstance> {
   const app = Fastify({
     logger: options.logger ?? { level: process.env.LOG_LEVEL ?? "info" },
+    // Behind a reverse proxy (TLS, a load balancer), its X-Forwarded-For/-Proto give the client's address for the
+    // sign-in log and https for the Secure cookie: trusted only when said (YIBAO_TRUST_PROXY=1, or a list of addresses).
+    trustProxy: trustProxySetting(process.env.YIBAO_TRUST_PROXY),
   });
   // A body that is not JSON still gets the interface's envelope, not Fastify's error page.
   app.setErrorHandler((error: Error & { statusCode?: number }, request, reply) => {

@@ -28,12 +28,18 @@ export function sessionToken(request: FastifyRequest): string | undefined {
   return cookieValue(request.headers.cookie, SESSION_COOKIE);
 }
 
-export function setSessionCookie(reply: FastifyReply, token: string, expires: Date): void {
-  reply.header("set-cookie", `${SESSION_COOKIE}=${encodeURIComponent(token)}; Path=/; HttpOnly; SameSite=Strict; Expires=${expires.toUTCString()}`);
+/**
+ * Over HTTPS (directly, or behind a proxy that says so and is trusted: YIBAO_TRUST_PROXY) the cookie is also Secure, so
+ * that it never travels in clear; the demo on http://127.0.0.1 works without.
+ */
+const secure = (request: FastifyRequest) => (request.protocol === "https" ? "; Secure" : "");
+
+export function setSessionCookie(request: FastifyRequest, reply: FastifyReply, token: string, expires: Date): void {
+  reply.header("set-cookie", `${SESSION_COOKIE}=${encodeURIComponent(token)}; Path=/; HttpOnly; SameSite=Strict${secure(request)}; Expires=${expires.toUTCString()}`);
 }
 
-export function clearSessionCookie(reply: FastifyReply): void {
-  reply.header("set-cookie", `${SESSION_COOKIE}=; Path=/; HttpOnly; SameSite=Strict; Expires=Thu, 01 Jan 1970 00:00:00 GMT`);
+export function clearSessionCookie(request: FastifyRequest, reply: FastifyReply): void {
+  reply.header("set-cookie", `${SESSION_COOKIE}=; Path=/; HttpOnly; SameSite=Strict${secure(request)}; Expires=Thu, 01 Jan 1970 00:00:00 GMT`);
 }
 
 /** The authorize hook of the API: the session's principal, checked against the route's access. */

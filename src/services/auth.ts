@@ -162,6 +162,8 @@ export async function signIn(q: Queryable, username: string, password: string, c
     throw new SignInError("bad_password", null, MAX_FAILED_ATTEMPTS - failed);
   }
   await q.update(users).set({ failed_attempts: 0, locked_until: null }).where(eq(users.id, user.id));
+  // The user's ended sessions are of no more use: each sign-in sweeps them, so the table holds live ones (and recent ones).
+  await q.delete(userSessions).where(and(eq(userSessions.user_id, user.id), sql`(${userSessions.expires_at} < ${now.toISOString()}::timestamptz or ${userSessions.revoked_at} is not null)`));
   await record(true, "ok", user);
   const token = randomBytes(32).toString("base64url");
   const expires = new Date(now.getTime() + SESSION_HOURS * 3_600_000);

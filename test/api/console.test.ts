@@ -1,5 +1,6 @@
 import { sql } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { buildServer } from "../../src/api/server.js";
 import { createUser, LOCK_MINUTES, MAX_FAILED_ATTEMPTS } from "../../src/services/auth.js";
 import { issueVoucher } from "../../src/services/voucher.js";
 import { H2, H3, HisSession, makeId, openTestPlatform, type ParsedJson, type TestPlatform } from "../support/his.js";
@@ -96,6 +97,27 @@ describe("sign-in, sessions and the lock-out", () => {
 
     await platform.database.db.execute(sql`update users set locked_until = now() - interval '1 second' where username = 'clerk_b'`);
     expect((await signIn("clerk_b", TEST_PASSWORD)).statusCode).toBe(200);
+  });
+
+  it("behind a trusted proxy, marks the cookie Secure over https and logs the client's address", async () => {
+    process.env.YIBAO_TRUST_PROXY = "1";
+    const proxied = await buildServer({ services: platform.services, logger: false, web: false });
+    delete process.env.YIBAO_TRUST_PROXY;
+    try {
+      await createUser(platform.database.db, { username: "clerk_p", display_name: "经办员丙", role: "clerk", admdvs: "451000", password: TEST_PASSWORD });
+      const r = await proxied.inject({
+        method: "POST", url: "/api/v1/auth/signin", payload: { username: "clerk_p", password: TEST_PASSWORD },
+        headers: { "x-forwarded-proto": "https", "x-forwarded-for": "203.0.113.7" },
+      });
+      expect(String(r.headers["set-cookie"])).toMatch(/; HttpOnly; SameSite=Strict; Secure; Expires=/);
+      const [logged] = await platform.database.db.execute(sql`select ip from signin_attempts where username = 'clerk_p'`).then((x) => (x as unknown as { rows: { ip: string }[] }).rows);
+      expect(logged?.ip).toBe("203.0.113.7");
+      // Without trust, the same headers change nothing.
+      const plain = await signIn("clerk_p", TEST_PASSWORD, { "x-forwarded-proto": "https" });
+      expect(String(plain.headers["set-cookie"])).not.toContain("Secure");
+    } finally {
+      await proxied.close();
+    }
   });
 
   it("refuses every /api/v1 route but sign-in without a session, and a forged or expired token", async () => {

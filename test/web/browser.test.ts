@@ -1,9 +1,13 @@
 import { sql } from "drizzle-orm";
 import type { BrowserContext, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { DEMO_PASSWORD, DEMO_PERSONS, syntheticResidentId } from "../../src/services/demo.js";
+import { DEMO_PASSWORD, DEMO_PERSONS } from "../../src/services/demo.js";
+import { fromRoot } from "../../src/lib/paths.js";
 import { rowsOf } from "../../src/services/imports.js";
+import { createRequire } from "node:module";
 import { openWebWorld, screenshot, type WebWorld } from "./harness.js";
+
+const AXE = createRequire(import.meta.url).resolve("axe-core/axe.min.js");
 
 /**
  * The console and the portal in headless Chromium (playwright-core): every role signs in, a clerk finds a person and
@@ -57,6 +61,22 @@ describe("signing in", () => {
     await screenshot(page, "01-login-refused");
   });
 
+  it("signs in with the keyboard alone", async () => {
+    const page = await newPage();
+    await page.goto(`${world.url}/login`);
+    await page.getByTestId("login-username").waitFor();
+    const focused = () => page.evaluate("document.activeElement && document.activeElement.getAttribute('data-testid')");
+    for (let i = 0; i < 12 && (await focused()) !== "login-username"; i++) await page.keyboard.press("Tab");
+    expect(await focused()).toBe("login-username");
+    await page.keyboard.type("auditor");
+    await page.keyboard.press("Tab");
+    expect(await focused()).toBe("login-password");
+    await page.keyboard.type(DEMO_PASSWORD);
+    await page.keyboard.press("Enter");
+    await page.waitForURL(/\/console/);
+    expect(await page.getByTestId("user-role").innerText()).toContain("稽核人员");
+  });
+
   for (const [username, role, sees, hidden] of [
     ["admin", "医保局管理员", ["nav-dashboard", "nav-persons", "nav-imports", "nav-duplicates", "nav-signins", "nav-users"], []],
     ["clerk", "经办人员", ["nav-persons", "nav-imports", "nav-duplicates"], ["nav-signins", "nav-users"]],
@@ -76,6 +96,12 @@ describe("signing in", () => {
         await page.getByTestId("chart-beneficiaries").waitFor();
         await page.waitForTimeout(800); // the charts' entry animation
         await screenshot(page, "02-dashboard-admin");
+        await page.getByTestId("nav-policy").first().click();
+        await page.getByTestId("policy-critical_illness").waitFor();
+        expect(await page.getByTestId("policy-critical_illness").innerText()).toContain("15,000.00");
+        // The user's own region's policy comes first (百色市: the level-3 resident deductible is 800.00).
+        expect(await page.locator("h2, h1").filter({ hasText: "百色市 2022" }).count()).toBeGreaterThan(0);
+        await screenshot(page, "02b-policy");
       }
       await page.getByTestId("sign-out").click();
       await page.waitForURL(/\/login/);
@@ -96,6 +122,10 @@ describe("the console", () => {
     await page.getByTestId("person-basic").waitFor();
     expect(await page.getByTestId("person-basic").innerText()).toContain(WEI.certno);
     expect(await page.getByTestId("person-categories").innerText()).toContain("特困人员");
+    // Her 2022 stays reached the assistance tier: its accumulator is not zero.
+    const yearly = page.locator("section", { hasText: "年度累计（2022 年度）" });
+    await yearly.getByText("医疗救助支付累计").waitFor();
+    expect(await yearly.innerText()).not.toMatch(/医疗救助支付累计\s+¥0\.00/);
     await page.getByTestId("settlement-link").first().waitFor();
     await screenshot(page, "03-person");
     await page.getByTestId("settlement-link").first().click();
@@ -108,28 +138,30 @@ describe("the console", () => {
     await screenshot(page, "04-settlement");
   });
 
-  it("a clerk uploads a roster and reads its error report", async () => {
+  it("a clerk uploads a roster and reads its error report (examples/roster-451000.csv, as the README's walk-through)", async () => {
     const page = await newPage();
     await signIn(page, "clerk");
     await page.getByTestId("nav-imports").first().click();
-    const csv = [
-      "certno,psn_name,psn_idet_type,begntime,endtime,source",
-      `${HUANG.certno},${HUANG.psn_name},minimum_living,2022-06-01,2022-12-31,civil_affairs`,
-      `${syntheticResidentId("451002", "19990909", 998)},无此人,minimum_living,2022-06-01,2022-12-31,civil_affairs`,
-      `${HUANG.certno},${HUANG.psn_name},no_such_category,2022-06-01,2022-12-31,civil_affairs`,
-    ].join("\n");
-    await page.getByTestId("import-file").setInputFiles({ name: "民政名单.csv", mimeType: "text/csv", buffer: Buffer.from(csv) });
+    await page.getByTestId("import-file").setInputFiles(fromRoot("examples", "roster-451000.csv"));
     await page.getByTestId("import-submit").click();
     await page.locator('[data-testid="import-job"][data-status="done"]').waitFor();
     await page.getByTestId("import-error-row").first().waitFor();
     const report = await page.getByTestId("import-errors").innerText();
-    expect(await page.getByTestId("import-error-row").count()).toBe(2);
+    // Rows 6–8 of the file: a misspelt category, an unknown person, a wrong check digit.
+    expect(await page.getByTestId("import-error-row").count()).toBe(3);
+    expect(report).toMatch(/\b6\s+psn_idet_type/);
     expect(report).toContain("no insured person has this certno");
-    expect(report).toContain("psn_idet_type");
+    expect(report).toContain("check digit");
+    expect(await page.getByTestId("import-count-inserted").innerText()).toContain("4");
     await screenshot(page, "05-import-report");
-    const [row] = await rowsOf<{ n: number | string }>(world.database.db, sql`
-      select count(*) as n from person_identities i join persons p on p.psn_no = i.psn_no where p.certno = ${HUANG.certno} and i.psn_idet_type = 'minimum_living'`);
-    expect(Number(row?.n)).toBe(1);
+    const held = await rowsOf<{ psn_idet_type: string; begntime: string }>(world.database.db, sql`
+      select i.psn_idet_type, i.begntime::text as begntime from person_identities i join persons p on p.psn_no = i.psn_no where p.certno = '451081197702223458'`);
+    expect(held).toEqual([{ psn_idet_type: "minimum_living", begntime: "2022-06-15" }]);
+    // 当月参保、次月资助: minimum living from 15 June subsidizes from July: 60% of 350.00 for six months of twelve.
+    const [adjustment] = await rowsOf<{ assistance_subsidy_fen: number | string; effective_month: number }>(world.database.db, sql`
+      select c.assistance_subsidy_fen, c.effective_month from contributions c join persons p on p.psn_no = c.psn_no
+      where p.certno = '451081197702223458' and c.year = 2022 and c.kind <> 'initial'`);
+    expect([Number(adjustment?.assistance_subsidy_fen), adjustment?.effective_month]).toEqual([10_500, 7]); // 350.00 × 60% × 6 ÷ 12 = 105.00
   });
 
   it("a clerk resolves a duplicate enrollment by the rule", async () => {
@@ -182,6 +214,44 @@ describe("the console", () => {
     expect(await page.getByTestId("nav-persons").first().innerText()).toMatch(/[A-Za-z]/);
     await page.getByTestId("language-toggle").click();
     await expect.poll(() => page.locator("html").getAttribute("lang")).toBe("zh-CN");
+  });
+});
+
+describe("accessibility (axe-core, WCAG 2 A and AA rules)", () => {
+  async function violations(page: Page): Promise<string[]> {
+    await page.addScriptTag({ path: AXE });
+    const found = (await page.evaluate(`axe.run(document, { runOnly: ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"] })
+      .then((r) => ({ passes: r.passes.length, violations: r.violations.map((v) => v.id + " (" + v.impact + "): " + v.nodes.slice(0, 3).map((n) => n.target.join(" ")).join(", ")) }))`)) as { passes: number; violations: string[] };
+    // The rules did run (a page where nothing was checked would pass anything).
+    expect(found.passes).toBeGreaterThan(5);
+    return found.violations;
+  }
+
+  it("finds nothing on the sign-in page, the console's main pages and the portal", async () => {
+    const page = await newPage();
+    await page.goto(`${world.url}/login`);
+    await page.getByTestId("login-username").waitFor();
+    const report: Record<string, string[]> = { login: await violations(page) };
+    await signIn(page, "clerk");
+    for (const [name, path, ready] of [
+      ["dashboard", "/console", "chart-spending"],
+      ["persons", `/console/persons/${await psnNoOf(WEI.certno)}`, "person-basic"],
+      ["settlements", "/console/settlements", "settlement-row"],
+      ["duplicates", "/console/duplicates", "duplicates-table"],
+      ["imports", "/console/imports", "import-file"],
+    ] as const) {
+      await page.goto(`${world.url}${path}`);
+      await page.getByTestId(ready).first().waitFor();
+      report[name] = await violations(page);
+    }
+    const phone = await newPage({ width: 375, height: 812 });
+    await signIn(phone, WEI.certno);
+    for (const tab of ["coverage", "settlements", "progress", "voucher"] as const) {
+      await phone.getByTestId(`portal-tab-${tab}`).click();
+      await phone.waitForLoadState("networkidle");
+      report[`portal-${tab}`] = await violations(phone);
+    }
+    expect(Object.entries(report).filter(([, v]) => v.length > 0)).toEqual([]);
   });
 });
 

@@ -72,7 +72,7 @@ export const signInRoute = defineRoute({
   async handle({ body, services, request, reply }) {
     try {
       const session = await signIn(services.db, body.username, body.password, clientOf(request));
-      setSessionCookie(reply, session.token, session.expires_at);
+      setSessionCookie(request, reply, session.token, session.expires_at);
       return { token: session.token, expires_at: session.expires_at.toISOString(), user: await toUser(services, session.principal) };
     } catch (error) {
       if (!(error instanceof SignInError)) throw error;
@@ -105,7 +105,7 @@ export const signOutRoute = defineRoute({
   async handle({ services, request, reply }) {
     const token = sessionToken(request);
     const done = token ? await signOut(services.db, token) : false;
-    clearSessionCookie(reply);
+    clearSessionCookie(request, reply);
     return { signed_out: done };
   },
 });

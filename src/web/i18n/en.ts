@@ -124,7 +124,7 @@ export const en: Messages = {
   "person.categories": "Categories",
   "person.enrollments": "Enrollments",
   "person.contributions": "Contributions and subsidies",
-  "person.accumulators": "This year so far ({year})",
+  "person.accumulators": "Year to date ({year})",
   "person.settlements": "Settlements",
   "person.noCategories": "No special category",
   "person.rural": "Rural resident",

@@ -125,7 +125,7 @@ export const zh = {
   "person.categories": "人员类别",
   "person.enrollments": "参保登记",
   "person.contributions": "缴费与资助",
-  "person.accumulators": "本年累计（{year} 年度）",
+  "person.accumulators": "年度累计（{year} 年度）",
   "person.settlements": "结算记录",
   "person.noCategories": "无特殊类别",
   "person.rural": "农村居民",

@@ -14,7 +14,8 @@ const ACCEPT = ".csv,.xlsx,text/csv,application/vnd.openxmlformats-officedocumen
 export function UploadForm({ onStarted }: { onStarted(job: ImportJob): void }) {
   const { t } = useI18n();
   const [kind, setKind] = useState<ImportKind>("roster");
-  const [source, setSource] = useState<RosterSource | undefined>("civil_affairs");
+  // The file says its department by default (a roster may mix both); choosing one checks every row against it.
+  const [source, setSource] = useState<RosterSource | undefined>(undefined);
   const [file, setFile] = useState<File | null>(null);
   const [progress, setProgress] = useState<number | null>(null);
   const [error, setError] = useState<unknown>(undefined);

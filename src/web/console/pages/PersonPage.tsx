@@ -1,5 +1,7 @@
 import { ArrowLeftOutlined } from "@ant-design/icons";
+import { useState } from "react";
 import { Loadable } from "../../components/Loadable";
+import { DEFAULT_YEAR, YearSelect } from "../../components/YearSelect";
 import { Page, Section } from "../../components/Page";
 import { useI18n } from "../../i18n";
 import { getPerson } from "../../lib/api";
@@ -16,6 +18,9 @@ export default function PersonPage() {
   const { t } = useI18n();
   const psnNo = useParam("psn_no");
   const person = useApi(`person:${psnNo}`, () => getPerson(psnNo));
+  // The accumulators of a chosen year (as of its last day); the rest of the page is as of today.
+  const [year, setYear] = useState<number>(DEFAULT_YEAR);
+  const yearly = useApi(`person:${psnNo}:${year}`, () => getPerson(psnNo, `${year}-12-31`));
 
   return (
     <Page
@@ -38,8 +43,8 @@ export default function PersonPage() {
             <Section title={t("person.enrollments")}>
               <EnrollmentsTable enrollments={p.enrollments} />
             </Section>
-            <Section title={t("person.accumulators", { year: p.accumulators.year })}>
-              <AccumulatorsView accumulators={p.accumulators} />
+            <Section title={t("person.accumulators", { year })} extra={<YearSelect id="person-accumulators-year" value={year} onChange={(y) => setYear(y ?? DEFAULT_YEAR)} />}>
+              <Loadable state={yearly}>{(y) => <AccumulatorsView accumulators={y.accumulators} />}</Loadable>
             </Section>
             <Section title={t("person.settlements")}>
               <SettlementsTable filter={{ psn_no: p.psn_no }} label={t("person.settlements")} showPerson={false} />

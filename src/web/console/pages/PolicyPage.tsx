@@ -5,6 +5,7 @@ import { Loadable } from "../../components/Loadable";
 import { Page } from "../../components/Page";
 import { useI18n } from "../../i18n";
 import { getPolicy, listPolicies } from "../../lib/api";
+import { useUser } from "../../lib/auth";
 import type { PolicySummary } from "../../lib/types";
 import { useApi } from "../../lib/useApi";
 import { PolicyView } from "../policy/PolicyView";
@@ -20,9 +21,15 @@ export default function PolicyPage() {
   );
 }
 
+/** 451000 covers 4510xx, 450000 covers 45xxxx (as the server's regions.ts). */
+const covers = (scope: string, admdvs: string) => admdvs.startsWith(scope.replace(/(00)+$/, ""));
+
 function PolicyChooser({ items }: { items: PolicySummary[] }) {
   const { t } = useI18n();
-  const first = items.find((p) => p.year === 2022) ?? items[0];
+  const user = useUser();
+  // The user's own region first, its latest year; another region's policy stays one choice away.
+  const mine = items.filter((p) => covers(user.admdvs, p.admdvs)).sort((a, b) => b.year - a.year);
+  const first = mine[0] ?? items[0];
   const [admdvs, setAdmdvs] = useState(first?.admdvs ?? "");
   const years = items.filter((p) => p.admdvs === admdvs).map((p) => p.year).sort((a, b) => b - a);
   const [chosenYear, setYear] = useState(first?.year ?? 0);
