@@ -322,3 +322,13 @@ export async function reconcileHospitals(
     };
   });
 }
+
+/**
+ * The year a user's pages open on: this year once it has a settlement in the user's scope, else the latest year that
+ * has one (a bureau in early January, a demo of past data), else this year.
+ */
+export async function workingYear(q: Queryable, scope: SettlementScope, currentYear: number): Promise<number> {
+  const [row] = await rowsOf<{ year: number | string | null }>(q, sql`
+    select max(s.year) as year from settlements s where s.year <= ${currentYear} and ${where(scopeConditions(scope))}`);
+  return row?.year === null || row?.year === undefined ? currentYear : Number(row.year);
+}

@@ -55,6 +55,8 @@ describe("sign-in, sessions and the lock-out", () => {
     expect(cookie).toMatch(/^yibao_session=[A-Za-z0-9_-]{43}; Path=\/; HttpOnly; SameSite=Strict; Expires=/);
     expect(r.json().user).toEqual({
       username: "clerk_a", display_name: "经办员甲", role: "clerk", role_name: "经办人员", admdvs: "451000", admdvs_name: "百色市", fixmedins_code: null, fixmedins_name: null, psn_no: null,
+      // The region's latest settlement is of 2022 (this year has none): pages open on 2022.
+      working_year: 2022,
     });
     const session = { cookie: cookie.split(";")[0] as string };
     const me = await platform.app.inject({ url: "/api/v1/auth/me", headers: session });
@@ -135,6 +137,8 @@ describe("sign-in, sessions and the lock-out", () => {
 describe("what each role sees", () => {
   it("a clerk of Nanchang sees Nanchang's persons and is refused Baise's", async () => {
     const nanchang = await signedInApi(platform.app, platform.database, { role: "clerk", admdvs: "360100" });
+    // Nanchang has no settlement: its pages open on this year.
+    expect((await nanchang.get("/api/v1/auth/me")).body.user.working_year).toBe(Number(new Date(Date.now() + 8 * 3_600_000).toISOString().slice(0, 4)));
     const found = await nanchang.get("/api/v1/persons?q=测试");
     expect(found.body.items.map((p: { psn_no: string }) => p.psn_no)).toEqual([NANCHANG.psn_no]);
     expectError(await nanchang.get(`/api/v1/persons/${DESTITUTE.psn_no}`), 403, "forbidden", "params.psn_no");

@@ -8,7 +8,10 @@ import {
   createUser, listSigninAttempts, listUsers, LOCK_MINUTES, MIN_PASSWORD_LENGTH, sessionPrincipal, setUserActive, signIn, SignInError, signOut, unlockUser,
   type UserView,
 } from "../../services/auth.js";
+import { todayInChina } from "../../services/duplicates.js";
 import { findPersonByCertno } from "../../services/persons.js";
+import { workingYear } from "../../services/settlementViews.js";
+import { settlementScope } from "./settlements.js";
 import type { Services } from "../../services/context.js";
 import { AccessRefusal, ConflictError, forbidden, NotFoundError, unauthenticated } from "../errors.js";
 import { certnoIn, paged, pagination, regionIn, timeOut } from "../fields.js";
@@ -25,6 +28,7 @@ export const userOut = z.object({
   fixmedins_code: z.string().nullable().meta({ description: "医疗机构操作员所属机构 / a hospital operator's hospital" }),
   fixmedins_name: z.string().nullable(),
   psn_no: z.string().nullable().meta({ description: "参保人本人的人员编号 / an insured person's own psn_no" }),
+  working_year: z.int().meta({ description: "页面默认年度：今年有结算则为今年，否则为有结算的最近年度 / the year pages open on: this year once it has a settlement in the user's scope, else the latest that has" }),
 });
 
 export async function toUser(services: Services, p: Principal): Promise<z.output<typeof userOut>> {
@@ -45,6 +49,8 @@ export async function toUser(services: Services, p: Principal): Promise<z.output
     fixmedins_code: p.fixmedins_code,
     fixmedins_name: hospitalName,
     psn_no: p.psn_no,
+    working_year: await services.cached(`working-year:${p.user_id}`, 60_000, () =>
+      workingYear(services.db, settlementScope(p), Number(todayInChina().slice(0, 4)))) ?? Number(todayInChina().slice(0, 4)),
   };
 }
 

@@ -1,15 +1,21 @@
 import { Select } from "antd";
 import { useI18n } from "../i18n";
+import { useUser } from "../lib/auth";
 import { Field } from "./Field";
 import { OptionalSelect } from "./OptionalSelect";
 
 const FIRST_YEAR = 2020;
 
-/** The demo's data are of 2022, so pages open on that year. */
-export const DEFAULT_YEAR = 2022;
+/**
+ * The year pages open on: the server's choice for the user (this year once it has settlements in the user's scope,
+ * else the latest year that has — the demo's are of 2022).
+ */
+export function useWorkingYear(): number {
+  return useUser().working_year;
+}
 
 export function yearOptions(): { value: number; label: string }[] {
-  const last = Math.max(new Date().getFullYear(), DEFAULT_YEAR);
+  const last = new Date().getFullYear();
   const years: { value: number; label: string }[] = [];
   for (let y = last; y >= FIRST_YEAR; y -= 1) years.push({ value: y, label: String(y) });
   return years;

@@ -3,7 +3,7 @@ import { useState } from "react";
 import { FilterBar } from "../../components/Field";
 import { Loadable } from "../../components/Loadable";
 import { Page, Section } from "../../components/Page";
-import { DEFAULT_YEAR, YearSelect } from "../../components/YearSelect";
+import { useWorkingYear, YearSelect } from "../../components/YearSelect";
 import { useI18n } from "../../i18n";
 import { getDashboard } from "../../lib/api";
 import { useApi } from "../../lib/useApi";
@@ -13,8 +13,9 @@ import { KpiCards } from "../dashboard/KpiCards";
 import { SpendingChart } from "../dashboard/SpendingChart";
 
 export default function DashboardPage() {
+  const workingYear = useWorkingYear();
   const { t } = useI18n();
-  const [year, setYear] = useState(DEFAULT_YEAR);
+  const [year, setYear] = useState(workingYear);
   const dashboard = useApi(`dashboard:${year}`, () => getDashboard(year));
 
   return (
@@ -22,7 +23,7 @@ export default function DashboardPage() {
       title={t("dashboard.title")}
       extra={
         <FilterBar label={t("common.filters")}>
-          <YearSelect id="dashboard-year" value={year} onChange={(y) => setYear(y ?? DEFAULT_YEAR)} />
+          <YearSelect id="dashboard-year" value={year} onChange={(y) => setYear(y ?? workingYear)} />
         </FilterBar>
       }
     >

@@ -4,7 +4,7 @@ import { ErrorView } from "../../components/ErrorView";
 import { Field, FilterBar } from "../../components/Field";
 import { OptionalSelect } from "../../components/OptionalSelect";
 import { Page, Section } from "../../components/Page";
-import { DEFAULT_YEAR, YearSelect } from "../../components/YearSelect";
+import { useWorkingYear, YearSelect } from "../../components/YearSelect";
 import { useI18n } from "../../i18n";
 import { listDuplicates, resolveAllDuplicates, resolveDuplicate, scanDuplicates } from "../../lib/api";
 import { mayWrite, useUser } from "../../lib/auth";
@@ -18,11 +18,12 @@ const PAGE_SIZE = 50;
 
 /** Duplicate enrollment: scan a year, resolve one case by the rule or by hand, or all open cases by the rule. */
 export default function DuplicatesPage() {
+  const workingYear = useWorkingYear();
   const { t } = useI18n();
   const { message, modal } = App.useApp();
   const user = useUser();
   const canAct = mayWrite(user.role);
-  const [year, setYear] = useState(DEFAULT_YEAR);
+  const [year, setYear] = useState(workingYear);
   const [status, setStatus] = useState<DuplicateStatus | undefined>("open");
   const [kind, setKind] = useState<DuplicateKind | undefined>(undefined);
   const [page, setPage] = useState(1);
@@ -86,7 +87,7 @@ export default function DuplicatesPage() {
           id="duplicates-year"
           value={year}
           onChange={(y) => {
-            setYear(y ?? DEFAULT_YEAR);
+            setYear(y ?? workingYear);
             setPage(1);
           }}
         />

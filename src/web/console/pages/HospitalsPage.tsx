@@ -4,7 +4,7 @@ import { DataTable } from "../../components/DataTable";
 import { Loadable } from "../../components/Loadable";
 import { FilterBar } from "../../components/Field";
 import { Page, Section } from "../../components/Page";
-import { DEFAULT_YEAR, YearSelect } from "../../components/YearSelect";
+import { useWorkingYear, YearSelect } from "../../components/YearSelect";
 import { useI18n } from "../../i18n";
 import { listHospitals } from "../../lib/api";
 import type { Hospital } from "../../lib/types";
@@ -12,15 +12,16 @@ import { useApi } from "../../lib/useApi";
 
 /** The designated hospitals the user may see, with their settlement totals. */
 export default function HospitalsPage() {
+  const workingYear = useWorkingYear();
   const { t, tryT } = useI18n();
-  const [year, setYear] = useState(DEFAULT_YEAR);
+  const [year, setYear] = useState(workingYear);
   const hospitals = useApi(`hospitals:${year}`, () => listHospitals(year));
   return (
     <Page
       title={t("hospitals.title")}
       extra={
         <FilterBar label={t("common.filters")}>
-          <YearSelect id="hospitals-year" value={year} onChange={(y) => setYear(y ?? DEFAULT_YEAR)} />
+          <YearSelect id="hospitals-year" value={year} onChange={(y) => setYear(y ?? workingYear)} />
         </FilterBar>
       }
     >

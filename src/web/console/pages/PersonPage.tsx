@@ -1,7 +1,7 @@
 import { ArrowLeftOutlined } from "@ant-design/icons";
 import { useState } from "react";
 import { Loadable } from "../../components/Loadable";
-import { DEFAULT_YEAR, YearSelect } from "../../components/YearSelect";
+import { useWorkingYear, YearSelect } from "../../components/YearSelect";
 import { Page, Section } from "../../components/Page";
 import { useI18n } from "../../i18n";
 import { getPerson } from "../../lib/api";
@@ -15,11 +15,12 @@ import { SettlementsTable } from "../settlement/SettlementsTable";
 
 /** A person: identity, categories, enrollments with their contributions, this year's accumulators, settlements. */
 export default function PersonPage() {
+  const workingYear = useWorkingYear();
   const { t } = useI18n();
   const psnNo = useParam("psn_no");
   const person = useApi(`person:${psnNo}`, () => getPerson(psnNo));
   // The accumulators of a chosen year (as of its last day); the rest of the page is as of today.
-  const [year, setYear] = useState<number>(DEFAULT_YEAR);
+  const [year, setYear] = useState<number>(workingYear);
   const yearly = useApi(`person:${psnNo}:${year}`, () => getPerson(psnNo, `${year}-12-31`));
 
   return (
@@ -43,7 +44,7 @@ export default function PersonPage() {
             <Section title={t("person.enrollments")}>
               <EnrollmentsTable enrollments={p.enrollments} />
             </Section>
-            <Section title={t("person.accumulators", { year })} extra={<YearSelect id="person-accumulators-year" value={year} onChange={(y) => setYear(y ?? DEFAULT_YEAR)} />}>
+            <Section title={t("person.accumulators", { year })} extra={<YearSelect id="person-accumulators-year" value={year} onChange={(y) => setYear(y ?? workingYear)} />}>
               <Loadable state={yearly}>{(y) => <AccumulatorsView accumulators={y.accumulators} />}</Loadable>
             </Section>
             <Section title={t("person.settlements")}>

@@ -7,7 +7,7 @@ import { DataTable } from "../../components/DataTable";
 import { Field, FilterBar } from "../../components/Field";
 import { Loadable } from "../../components/Loadable";
 import { Page, Section } from "../../components/Page";
-import { DEFAULT_YEAR } from "../../components/YearSelect";
+import { useWorkingYear } from "../../components/YearSelect";
 import { useI18n } from "../../i18n";
 import { getReconciliation } from "../../lib/api";
 import { useUser } from "../../lib/auth";
@@ -21,10 +21,11 @@ const iso = (d: Dayjs | null) => (d ? d.format("YYYY-MM-DD") : undefined);
 
 /** The platform's settlements against the fund ledger per hospital (资金账账相符). */
 export default function ReconciliationPage() {
+  const workingYear = useWorkingYear();
   const { t } = useI18n();
   const user = useUser();
-  const [from, setFrom] = useState<Dayjs | null>(dayjs(`${DEFAULT_YEAR}-01-01`));
-  const [to, setTo] = useState<Dayjs | null>(dayjs(`${DEFAULT_YEAR}-12-31`));
+  const [from, setFrom] = useState<Dayjs | null>(dayjs(`${workingYear}-01-01`));
+  const [to, setTo] = useState<Dayjs | null>(dayjs(`${workingYear}-12-31`));
   const [hospital, setHospital] = useState<string | undefined>(undefined);
   const [query, setQuery] = useState<ReconciliationQuery>({ date_from: iso(from), date_to: iso(to) });
   const rows = useApi(`reconciliation:${JSON.stringify(query)}`, () => getReconciliation(query));

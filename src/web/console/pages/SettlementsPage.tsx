@@ -3,7 +3,7 @@ import { useState } from "react";
 import { Field, FilterBar } from "../../components/Field";
 import { OptionalSelect } from "../../components/OptionalSelect";
 import { Page, Section } from "../../components/Page";
-import { DEFAULT_YEAR, YearSelect } from "../../components/YearSelect";
+import { useWorkingYear, YearSelect } from "../../components/YearSelect";
 import { useI18n } from "../../i18n";
 import { useUser } from "../../lib/auth";
 import type { SettlementQuery, SettlementStatus } from "../../lib/types";
@@ -14,9 +14,10 @@ type Filter = Omit<SettlementQuery, "page" | "page_size">;
 
 /** Settlements by hospital, person, year and status (a hospital operator sees its own; the server scopes them). */
 export default function SettlementsPage() {
+  const workingYear = useWorkingYear();
   const { t } = useI18n();
   const user = useUser();
-  const [draft, setDraft] = useState<Filter>({ year: DEFAULT_YEAR });
+  const [draft, setDraft] = useState<Filter>({ year: workingYear });
   const [filter, setFilter] = useState<Filter>(draft);
   const edit = (change: Partial<Filter>) => setDraft((d) => ({ ...d, ...change }));
 

@@ -3,7 +3,7 @@ import { useState } from "react";
 import { ErrorView } from "../../components/ErrorView";
 import { FilterBar } from "../../components/Field";
 import { Page, Section } from "../../components/Page";
-import { DEFAULT_YEAR, YearSelect } from "../../components/YearSelect";
+import { useWorkingYear, YearSelect } from "../../components/YearSelect";
 import { useI18n } from "../../i18n";
 import { recomputeSubsidies } from "../../lib/api";
 import { mayWrite, useUser } from "../../lib/auth";
@@ -13,10 +13,11 @@ import { StatisticsTable } from "../subsidies/StatisticsTable";
 
 /** Subsidized enrollment (资助参保): the register, the statistics per category, coverage per region and category. */
 export default function SubsidiesPage() {
+  const workingYear = useWorkingYear();
   const { t } = useI18n();
   const { message } = App.useApp();
   const user = useUser();
-  const [year, setYear] = useState(DEFAULT_YEAR);
+  const [year, setYear] = useState(workingYear);
   const [generation, setGeneration] = useState(0);
   const [busy, setBusy] = useState(false);
   const [failure, setFailure] = useState<unknown>(undefined);
@@ -41,7 +42,7 @@ export default function SubsidiesPage() {
       extra={
         <>
           <FilterBar label={t("common.filters")}>
-            <YearSelect id="subsidies-year" value={year} onChange={(y) => setYear(y ?? DEFAULT_YEAR)} />
+            <YearSelect id="subsidies-year" value={year} onChange={(y) => setYear(y ?? workingYear)} />
           </FilterBar>
           {mayWrite(user.role) ? (
             <Button onClick={() => void recompute()} loading={busy} data-testid="subsidies-recompute">

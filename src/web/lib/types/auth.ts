@@ -15,6 +15,8 @@ export interface User {
   fixmedins_code: string | null;
   fixmedins_name: string | null;
   psn_no: string | null;
+  /** The year pages open on: this year once it has a settlement in the user's scope, else the latest that has. */
+  working_year: number;
 }
 
 export interface SignInAnswer {
