@@ -4,8 +4,8 @@ import { formatYuan, ZERO } from "../domain/money.js";
 import {
   listDuplicates, resolveAllByRule, resolveDuplicate, scanDuplicates, type DuplicateCase, type DuplicateStatus, type Resolution, type ResolveResult,
 } from "../services/duplicates.js";
-import { runCommand } from "./io.js";
-import { withDatabase, yearOption } from "./report.js";
+import { runCommand, withDatabase } from "./io.js";
+import { yearOption } from "./report.js";
 
 /** `yibao duplicates`: find, list and resolve duplicate enrollments (清理重复参保). */
 

@@ -1,13 +1,12 @@
 import type { Command } from "commander";
 import { DomainError } from "../domain/errors.js";
 import { parseResidentId } from "../domain/ids.js";
-import { formatYuan, toYuan, type Fen } from "../domain/money.js";
+import { formatYuan, formatYuanGrouped, toYuan, type Fen } from "../domain/money.js";
 import { formatRatio, PPM, type Ratio } from "../domain/ratio.js";
 import { contributionsOf, recomputeSubsidies, subsidyRegister, type PersonContributions, type SubsidyRegister } from "../services/enrollment.js";
 import { findPersonByCertno } from "../services/persons.js";
-import { displayWidth, formatYuanGrouped } from "../services/simulate.js";
-import { migrateDatabase, openFromEnvironment, type Database } from "../store/db.js";
-import { runCommand } from "./io.js";
+import { displayWidth } from "../services/simulate.js";
+import { runCommand, withDatabase } from "./io.js";
 
 /** `yibao enrollment …`: recompute subsidies, print the 资助参保 register, show one person's contributions. */
 
@@ -26,15 +25,6 @@ function yearOption(value: string | undefined): number {
   return n;
 }
 
-async function withDatabase<T>(work: (database: Database) => Promise<T>): Promise<T> {
-  const database = await openFromEnvironment();
-  try {
-    await migrateDatabase(database);
-    return await work(database);
-  } finally {
-    await database.close();
-  }
-}
 
 function table(head: string[], body: string[][], rightAligned: ReadonlySet<number>): string[] {
   const widths = head.map((h, i) => Math.max(displayWidth(h), ...body.map((row) => displayWidth(row[i] ?? ""))));

@@ -1,4 +1,5 @@
 import { DomainError } from "../domain/errors.js";
+import { migrateDatabase, openFromEnvironment, type Database } from "../store/db.js";
 
 export async function readStdin(): Promise<string> {
   const chunks: Buffer[] = [];
@@ -25,5 +26,16 @@ export function parseJson(text: string, source: string): unknown {
     return JSON.parse(text);
   } catch (error) {
     throw new DomainError(source, `is not valid JSON: ${(error as Error).message}`);
+  }
+}
+
+/** Runs `work` on the database the environment names (migrated first), and closes it. */
+export async function withDatabase<T>(work: (database: Database) => Promise<T>): Promise<T> {
+  const database = await openFromEnvironment();
+  try {
+    await migrateDatabase(database);
+    return await work(database);
+  } finally {
+    await database.close();
   }
 }

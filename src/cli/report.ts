@@ -4,8 +4,7 @@ import type { Command } from "commander";
 import { DomainError } from "../domain/errors.js";
 import { coverage, subsidyStatistics, type StatisticsInput } from "../services/coverage.js";
 import { coverageJson, subsidyStatisticsJson, writeCoverageXlsx, writeSubsidyXlsx } from "../services/reports.js";
-import { migrateDatabase, openFromEnvironment, type Database } from "../store/db.js";
-import { runCommand } from "./io.js";
+import { runCommand, withDatabase } from "./io.js";
 
 /** A --year option as a calendar year. */
 export function yearOption(value: string | undefined, name = "--year"): number {
@@ -14,16 +13,6 @@ export function yearOption(value: string | undefined, name = "--year"): number {
   return Number(value);
 }
 
-/** Runs `work` on the database named by the environment (migrated first), closing it afterwards. */
-export async function withDatabase<T>(work: (database: Database) => Promise<T>): Promise<T> {
-  const database = await openFromEnvironment();
-  try {
-    await migrateDatabase(database);
-    return await work(database);
-  } finally {
-    await database.close();
-  }
-}
 
 interface ReportOptions {
   year?: string;

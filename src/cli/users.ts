@@ -5,8 +5,7 @@ import { parseResidentId } from "../domain/ids.js";
 import { regionName } from "../domain/regions.js";
 import { createUser, listUsers, setPassword, setUserActive, unlockUser } from "../services/auth.js";
 import { findPersonByCertno } from "../services/persons.js";
-import { readStdin, runCommand } from "./io.js";
-import { withDatabase } from "./report.js";
+import { readStdin, runCommand, withDatabase } from "./io.js";
 
 /**
  * `yibao users`: the accounts of the console and the portal. Passwords never come as an argument (it would stay in the

@@ -61,6 +61,17 @@ export function mayReadPerson(principal: Principal, person: { psn_no: string; in
 }
 
 /**
+ * The settlements a principal sees, as a filter (the list form of mayReadSettlement): the insured their own, a
+ * hospital its own, staff those insured or treated in their region (a national scope: all).
+ */
+export function settlementFilter(principal: Principal): { psn_no?: string; fixmedins_code?: string; region?: string } {
+  // A hospital or person account without its binding sees nothing rather than everything.
+  if (principal.role === "insured") return { psn_no: principal.psn_no ?? "\u0000" };
+  if (principal.role === "hospital") return { fixmedins_code: principal.fixmedins_code ?? "\u0000" };
+  return principal.admdvs === "000000" ? {} : { region: principal.admdvs };
+}
+
+/**
  * Whether the principal may see a settlement: staff of the insured region or of the treating region (a cross-region
  * bill concerns both bureaus), the hospital that sent it, the person it is for.
  */

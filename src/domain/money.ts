@@ -56,6 +56,15 @@ export function formatYuan(amount: Fen): string {
   return amount < 0 ? `-${text}` : text;
 }
 
+/** Yuan with two decimals and thousands separators: 1234567.8 → "1,234,567.80" (signed: "+" before a gain). */
+export function formatYuanGrouped(amount: Fen, signed = false): string {
+  const text = formatYuan(Math.abs(amount) as Fen);
+  const [whole = "0", decimals = "00"] = text.split(".");
+  const grouped = whole.replace(/\B(?=(\d{3})+(?!\d))/g, ",");
+  const sign = amount < 0 ? "-" : signed && amount > 0 ? "+" : "";
+  return `${sign}${grouped}.${decimals}`;
+}
+
 export function addFen(a: Fen, b: Fen): Fen {
   return (a + b) as Fen;
 }

@@ -2,9 +2,10 @@ import { createHash, randomBytes, scrypt as scryptCallback, timingSafeEqual, typ
 import { and, desc, eq, gt, isNull, sql } from "drizzle-orm";
 import { ROLES, type Principal, type Role } from "../domain/access.js";
 import { DomainError } from "../domain/errors.js";
-import { regionPrefix } from "../domain/regions.js";
+import { regionCovers } from "../domain/regions.js";
 import type { Queryable } from "../store/db.js";
 import { signinAttempts, userSessions, users } from "../store/schema.js";
+import { inRegion } from "./region.js";
 
 /**
  * Sign-in for the console and the portal: scrypt password hashes (node:crypto, nothing native), opaque session tokens
@@ -191,8 +192,7 @@ export type SigninAttemptRow = typeof signinAttempts.$inferSelect & { display_na
 
 /** The sign-in log of a region's users, newest first (attempts on unknown names are shown to a national scope only). */
 export async function listSigninAttempts(q: Queryable, scope: string, page: { page: number; page_size: number }): Promise<{ items: SigninAttemptRow[]; total: number }> {
-  const prefix = regionPrefix(scope);
-  const where = prefix === "" ? sql`true` : sql`${signinAttempts.admdvs} like ${`${prefix}%`}`;
+  const where = inRegion(signinAttempts.admdvs, scope);
   const items = await q
     .select({
       id: signinAttempts.id, at: signinAttempts.at, username: signinAttempts.username, user_id: signinAttempts.user_id, admdvs: signinAttempts.admdvs,
@@ -225,7 +225,6 @@ export interface UserView {
 
 /** The users of a region (a national scope: everyone), with their lock state and last successful sign-in. */
 export async function listUsers(q: Queryable, scope: string): Promise<UserView[]> {
-  const prefix = regionPrefix(scope);
   const rows = await q
     .select({
       username: users.username, display_name: users.display_name, role: users.role, admdvs: users.admdvs, fixmedins_code: users.fixmedins_code,
@@ -234,14 +233,14 @@ export async function listUsers(q: Queryable, scope: string): Promise<UserView[]
       last_signin_at: sql<string | null>`(select max(a.at) from signin_attempts a where a.user_id = "users"."id" and a.success)`,
     })
     .from(users)
-    .where(prefix === "" ? sql`true` : sql`${users.admdvs} like ${`${prefix}%`}`)
+    .where(inRegion(users.admdvs, scope))
     .orderBy(users.role, users.username);
   return rows.map((r) => ({ ...r, role: r.role as Role, last_signin_at: r.last_signin_at === null ? null : new Date(r.last_signin_at) }));
 }
 
 async function userInScope(q: Queryable, username: string, scope: string): Promise<UserRow> {
   const [user] = await q.select().from(users).where(eq(users.username, username));
-  if (!user || !user.admdvs.startsWith(regionPrefix(scope))) throw new DomainError("username", `no user ${username} in your region`);
+  if (!user || !regionCovers(scope, user.admdvs)) throw new DomainError("username", `no user ${username} in your region`);
   return user;
 }
 

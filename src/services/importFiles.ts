@@ -1,5 +1,7 @@
 import { createReadStream, statSync, writeFileSync } from "node:fs";
-import { extname } from "node:path";
+import { mkdtemp, rm, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { extname, join } from "node:path";
 import { Transform, type Readable } from "node:stream";
 import { StringDecoder } from "node:string_decoder";
 import ExcelJS from "exceljs";
@@ -229,6 +231,33 @@ export async function openImportSource(path: string, kind: FileKind): Promise<Im
   }
 
   return { path, format, header, size, bytesRead: counter.count, rows: rows(), close };
+}
+
+/** An uploaded file opened as an import source, in a temporary folder of its own that `discard` removes. */
+export interface OpenedUpload {
+  source: ImportSource;
+  /** The folder holding the file; a report may be written beside it. */
+  dir: string;
+  discard(): Promise<void>;
+}
+
+/**
+ * The bytes of an upload (the REST API's raw body) opened as the CLI opens a file — streamed, header checked — so that
+ * an upload and a file import are the same import. A file that cannot be opened is refused naming `body`, and leaves
+ * nothing behind.
+ */
+export async function openUpload(body: Buffer, format: "csv" | "xlsx", kind: FileKind): Promise<OpenedUpload> {
+  const dir = await mkdtemp(join(tmpdir(), `yibao-${kind}-`));
+  const discard = () => rm(dir, { recursive: true, force: true });
+  const path = join(dir, `upload.${format}`);
+  try {
+    await writeFile(path, body);
+    return { source: await openImportSource(path, kind), dir, discard };
+  } catch (error) {
+    await discard();
+    if (error instanceof DomainError && error.field === path) throw new DomainError("body", error.rule);
+    throw error;
+  }
 }
 
 // ---------------------------------------------------------------------------------------------------------------------

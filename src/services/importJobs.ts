@@ -1,5 +1,3 @@
-import { mkdtemp, rm, writeFile } from "node:fs/promises";
-import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { desc, eq, sql } from "drizzle-orm";
 import type { Principal } from "../domain/access.js";
@@ -7,7 +5,7 @@ import { DomainError } from "../domain/errors.js";
 import { regionCovers } from "../domain/regions.js";
 import { importJobs } from "../store/schema.js";
 import type { Services } from "./context.js";
-import { importSource, openImportSource, type FileKind, type ImportSource } from "./importFiles.js";
+import { importSource, openUpload, type FileKind } from "./importFiles.js";
 import type { ImportCounts, RejectedRow, SourceRow } from "./imports.js";
 import { regionName } from "../domain/regions.js";
 import type { RosterSource } from "./rosters.js";
@@ -76,21 +74,8 @@ export interface StartJob {
  * imports it in the background and answers with the job.
  */
 export async function startImportJob(services: Services, principal: Principal, input: StartJob): Promise<ImportJobView> {
-  const dir = await mkdtemp(join(tmpdir(), "yibao-upload-"));
-  const path = join(dir, `upload.${input.format}`);
-  let source: ImportSource;
-  try {
-    await writeFile(path, input.body);
-    try {
-      source = await openImportSource(path, input.kind as FileKind);
-    } catch (error) {
-      if (error instanceof DomainError && error.field === path) throw new DomainError("body", error.rule);
-      throw error;
-    }
-  } catch (error) {
-    await rm(dir, { recursive: true, force: true });
-    throw error;
-  }
+  const upload = await openUpload(input.body, input.format, input.kind);
+  let source = upload.source;
   const region = principal.admdvs === "000000" ? undefined : principal.admdvs;
   if (region !== undefined && input.kind !== "roster") {
     const rows = source.rows;
@@ -105,7 +90,7 @@ export async function startImportJob(services: Services, principal: Principal, i
   const work = async () => {
     try {
       const r = await importSource(services.database, input.kind as FileKind, source, {
-        reportPath: join(dir, "report.csv"),
+        reportPath: join(upload.dir, "report.csv"),
         ...(input.source ? { source: input.source } : {}),
         ...(input.year ? { year: input.year } : {}),
         ...(input.kind === "roster" && region ? { region } : {}),
@@ -123,7 +108,7 @@ export async function startImportJob(services: Services, principal: Principal, i
       await services.db.update(importJobs).set({ status: "failed", finished_at: new Date(), error: message, result: { ...progress } }).where(eq(importJobs.id, job.id)).catch(() => undefined);
     } finally {
       running.delete(job.id);
-      await rm(dir, { recursive: true, force: true });
+      await upload.discard();
     }
   };
   void work();

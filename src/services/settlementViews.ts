@@ -1,5 +1,6 @@
 import { sql, type SQL } from "drizzle-orm";
 import type { Fen } from "../domain/money.js";
+import type { SetlInfo } from "../domain/settlement/types.js";
 import type { Queryable } from "../store/db.js";
 import { CASH, PERSONAL_ACCOUNT } from "./ledger.js";
 import { rowsOf } from "./imports.js";
@@ -34,7 +35,13 @@ function scopeConditions(s: SettlementScope, alias = "s"): SQL[] {
 
 const where = (conditions: SQL[]): SQL => (conditions.length === 0 ? sql`true` : sql.join(conditions, sql` and `));
 
-export interface SettlementListRow {
+/** The settlement's amounts, named and typed as the national interface's setlinfo names them. */
+const MONEY = [
+  "medfee_sumamt", "fulamt_ownpay_amt", "overlmt_selfpay", "preselfpay_amt", "inscp_scp_amt", "act_pay_dedc", "hifp_pay", "pool_prop_selfpay",
+  "hifmi_pay", "hifob_pay", "maf_pay", "oth_pay", "fund_pay_sumamt", "psn_part_amt", "acct_pay", "psn_cash_pay",
+] as const satisfies readonly (keyof SetlInfo)[];
+
+export interface SettlementListRow extends Pick<SetlInfo, (typeof MONEY)[number]> {
   setl_id: string;
   mdtrt_id: string;
   psn_no: string;
@@ -48,32 +55,11 @@ export interface SettlementListRow {
   year: number;
   insuplc_admdvs: string;
   mdtrtarea_admvs: string;
-  medfee_sumamt: Fen;
-  fulamt_ownpay_amt: Fen;
-  overlmt_selfpay: Fen;
-  preselfpay_amt: Fen;
-  inscp_scp_amt: Fen;
-  act_pay_dedc: Fen;
-  hifp_pay: Fen;
-  pool_prop_selfpay: Fen;
-  hifmi_pay: Fen;
-  hifob_pay: Fen;
-  maf_pay: Fen;
-  oth_pay: Fen;
-  fund_pay_sumamt: Fen;
-  psn_part_amt: Fen;
-  acct_pay: Fen;
-  psn_cash_pay: Fen;
   policy_id: string;
   tilt_category: string | null;
   assistance_category: string | null;
   status: "settled" | "reversed";
 }
-
-const MONEY = [
-  "medfee_sumamt", "fulamt_ownpay_amt", "overlmt_selfpay", "preselfpay_amt", "inscp_scp_amt", "act_pay_dedc", "hifp_pay", "pool_prop_selfpay",
-  "hifmi_pay", "hifob_pay", "maf_pay", "oth_pay", "fund_pay_sumamt", "psn_part_amt", "acct_pay", "psn_cash_pay",
-] as const;
 
 const LIST_COLUMNS = sql.raw(`s.setl_id, s.mdtrt_id, s.psn_no, p.psn_name, p.certno, s.fixmedins_code, coalesce(f.fixmedins_name, s.fixmedins_code) as fixmedins_name,
   s.insutype, s.med_type, to_char(s.setl_time, 'YYYY-MM-DD HH24:MI:SS') as setl_time, s.year, s.insuplc_admdvs, s.mdtrtarea_admvs,

@@ -3,7 +3,7 @@ import { z } from "zod";
 import type { Catalogue } from "../domain/catalogue/catalogue.js";
 import { FILING_TYPES, LEVELS, MED_TYPES } from "../domain/codes.js";
 import { DomainError } from "../domain/errors.js";
-import { formatYuan, toYuan, type Fen } from "../domain/money.js";
+import { formatYuanGrouped, toYuan, type Fen } from "../domain/money.js";
 import { policyId, type Policy } from "../domain/policy/schema.js";
 import { emptyAccumulators } from "../domain/settlement/accumulators.js";
 import { settle } from "../domain/settlement/engine.js";
@@ -417,14 +417,6 @@ function formatChange(bp: number | null): string {
   return `${sign}${Math.floor(abs / 100)}.${String(abs % 100).padStart(2, "0")}%`;
 }
 
-/** Yuan with two decimals and thousands separators: 1234567.8 → "1,234,567.80". */
-export function formatYuanGrouped(amount: Fen, signed = false): string {
-  const text = formatYuan(Math.abs(amount) as Fen);
-  const [whole = "0", decimals = "00"] = text.split(".");
-  const grouped = whole.replace(/\B(?=(\d{3})+(?!\d))/g, ",");
-  const sign = amount < 0 ? "-" : signed && amount > 0 ? "+" : "";
-  return `${sign}${grouped}.${decimals}`;
-}
 
 /** Terminal columns of a string: CJK and full-width characters take two. */
 export function displayWidth(text: string): number {

@@ -60,7 +60,7 @@ describe("plainExplanation", () => {
       "您是特困人员，医疗救助又帮您支付了 ¥4,000.00。",
       "医保和救助共支付 ¥21,000.00，您个人负担 ¥2,456.78，全部为现金支付。",
     ]);
-    expect(plainExplanation({ ...s, basic_capped: true }).zh[6]).toBe("基本医疗保险报销了 ¥15,000.00，已用完今年的封顶额度，超出部分不再报销。");
+    expect(plainExplanation({ ...s, basic_step: { fund_payamt: fen(1_500_000), crt_payb_lmt_amt: fen(1_500_000) } }).zh[6]).toBe("基本医疗保险报销了 ¥15,000.00，已用完今年的封顶额度，超出部分不再报销。");
     expect(plainExplanation({ ...s, status: "reversed", acct_pay: fen(45_678), psn_cash_pay: fen(200_000) }).en.slice(-2)).toEqual([
       "Insurance and assistance paid ¥21,000.00 in all; your share was ¥2,456.78: ¥456.78 from your personal account and ¥2,000.00 in cash.",
       "This settlement was reversed: every amount above was returned.",

@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { ROLES, ROLE_NAMES, type Principal } from "../../domain/access.js";
+import { ROLES, ROLE_NAMES, settlementFilter, type Principal } from "../../domain/access.js";
 import { DomainError } from "../../domain/errors.js";
 import { regionCovers, regionName } from "../../domain/regions.js";
 import { fixmedins, users } from "../../store/schema.js";
@@ -11,7 +11,6 @@ import {
 import { todayInChina } from "../../services/duplicates.js";
 import { findPersonByCertno } from "../../services/persons.js";
 import { workingYear } from "../../services/settlementViews.js";
-import { settlementScope } from "./settlements.js";
 import type { Services } from "../../services/context.js";
 import { AccessRefusal, ConflictError, forbidden, NotFoundError, unauthenticated } from "../errors.js";
 import { certnoIn, paged, pagination, regionIn, timeOut } from "../fields.js";
@@ -50,7 +49,7 @@ export async function toUser(services: Services, p: Principal): Promise<z.output
     fixmedins_name: hospitalName,
     psn_no: p.psn_no,
     working_year: await services.cached(`working-year:${p.user_id}`, 60_000, () =>
-      workingYear(services.db, settlementScope(p), Number(todayInChina().slice(0, 4)))) ?? Number(todayInChina().slice(0, 4)),
+      workingYear(services.db, settlementFilter(p), Number(todayInChina().slice(0, 4)))) ?? Number(todayInChina().slice(0, 4)),
   };
 }
 

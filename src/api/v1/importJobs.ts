@@ -6,7 +6,7 @@ import { NotFoundError } from "../errors.js";
 import { idIn, timeOut, yearIn } from "../fields.js";
 import { defineRoute } from "../route.js";
 import { signedIn } from "../session.js";
-import { CSV, XLSX } from "./rosters.js";
+import { CSV, uploadBody, uploadFormat, XLSX } from "./rosters.js";
 
 const job = z.object({
   id: z.int(),
@@ -33,18 +33,6 @@ const toJob = (j: ImportJobView): z.output<typeof job> => ({
   rejected: j.rejected, rejected_listed_all: j.rejected_listed_all, error: j.error,
 });
 
-const fileBody = z.unknown().transform((value, ctx): Buffer => {
-  if (!Buffer.isBuffer(value)) {
-    ctx.addIssue({ code: "custom", message: `must be the file itself, sent as ${CSV} or ${XLSX}` });
-    return z.NEVER;
-  }
-  if (value.length === 0) {
-    ctx.addIssue({ code: "custom", message: "is empty: the first row must be the header" });
-    return z.NEVER;
-  }
-  return value;
-}).meta({ type: "string", format: "binary", description: "CSV（UTF-8）或 .xlsx 文件，首行为表头 / the CSV (UTF-8) or .xlsx file, header first" });
-
 export const startImportJobRoute = defineRoute({
   method: "POST",
   path: "/import-jobs",
@@ -63,13 +51,13 @@ export const startImportJobRoute = defineRoute({
     year: yearIn.optional().meta({ description: "人员导入的参保年度（默认今年）/ the enrollment year of imported persons" }),
     file_name: z.string().trim().min(1).max(200).optional(),
   }),
-  body: fileBody,
+  body: uploadBody("CSV（UTF-8）或 .xlsx 文件，首行为表头 / the CSV (UTF-8) or .xlsx file, header first"),
   bodyMedia: [CSV, XLSX],
   response: job,
   async handle({ query, body, request, services, principal }) {
     const me = signedIn(principal);
     if (query.source !== undefined && query.kind !== "roster") throw new DomainError("query.source", "applies to a roster only");
-    const format = (request.headers["content-type"] ?? "").toLowerCase().startsWith(XLSX) ? "xlsx" : "csv";
+    const format = uploadFormat(request);
     const started = await startImportJob(services, me, {
       kind: query.kind, fileName: query.file_name ?? `${query.kind}.${format}`, body, format, source: query.source, year: query.year,
     });

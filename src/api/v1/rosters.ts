@@ -1,10 +1,7 @@
-import { mkdtemp, rm, writeFile } from "node:fs/promises";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
+import type { FastifyRequest } from "fastify";
 import { z } from "zod";
-import { DomainError } from "../../domain/errors.js";
 import { toYuan, type Fen } from "../../domain/money.js";
-import { openImportSource } from "../../services/importFiles.js";
+import { openUpload } from "../../services/importFiles.js";
 import { importRoster, ROSTER_COLUMNS, ROSTER_SOURCES } from "../../services/rosters.js";
 import { yuanOut } from "../fields.js";
 import { defineRoute } from "../route.js";
@@ -18,20 +15,30 @@ export const XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml
 export const MAX_REJECTED_LISTED = 1000;
 
 /** The uploaded file: the raw body as bytes (the content-type parser of /api keeps CSV and .xlsx bodies as a Buffer). */
-const fileBody = z
-  .unknown()
-  .transform((value, ctx): Buffer => {
-    if (!Buffer.isBuffer(value)) {
-      ctx.addIssue({ code: "custom", message: `must be the roster file itself, sent as ${CSV} or ${XLSX}` });
-      return z.NEVER;
-    }
-    if (value.length === 0) {
-      ctx.addIssue({ code: "custom", message: "is empty: the first row must be the header" });
-      return z.NEVER;
-    }
-    return value;
-  })
-  .meta({ type: "string", format: "binary", description: `名单文件（CSV 或 .xlsx），首行为表头 / the roster file, header first: ${ROSTER_COLUMNS.required.join(", ")}; optional ${ROSTER_COLUMNS.optional.join(", ")}` });
+/**
+ * A file uploaded as the raw body (the content-type parser of /api keeps CSV and .xlsx bodies as a Buffer): the zod
+ * schema of such a body, described for the document as `what`.
+ */
+export function uploadBody(what: string) {
+  return z
+    .unknown()
+    .transform((value, ctx): Buffer => {
+      if (!Buffer.isBuffer(value)) {
+        ctx.addIssue({ code: "custom", message: `must be the file itself, sent as ${CSV} or ${XLSX}` });
+        return z.NEVER;
+      }
+      if (value.length === 0) {
+        ctx.addIssue({ code: "custom", message: "is empty: the first row must be the header" });
+        return z.NEVER;
+      }
+      return value;
+    })
+    .meta({ type: "string", format: "binary", description: what });
+}
+
+/** The upload's format, by its content type. */
+export const uploadFormat = (request: FastifyRequest): "csv" | "xlsx" =>
+  (request.headers["content-type"] ?? "").toLowerCase().startsWith(XLSX) ? "xlsx" : "csv";
 
 export const importRosterRoute = defineRoute({
   method: "POST",
@@ -47,7 +54,7 @@ export const importRosterRoute = defineRoute({
   query: z.strictObject({
     source: z.enum(ROSTER_SOURCES).optional().meta({ description: "来源部门（文件无 source 列时必填）/ the department, where the file has no source column" }),
   }),
-  body: fileBody,
+  body: uploadBody(`名单文件（CSV 或 .xlsx），首行为表头 / the roster file, header first: ${ROSTER_COLUMNS.required.join(", ")}; optional ${ROSTER_COLUMNS.optional.join(", ")}`),
   bodyMedia: [CSV, XLSX],
   response: z.object({
     read: z.int().meta({ description: "读取的数据行 / data rows read" }),
@@ -70,20 +77,10 @@ export const importRosterRoute = defineRoute({
   }),
   async handle({ query, body, request, services, principal }) {
     const region = regionOf(signedIn(principal), undefined, "query");
-    const format = (request.headers["content-type"] ?? "").toLowerCase().startsWith(XLSX) ? "xlsx" : "csv";
     // The import reads files (CSV or Excel, streamed, header checked) as the CLI does: the upload becomes one, briefly.
-    const dir = await mkdtemp(join(tmpdir(), "yibao-roster-"));
-    const path = join(dir, `roster.${format}`);
+    const upload = await openUpload(body, uploadFormat(request), "roster");
     try {
-      await writeFile(path, body);
-      let source;
-      try {
-        source = await openImportSource(path, "roster");
-      } catch (error) {
-        if (error instanceof DomainError && error.field === path) throw new DomainError("body", error.rule);
-        throw error;
-      }
-      const r = await importRoster(services.database, source.rows, { ...(query.source ? { source: query.source } : {}), policies: services.policies, region });
+      const r = await importRoster(services.database, upload.source.rows, { ...(query.source ? { source: query.source } : {}), policies: services.policies, region });
       const s = r.subsidies;
       return {
         read: r.read,
@@ -106,7 +103,7 @@ export const importRosterRoute = defineRoute({
           : null,
       };
     } finally {
-      await rm(dir, { recursive: true, force: true });
+      await upload.discard();
     }
   },
 });

@@ -1,14 +1,15 @@
 import { z } from "zod";
-import { mayReadSettlement, type Principal } from "../../domain/access.js";
+import { mayReadSettlement, settlementFilter } from "../../domain/access.js";
 import { CATEGORY_NAMES, CHRGITM_NAMES, INSUTYPE_NAMES, MED_TYPE_NAMES, type Category, type ChrgitmLevel, type MedType } from "../../domain/codes.js";
 import { toYuan, type Fen } from "../../domain/money.js";
 import { regionName } from "../../domain/regions.js";
+import { policyId } from "../../domain/policy/schema.js";
 import { plainExplanation } from "../../domain/settlement/plain.js";
 import { todayInChina } from "../../services/duplicates.js";
 import { coverage } from "../../services/coverage.js";
 import {
   beneficiariesByCategory, hospitalsOverview, listSettlements, reconcileHospitals, settlementDetail, spendingByMonth,
-  type FundRow, type SettlementListRow, type SettlementScope,
+  type FundRow, type SettlementListRow,
 } from "../../services/settlementViews.js";
 import { forbidden, NotFoundError } from "../errors.js";
 import { dateIn, paged, pagination, regionIn, yearIn, yuanOut } from "../fields.js";
@@ -16,13 +17,6 @@ import { defineRoute } from "../route.js";
 import { regionOf } from "../scope.js";
 import { signedIn } from "../session.js";
 import { DomainError } from "../../domain/errors.js";
-
-/** What a principal sees of the settlements: the insured their own, a hospital its own, staff their region's. */
-export function settlementScope(principal: Principal): SettlementScope {
-  if (principal.role === "insured") return { psn_no: principal.psn_no ?? "\u0000" };
-  if (principal.role === "hospital") return { fixmedins_code: principal.fixmedins_code ?? "\u0000" };
-  return principal.admdvs === "000000" ? {} : { region: principal.admdvs };
-}
 
 const categoryName = (c: string | null) => (c === null ? null : (CATEGORY_NAMES[c as Category] ?? c));
 
@@ -83,7 +77,7 @@ export const listSettlementsRoute = defineRoute({
   }),
   response: paged(settlementSummary),
   async handle({ query, services, principal }) {
-    const scope = settlementScope(signedIn(principal));
+    const scope = settlementFilter(signedIn(principal));
     // A filter narrows the scope; it never widens it (both must hold).
     if (scope.psn_no !== undefined && query.psn_no !== undefined && query.psn_no !== scope.psn_no) throw forbidden("query.psn_no", "an insured person sees only their own settlements");
     if (scope.fixmedins_code !== undefined && query.fixmedins_code !== undefined && query.fixmedins_code !== scope.fixmedins_code) {
@@ -166,9 +160,9 @@ export const getSettlementRoute = defineRoute({
     if (!found) throw new NotFoundError("params.setl_id", `no settlement ${params.setl_id}`);
     const s = found.settlement;
     if (!mayReadSettlement(me, s)) throw forbidden("params.setl_id", `settlement ${params.setl_id} is outside what you may see`);
-    // The basic fund's step (390100 residents, 310100 employees) paid all the room its cap had left.
-    const basic = found.steps.find((f) => f.fund_pay_type === "390100" || f.fund_pay_type === "310100");
-    const plain = plainExplanation({ ...s, basic_capped: basic !== undefined && basic.crt_payb_lmt_amt !== null && basic.fund_payamt > 0 && basic.fund_payamt === basic.crt_payb_lmt_amt });
+    // The basic fund is the one the settlement's policy names for its insurance type.
+    const basicFund = services.policies.find((p) => policyId(p) === s.policy_id)?.basic[s.insutype]?.fund_pay_type;
+    const plain = plainExplanation({ ...s, basic_step: found.steps.find((f) => f.fund_pay_type === basicFund) ?? null });
     return {
       settlement: {
         ...toSummary(s),
@@ -226,7 +220,7 @@ export const dashboardRoute = defineRoute({
   async handle({ query, services, principal }) {
     const me = signedIn(principal);
     const year = query.year ?? defaultYear();
-    const scope = settlementScope(me);
+    const scope = settlementFilter(me);
     const [months, beneficiaries, covered] = await Promise.all([
       spendingByMonth(services.db, year, scope),
       beneficiariesByCategory(services.db, year, scope),
@@ -272,7 +266,7 @@ export const hospitalsRoute = defineRoute({
     const me = signedIn(principal);
     if (me.role === "insured") throw forbidden(null, "the insured see their own settlements in the portal");
     const year = query.year ?? defaultYear();
-    const scope = me.role === "hospital" ? { fixmedins_code: me.fixmedins_code ?? "\u0000" } : { region: regionOf(me, query.admdvs, "query.admdvs") };
+    const scope = me.role === "hospital" ? settlementFilter(me) : { region: regionOf(me, query.admdvs, "query.admdvs") };
     const rows = await hospitalsOverview(services.db, year, scope);
     return {
       year,
@@ -316,7 +310,7 @@ export const reconciliationRoute = defineRoute({
     }
     const rows = await reconcileHospitals(services.db, {
       from, to,
-      ...(me.role === "hospital" ? { fixmedins_code: me.fixmedins_code ?? "\u0000" } : { region: regionOf(me, undefined, "query"), fixmedins_code: query.fixmedins_code }),
+      ...(me.role === "hospital" ? settlementFilter(me) : { region: regionOf(me, undefined, "query"), fixmedins_code: query.fixmedins_code }),
     });
     const t = (m: { medfee_sumamt: Fen; fund_pay_sumamt: Fen; acct_pay: Fen; psn_cash_pay: Fen }) => ({
       medfee_sumamt: toYuan(m.medfee_sumamt), fund_pay_sumamt: toYuan(m.fund_pay_sumamt), acct_pay: toYuan(m.acct_pay), psn_cash_pay: toYuan(m.psn_cash_pay),

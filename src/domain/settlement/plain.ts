@@ -1,37 +1,27 @@
 import { CATEGORY_NAMES, type Category } from "../codes.js";
-import { formatYuan, type Fen } from "../money.js";
+import { formatYuanGrouped, type Fen } from "../money.js";
+import type { SetlInfo } from "./types.js";
 
 /**
  * A settlement told to the person who paid it, in plain words (Chinese and English): what the bill was, what the
  * insurance did not cover and why, what each tier paid, what was left to pay. Built from the stored split alone, so it
  * says exactly what the settlement did, sentence by sentence; the clerk's view has the rules (setl_proc_info).
  */
-export interface PlainSettlement {
-  medfee_sumamt: Fen;
-  fulamt_ownpay_amt: Fen;
-  overlmt_selfpay: Fen;
-  preselfpay_amt: Fen;
-  inscp_scp_amt: Fen;
-  act_pay_dedc: Fen;
-  hifp_pay: Fen;
-  hifmi_pay: Fen;
-  hifob_pay: Fen;
-  maf_pay: Fen;
-  oth_pay: Fen;
-  acct_pay: Fen;
-  psn_cash_pay: Fen;
+export interface PlainSettlement
+  extends Pick<
+    SetlInfo,
+    | "medfee_sumamt" | "fulamt_ownpay_amt" | "overlmt_selfpay" | "preselfpay_amt" | "inscp_scp_amt" | "act_pay_dedc" | "hifp_pay"
+    | "hifmi_pay" | "hifob_pay" | "maf_pay" | "oth_pay" | "acct_pay" | "psn_cash_pay"
+  > {
   tilt_category: string | null;
   assistance_category: string | null;
   status: "settled" | "reversed";
-  /** The basic fund paid all the room its annual cap (or limit) had left: the person meets the cap this time. */
-  basic_capped?: boolean;
+  /** The basic fund's step, where known: when it paid all the room its annual cap (or limit) had left, the words say so. */
+  basic_step?: { fund_payamt: Fen; crt_payb_lmt_amt: Fen | null } | null;
 }
 
 /** ¥12,345.60: thousands grouped, as a receipt prints it. */
-const y = (f: Fen) => {
-  const [whole, cents] = formatYuan(f).split(".");
-  return `¥${(whole ?? "0").replace(/\B(?=(\d{3})+(?!\d))/g, ",")}.${cents ?? "00"}`;
-};
+const y = (f: Fen) => `¥${formatYuanGrouped(f)}`;
 const categoryName = (c: string | null) => (c === null ? null : (CATEGORY_NAMES[c as Category] ?? c));
 
 export function plainExplanation(s: PlainSettlement): { zh: string[]; en: string[] } {
@@ -58,8 +48,10 @@ export function plainExplanation(s: PlainSettlement): { zh: string[]; en: string
     zh.push(`先扣除起付线 ${y(s.act_pay_dedc)}（这部分由个人负担）${tilt ? `，作为${tilt}已按倾斜政策降低起付线` : ""}。`);
     en.push(`First came the deductible of ${y(s.act_pay_dedc)}, which you pay${tilt ? ` (lowered for you as ${tilt})` : ""}.`);
   }
-  zh.push(`基本医疗保险报销了 ${y(s.hifp_pay)}${s.basic_capped ? "，已用完今年的封顶额度，超出部分不再报销" : ""}。`);
-  en.push(`Basic medical insurance paid ${y(s.hifp_pay)}${s.basic_capped ? ", all that was left under this year's cap" : ""}.`);
+  const step = s.basic_step;
+  const capped = step !== null && step !== undefined && step.crt_payb_lmt_amt !== null && step.fund_payamt > 0 && step.fund_payamt === step.crt_payb_lmt_amt;
+  zh.push(`基本医疗保险报销了 ${y(s.hifp_pay)}${capped ? "，已用完今年的封顶额度，超出部分不再报销" : ""}。`);
+  en.push(`Basic medical insurance paid ${y(s.hifp_pay)}${capped ? ", all that was left under this year's cap" : ""}.`);
   if (s.hifmi_pay > 0) {
     zh.push(`您今年自付的合规费用已超过大病保险起付线，大病保险又报销了 ${y(s.hifmi_pay)}。`);
     en.push(`Your covered costs this year passed the critical-illness threshold, so critical-illness insurance paid another ${y(s.hifmi_pay)}.`);

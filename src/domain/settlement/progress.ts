@@ -1,7 +1,8 @@
 import type { Category } from "../codes.js";
 import { room, type Fen } from "../money.js";
-import type { Policy } from "../policy/schema.js";
+import { policyId, type Policy } from "../policy/schema.js";
 import { chooseAssistance } from "./assistance.js";
+import { moreFavourable, termsOptions } from "./tierTwo.js";
 import type { Accumulators } from "./types.js";
 
 /**
@@ -32,42 +33,27 @@ export interface YearProgress {
 const meter = (limit: Fen | null, used: Fen): Meter => ({ limit, used, remaining: limit === null ? null : room(limit, used) });
 
 export function yearProgress(policy: Policy, insutype: string, held: ReadonlySet<Category>, acc: Accumulators): YearProgress {
-  const basic = policy.basic[insutype as keyof typeof policy.basic];
+  const basic = policy.basic[insutype];
   const ci = policy.critical_illness;
   let critical: YearProgress["critical_illness"] = null;
   if (ci.insutypes.includes(insutype)) {
-    let deductible = ci.deductible;
-    let points = 0;
-    let capLifted = false;
-    let tilt: string | null = null;
-    let tiltCategory: Category | null = null;
-    // The engine's order of favour (tierTwo.ts): a lower deductible, then more points, then no cap.
-    for (const t of ci.tilts) {
-      const category = t.categories.find((c) => held.has(c));
-      const better = t.deductible !== deductible ? t.deductible < deductible : t.ratio_points !== points ? t.ratio_points > points : t.cap_lifted && !capLifted;
-      if (category && better) {
-        deductible = t.deductible;
-        points = t.ratio_points;
-        capLifted = t.cap_lifted;
-        tilt = t.name;
-        tiltCategory = category;
-      }
-    }
+    // The terms that stand for the rest of the year: the most favourable the categories held open (tierTwo's order).
+    const terms = termsOptions(ci, held).reduce((best, option) => (moreFavourable(option, best) ? option : best));
     critical = {
-      ...meter(capLifted ? null : ci.annual_cap, acc.critical_illness_paid_fen),
-      deductible,
+      ...meter(terms.capLifted ? null : ci.annual_cap, acc.critical_illness_paid_fen),
+      deductible: terms.deductible,
       base_so_far: acc.tier_two_base_fen,
-      deductible_remaining: room(deductible, acc.tier_two_base_fen),
+      deductible_remaining: room(terms.deductible, acc.tier_two_base_fen),
       paid: acc.critical_illness_paid_fen,
-      tilt,
-      tilt_category: tiltCategory,
+      tilt: terms.tiltName,
+      tilt_category: terms.category,
     };
   }
   const la = policy.large_amount;
   const assisted = chooseAssistance(policy, held);
   return {
     year: acc.year,
-    policy_id: `${policy.admdvs}-${policy.year}`,
+    policy_id: policyId(policy),
     insutype,
     critical_illness: critical,
     large_amount: la.insutypes.includes(insutype) ? meter(la.annual_cap, acc.large_amount_paid_fen) : null,

@@ -34,7 +34,7 @@ export function payOfParts(parts: readonly BandPart[]): Fen {
   return roundMicroFen(micro);
 }
 
-interface TermsOption {
+export interface TermsOption {
   category: Category | null;
   tiltName: string | null;
   deductible: Fen;
@@ -43,10 +43,20 @@ interface TermsOption {
 }
 
 /** Terms that pay the same this time: the tilt held still applies (lower deductible, then more points, then no cap). */
-function moreFavourable(a: TermsOption, b: TermsOption): boolean {
+export function moreFavourable(a: TermsOption, b: TermsOption): boolean {
   if (a.deductible !== b.deductible) return a.deductible < b.deductible;
   if (a.points !== b.points) return a.points > b.points;
   return a.capLifted && !b.capLifted;
+}
+
+/** The untilted terms, then each tilt a category held opens. */
+export function termsOptions(ci: CriticalIllnessPolicy, categories: ReadonlySet<Category>): TermsOption[] {
+  const options: TermsOption[] = [{ category: null, tiltName: null, deductible: ci.deductible, points: RATIO_ZERO, capLifted: false }];
+  for (const t of ci.tilts) {
+    const held = t.categories.find((c) => categories.has(c));
+    if (held) options.push({ category: held, tiltName: t.name, deductible: t.deductible, points: t.ratio_points, capLifted: t.cap_lifted });
+  }
+  return options;
 }
 
 export interface CriticalIllnessResult {
@@ -67,11 +77,7 @@ export function settleCriticalIllness(
   paidBefore: Fen,
   categories: ReadonlySet<Category>,
 ): CriticalIllnessResult {
-  const options: TermsOption[] = [{ category: null, tiltName: null, deductible: ci.deductible, points: RATIO_ZERO, capLifted: false }];
-  for (const t of ci.tilts) {
-    const held = t.categories.find((c) => categories.has(c));
-    if (held) options.push({ category: held, tiltName: t.name, deductible: t.deductible, points: t.ratio_points, capLifted: t.cap_lifted });
-  }
+  const options = termsOptions(ci, categories);
   const capRoom = room(ci.annual_cap, paidBefore);
   const after = (baseBefore + base) as Fen;
   let best: { option: TermsOption; parts: BandPart[]; uncapped: Fen; pay: Fen } | null = null;
