@@ -140,6 +140,17 @@ describe("the calculator through a year", () => {
     expect(fen((reversed[2] as WireSettlement).setlinfo.maf_pay)).toBe(0);
   });
 
+  it("takes a class 03 entry written with selfpay_prop 1: its line is wholly the patient's, the rest settles as before", () => {
+    const person = { psn_no: "P5", insutype: "390", insuplc_admdvs: "451000" };
+    const catalogue = [...base.catalogue, { med_list_codg: "C03", admdvs: "451000", chrgitm_lv: "03", selfpay_prop: 1 }];
+    const withC03 = stay("A", "2022-03-01", 3000, { feedetail: [{ feedetl_sn: 1, med_list_codg: "A01", pric: 3000, cnt: 1 }, { feedetl_sn: 2, med_list_codg: "C03", pric: 123.45, cnt: 2 }] });
+    const [s] = runCalculator({ ...base, catalogue, person, encounters: [withC03] }) as WireSettlement[];
+    expect([fen(s!.setlinfo.medfee_sumamt), fen(s!.setlinfo.fulamt_ownpay_amt), fen(s!.setlinfo.inscp_scp_amt)]).toEqual([324_690, 24_690, 300_000]);
+    const [plain] = runCalculator({ ...base, person, encounters: [stay("A", "2022-03-01", 3000)] }) as WireSettlement[];
+    expect(fen(s!.setlinfo.hifp_pay)).toBe(fen(plain!.setlinfo.hifp_pay));
+    expect(domainError(() => runCalculator({ ...base, catalogue: [{ med_list_codg: "C03", admdvs: "451000", chrgitm_lv: "03", selfpay_prop: 0.5 }], person, encounters: [withC03] })).field).toBe("catalogue[0].selfpay_prop");
+  });
+
   it("the personal account: the balance falls, and a reversal gives back its acct_pay", () => {
     const person = { psn_no: "P3", insutype: "310", insuplc_admdvs: "451000", balc: "1000.00" };
     // employee level 3: 700 yuan, all under the 900-yuan deductible, all personal

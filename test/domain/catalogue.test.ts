@@ -37,6 +37,24 @@ describe("parseCatalogueEntry", () => {
     expect(e).toMatchObject({ med_list_name: "A1", selfpay_prop: 0, pric_uplmt_amt: null, list_type: "drug", begndate: "1900-01-01", enddate: null });
   });
 
+  it("takes 0 or 1 (100% self-paid, as national catalogues write it) for class 03, and nothing between", () => {
+    expect(parseCatalogueEntry(row({ chrgitm_lv: "03", selfpay_prop: "1" })).selfpay_prop).toBe(1_000_000);
+    expect(parseCatalogueEntry(row({ chrgitm_lv: "03", selfpay_prop: "1.0000" })).selfpay_prop).toBe(1_000_000);
+    expect(parseCatalogueEntry(row({ chrgitm_lv: "03", selfpay_prop: "0" })).selfpay_prop).toBe(0);
+    expect(domainError(() => parseCatalogueEntry(row({ chrgitm_lv: "03", selfpay_prop: "0.5" }))).rule).toBe("must be 0 or 1 for class 03");
+    expect(domainError(() => parseCatalogueEntry(row({ chrgitm_lv: "01", selfpay_prop: "1" }))).rule).toBe("must be 0 for class 01");
+  });
+
+  it("splits a class 03 line written with selfpay_prop 1 exactly as one written with 0: all of it fulamt_ownpay_amt", () => {
+    const one = new Catalogue([parseCatalogueEntry(row({ med_list_codg: "C1", chrgitm_lv: "03", selfpay_prop: "1", pric_uplmt_amt: "" }))]);
+    const zero = new Catalogue([parseCatalogueEntry(row({ med_list_codg: "C1", chrgitm_lv: "03", selfpay_prop: "0", pric_uplmt_amt: "" }))]);
+    const fee = line("C1", "123.45", 3);
+    const a = splitLine(fee, one, "451000", "2022-03-01");
+    const b = splitLine(fee, zero, "451000", "2022-03-01");
+    expect(a).toMatchObject({ det_item_fee_sumamt: 37_035, fulamt_ownpay_amt: 37_035, overlmt_amt: 0, preselfpay_amt: 0, inscp_scp_amt: 0, selfpay_prop: 1_000_000 });
+    expect({ ...a, selfpay_prop: 0 }).toEqual(b);
+  });
+
   it("refuses bad rows, naming the row and the field", () => {
     expect(domainError(() => parseCatalogueEntry(row({ chrgitm_lv: "04" }), "catalogue[3]")).field).toBe("catalogue[3].chrgitm_lv");
     expect(domainError(() => parseCatalogueEntry(row({ chrgitm_lv: "01" }), "catalogue[0]")).field).toBe("catalogue[0].selfpay_prop");

@@ -1,5 +1,6 @@
 import { eq } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { importCatalogue, numberedRows } from "../../src/services/imports.js";
 import { diagnoses, encounters, settlements } from "../../src/store/schema.js";
 import { H1, H2, H3, HNC, HisSession, makeId, openTestPlatform, refused, stateOf, type TestPlatform } from "../support/his.js";
 
@@ -622,5 +623,33 @@ describe("bad input: infcode -1 and nothing changed", () => {
     const r = await refuse(his, "2203", { mdtrtinfo: { mdtrt_id: mdtrt, psn_no: RESIDENT.psn_no, med_type: "11" }, diseinfo: [] });
     expect(r.err_msg).toMatch(/^mdtrtinfo\.mdtrt_id: \S+ is an inpatient stay/);
     expect((await encounterRow(mdtrt))?.med_type).toBe("21");
+  });
+});
+
+describe("丙类 written with selfpay_prop 1, as national catalogues and HIS systems write it", () => {
+  it("imports the entry and settles its line as wholly self-paid, exactly as one written with 0", async () => {
+    const entry = (code: string, selfpay: string) => ({
+      med_list_codg: code, med_list_name: "测试丙类项目", admdvs: "451000", chrgitm_lv: "03", selfpay_prop: selfpay, pric_uplmt_amt: "", list_type: "service", begndate: "2022-01-01", enddate: "",
+    });
+    const imported = await importCatalogue(platform.database, numberedRows([entry("TESTC03ONE", "1"), entry("TESTC03ZERO", "0")]));
+    expect(imported).toMatchObject({ inserted: 2, rejectedRows: 0 });
+    platform.services.invalidateCatalogues();
+
+    his.clock.time = "2022-10-10 09:00:00";
+    const mdtrt = await visit(his, RESIDENT, "MZ-C03");
+    const up = await his.ok("2204", {
+      feedetail: [
+        line(his, mdtrt, RESIDENT.psn_no, "1", "TESTC03ONE", 45.67, 2),
+        line(his, mdtrt, RESIDENT.psn_no, "2", "TESTC03ZERO", 45.67, 2),
+        line(his, mdtrt, RESIDENT.psn_no, "3", AMOX, 10, 1),
+      ],
+    });
+    const [one, zero] = up.output.result as Record<string, unknown>[];
+    expect(one).toMatchObject({ det_item_fee_sumamt: 91.34, fulamt_ownpay_amt: 91.34, overlmt_amt: 0, preselfpay_amt: 0, inscp_scp_amt: 0, chrgitm_lv: "03", selfpay_prop: 1 });
+    expect({ ...one, feedetl_sn: "2", med_list_codg: "TESTC03ZERO", selfpay_prop: 0 }).toEqual(zero);
+    const pre = await his.ok("2206", settleData(RESIDENT, mdtrt, 192.68, { med_type: "11" }));
+    expect(pre.output.setlinfo).toMatchObject({ medfee_sumamt: 192.68, fulamt_ownpay_amt: 182.68, inscp_scp_amt: 10 });
+    await his.ok("2205", { data: { mdtrt_id: mdtrt, psn_no: RESIDENT.psn_no, chrg_bchno: "B1" } });
+    await his.ok("2202", { data: { mdtrt_id: mdtrt, psn_no: RESIDENT.psn_no } });
   });
 });

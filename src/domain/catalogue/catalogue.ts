@@ -2,7 +2,7 @@ import { CHRGITM_LEVELS, LIST_TYPES, type ChrgitmLevel, type ListType } from "..
 import { DomainError } from "../errors.js";
 import { parseDate, parseRegionCode, withinValidity } from "../ids.js";
 import { parseYuan, type Fen } from "../money.js";
-import { parseRatio, RATIO_ZERO, type Ratio } from "../ratio.js";
+import { parseRatio, RATIO_ONE, RATIO_ZERO, type Ratio } from "../ratio.js";
 
 /** One entry of a region's medical-insurance catalogue (医保目录), valid over [begndate, enddate]. */
 export interface CatalogueEntry {
@@ -40,7 +40,10 @@ export function parseCatalogueEntry(row: Record<string, unknown>, at = ""): Cata
   const level = String(row.chrgitm_lv ?? "").trim();
   if (!(CHRGITM_LEVELS as readonly string[]).includes(level)) throw new DomainError(f("chrgitm_lv"), `must be 01, 02 or 03, got "${level}"`);
   const selfpay = blank(row.selfpay_prop) ? RATIO_ZERO : parseRatio(row.selfpay_prop, f("selfpay_prop"));
-  if (level !== "02" && selfpay !== RATIO_ZERO) throw new DomainError(f("selfpay_prop"), `must be 0 for class ${level}`);
+  // 甲类 has no self-paid share. 丙类 is paid whole by the patient: national catalogues and HIS systems write 1 (100%), others 0;
+  // either means the same (the line goes to fulamt_ownpay_amt), anything between is a mistake.
+  if (level === "01" && selfpay !== RATIO_ZERO) throw new DomainError(f("selfpay_prop"), "must be 0 for class 01");
+  if (level === "03" && selfpay !== RATIO_ZERO && selfpay !== RATIO_ONE) throw new DomainError(f("selfpay_prop"), "must be 0 or 1 for class 03");
   const listType = blank(row.list_type) ? "drug" : String(row.list_type).trim();
   if (!(LIST_TYPES as readonly string[]).includes(listType)) throw new DomainError(f("list_type"), `must be drug, service or material, got "${listType}"`);
   const begndate = blank(row.begndate) ? "1900-01-01" : parseDate(row.begndate, f("begndate"));

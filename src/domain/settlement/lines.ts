@@ -19,7 +19,8 @@ export function splitLine(line: FeeLine, catalogue: Catalogue, treatingRegion: s
       det_item_fee_sumamt: amount,
       med_list_name: entry?.med_list_name ?? null,
       pric_uplmt_amt: entry?.pric_uplmt_amt ?? null,
-      selfpay_prop: RATIO_ZERO,
+      // 丙类 keeps the catalogue's own figure (0 or 1): a HIS compares it with its copy of the catalogue.
+      selfpay_prop: entry?.selfpay_prop ?? RATIO_ZERO,
       chrgitm_lv: entry?.chrgitm_lv ?? null,
       list_type: entry?.list_type ?? null,
       fulamt_ownpay_amt: amount,
