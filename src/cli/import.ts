@@ -110,14 +110,14 @@ export function registerImportCommands(program: Command): void {
     .action((file: string, options: ImportCommandOptions) => runCommand(() => runImport("roster", file, options)));
   group
     .command("demo")
-    .description("load the demo region 451000 (catalogues, hospitals, 1,000 synthetic persons) into a database without persons")
+    .description("load the demo region 451000 (catalogues, hospitals, 1,000 synthetic persons) into an empty database (one that holds nothing of its own), in one transaction")
     .action(() =>
       runCommand(async () => {
         const database = await openFromEnvironment();
         try {
           await migrateDatabase(database);
           const seeded = await seedDemo(database);
-          process.stdout.write(seeded.seeded ? `demo loaded: ${seeded.persons} persons, ${seeded.fixmedins} hospitals, ${seeded.catalogue} catalogue entries\n` : "demo not loaded: the database already has persons\n");
+          process.stdout.write(seeded.seeded ? `demo loaded: ${seeded.persons} persons, ${seeded.fixmedins} hospitals, ${seeded.catalogue} catalogue entries\n` : "demo not loaded: the database is not empty (it holds data of its own, or the demo already)\n");
         } finally {
           await database.close();
         }

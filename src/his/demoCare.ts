@@ -8,7 +8,7 @@ import { HisClient, MsgidClock } from "./client.js";
 import { HospitalNumbers, inpatientFlow, loadFeeCatalogue, outpatientFlow, type FlowKind } from "./flows.js";
 
 /**
- * A year of care for the demo: outpatient visits and inpatient stays of 2022, spread over the months and the demo's
+ * A year of care for the demo: outpatient visits and inpatient stays of 2022 (or another year, up to a day), spread over the months and the demo's
  * hospitals, settled through the hospital-facing interface itself (in process, no network) — so every settlement, fund
  * step, accumulator and ledger posting is what a hospital's HIS would have produced. The well-known persons of the
  * README get stays of their own (the destitute 韦秀兰 several, so that the critical-illness tier and assistance show).
@@ -28,21 +28,40 @@ interface Visit {
   hospital: string;
 }
 
-/** 10:00 China time on a day of 2022 (UTC ms). */
-const dayOf2022 = (dayIndex: number) => Date.UTC(2022, 0, 1 + dayIndex, 2, 0, 0);
+/** A full year of the demo's care: this many visits and stays of everyone, besides the README persons' own. */
+export const DEMO_VISITS_PER_YEAR = 160;
 
-export async function seedDemoCare(services: Services, options: { visits?: number } = {}): Promise<DemoCareResult> {
-  const random = mulberry32(20220101);
+export interface DemoCareOptions {
+  /** Visits and stays drawn over the year (besides the README persons'); default 160 for a whole year. */
+  visits?: number;
+  /** The year of care, default 2022 (the shipped policies' year). */
+  year?: number;
+  /** Care only before this moment (UTC ms): the current year's care stops at today. Default: the whole year. */
+  until?: number;
+}
+
+export async function seedDemoCare(services: Services, options: DemoCareOptions = {}): Promise<DemoCareResult> {
+  const year = options.year ?? 2022;
+  // The same draws for 2022 as before years were a parameter; another year draws its own.
+  const random = mulberry32(year === 2022 ? 20220101 : year * 10_000 + 101);
+  /** 10:00 China time on a day of the year (UTC ms). */
+  const dayOf = (dayIndex: number) => Date.UTC(year, 0, 1 + dayIndex, 2, 0, 0);
+  const until = options.until ?? Date.UTC(year + 1, 0, 1);
+  // The days of care: the year's first 360, or those before today's.
+  const days = Math.max(0, Math.min(360, Math.floor((until - Date.UTC(year, 0, 1)) / 86_400_000)));
   const baise = DEMO_FIXMEDINS.filter((f) => f.admdvs === "451000").map((f) => f.fixmedins_code);
   const people = (await rowsOf<{ certno: string }>(services.db, sql`
-    select p.certno from persons p join enrollments e on e.psn_no = p.psn_no and e.year = 2022 and e.status = 'enrolled'
+    select p.certno from persons p join enrollments e on e.psn_no = p.psn_no and e.year = ${year} and e.status = 'enrolled'
     where p.insuplc_admdvs = '451000' order by p.certno`)).map((r) => r.certno);
   if (people.length === 0) return { flows: 0, settled: 0, failed: [] };
   const visits: Visit[] = [];
-  const count = options.visits ?? 160;
-  for (let i = 0; i < count; i++) {
+  const count = options.visits ?? Math.round((DEMO_VISITS_PER_YEAR * days) / 360);
+  const FIRST_DAY = 10;
+  for (let i = 0; i < count && (year === 2022 ? days > 0 : days > FIRST_DAY); i++) {
     visits.push({
-      at: dayOf2022(Math.floor(random() * 360)) + Math.floor(random() * 6 * 3600) * 1000,
+      // A stay is admitted up to ten days before its settlement: another year's care starts on its 11th day, so that no
+      // admission falls in a year the person is not enrolled for (2022's draws are kept as they always were).
+      at: dayOf(year === 2022 ? Math.floor(random() * days) : FIRST_DAY + Math.floor(random() * (days - FIRST_DAY))) + Math.floor(random() * 6 * 3600) * 1000,
       kind: random() < 0.3 ? "inpatient" : "outpatient",
       certno: people[Math.floor(random() * people.length)] as string,
       hospital: baise[Math.floor(random() * baise.length)] as string,
@@ -57,11 +76,13 @@ export async function seedDemoCare(services: Services, options: { visits?: numbe
     [4, "outpatient", employee, "H45100000001"], [8, "inpatient", employee, "H45100000001"],
     [3, "inpatient", monitored, "H45100000002"], [10, "inpatient", monitored, "H45100000001"],
   ] as const) {
-    visits.push({ at: Date.UTC(2022, month - 1, 12, 2, 0, 0), kind, certno, hospital });
+    const at = Date.UTC(year, month - 1, 12, 2, 0, 0);
+    // A flow's time is its settlement's (a stay was admitted days before): only those already past are care.
+    if (at < until) visits.push({ at, kind, certno, hospital });
   }
   visits.sort((a, b) => a.at - b.at);
 
-  let now = visits[0]?.at ?? Date.UTC(2022, 0, 1);
+  let now = visits[0]?.at ?? Date.UTC(year, 0, 1);
   const clock = () => now;
   const inProcess: typeof fetch = async (_url, init) => {
     const answer = await callService(services, JSON.parse(String(init?.body)));

@@ -1,13 +1,13 @@
-import { sql } from "drizzle-orm";
+import { and, eq, inArray, sql } from "drizzle-orm";
 import { mulberry32 } from "../lib/random.js";
 import type { CatalogueEntry } from "../domain/catalogue/catalogue.js";
 import type { Category } from "../domain/codes.js";
 import { residentIdCheckChar } from "../domain/ids.js";
 import { formatYuan, type Fen } from "../domain/money.js";
-import type { Database } from "../store/db.js";
+import type { Database, Db, Queryable, Tx } from "../store/db.js";
 import { recomputeSubsidies } from "./enrollment.js";
-import { enrollments } from "../store/schema.js";
-import { createUser, type NewUser } from "./auth.js";
+import { demoYears, enrollments, users } from "../store/schema.js";
+import { createUser, verifyPassword, type NewUser } from "./auth.js";
 import { scanDuplicates } from "./duplicates.js";
 import { array, importCatalogue, importFixmedins, importIdentities, importPersons, importRows, numberedRows, rowsOf } from "./imports.js";
 import { POVERTY_RELIEF_CATEGORIES } from "./population.js";
@@ -254,15 +254,47 @@ export interface DemoSeedResult {
   duplicates: number;
 }
 
-/** Loads the demo into a database that has no persons yet; a database with persons is left as it is. */
-export async function seedDemo(database: Database, options: { years?: number[] } = {}): Promise<DemoSeedResult> {
-  const [state] = await rowsOf<{ any: boolean }>(database.db, sql`select exists (select 1 from persons) as any`);
-  if (state?.any) {
-    await seedDemoUsers(database);
-    return { seeded: false, persons: 0, identities: 0, fixmedins: 0, catalogue: 0, contributions: 0, duplicates: 0 };
-  }
-  const years = options.years ?? [...new Set([DEMO_YEAR, new Date().getFullYear()])];
+/**
+ * What a database holds, as far as the demo is concerned: nothing yet (the demo may go in), the demo (and the years of
+ * it), or a bureau's own data — which never gets demo data or a demo account, whatever else it lacks.
+ */
+export type DemoDatabaseState = { state: "empty" } | { state: "demo"; years: number[] } | { state: "other" };
 
+export async function demoDatabaseState(db: Queryable): Promise<DemoDatabaseState> {
+  const years = (await db.select({ year: demoYears.year }).from(demoYears).orderBy(demoYears.year)).map((r) => r.year);
+  if (years.length > 0) return { state: "demo", years };
+  // Policies are recorded at every start and say nothing of whose data this is; every other table of data does.
+  const [row] = await rowsOf<{ any: boolean }>(db, sql`select (
+    exists (select 1 from persons) or exists (select 1 from fixmedins) or exists (select 1 from catalogue_entries)
+    or exists (select 1 from users) or exists (select 1 from enrollments) or exists (select 1 from import_jobs)) as any`);
+  return row?.any ? { state: "other" } : { state: "empty" };
+}
+
+/** A Database whose statements all run inside one transaction: the seed's imports nest in it as savepoints. */
+export function insideTransaction(database: Database, tx: Tx): Database {
+  return { ...database, db: tx as unknown as Db };
+}
+
+/**
+ * Loads the demo into an empty database, in one transaction: a start killed during it leaves nothing, and the next
+ * start loads it again. A database with any data of its own is left exactly as it is (and gets no demo account).
+ * Run inside a caller's transaction (installDemo, which adds the settled care) it commits with the caller.
+ */
+export async function seedDemo(database: Database, options: { years?: number[] } = {}): Promise<DemoSeedResult> {
+  return database.db.transaction(async (tx) => {
+    if ((await demoDatabaseState(tx)).state !== "empty") {
+      return { seeded: false, persons: 0, identities: 0, fixmedins: 0, catalogue: 0, contributions: 0, duplicates: 0 };
+    }
+    // Two starts at once on one server database: the second waits here, then finds the first one's demo.
+    await tx.execute(sql`select pg_advisory_xact_lock(hashtextextended('yibao demo seed', 0))`);
+    if ((await demoDatabaseState(tx)).state !== "empty") {
+      return { seeded: false, persons: 0, identities: 0, fixmedins: 0, catalogue: 0, contributions: 0, duplicates: 0 };
+    }
+    return seedEmpty(insideTransaction(database, tx), options.years ?? [...new Set([DEMO_YEAR, new Date().getFullYear()])]);
+  });
+}
+
+async function seedEmpty(database: Database, years: number[]): Promise<DemoSeedResult> {
   const fail = (what: string, rejected: { row: number; field: string; reason: string }[]) => {
     // The demo is generated valid; a refusal is a bug in this file or a changed rule.
     if (rejected.length > 0) throw new Error(`demo ${what} refused: row ${rejected[0]?.row} ${rejected[0]?.field}: ${rejected[0]?.reason}`);
@@ -296,7 +328,30 @@ export async function seedDemo(database: Database, options: { years?: number[] }
   await seedPopulation(database, years);
   const duplicates = await scanDuplicates(database.db, { year: DEMO_YEAR });
   await seedDemoUsers(database);
+  await database.db.insert(demoYears).values(years.map((year) => ({ year })));
   return { seeded: true, persons, identities: identities.read, fixmedins: hospitals.read, catalogue, contributions, duplicates: duplicates.created };
+}
+
+/**
+ * A demo database started in a year it has no data of: the demo's insured are enrolled for that year as they were for
+ * the latest one (a new year's payment, with its subsidies by category), and the region's registered population is
+ * counted for it. Inside the caller's transaction; a year the demo has already is left alone.
+ */
+export async function extendDemoYear(database: Database, year: number): Promise<{ enrollments: number; contributions: number }> {
+  const state = await demoDatabaseState(database.db);
+  if (state.state !== "demo") throw new Error("extendDemoYear: this database holds no demo");
+  if (state.years.includes(year)) return { enrollments: 0, contributions: 0 };
+  const latest = Math.max(...state.years.filter((y) => y < year), DEMO_YEAR);
+  const added = await rowsOf<{ n: number | string }>(database.db, sql`
+    with added as (
+      insert into enrollments (psn_no, insutype, admdvs, year, psn_insu_date)
+      select psn_no, insutype, admdvs, ${year}, ${`${year}-01-01`}::date from enrollments where year = ${latest} and status = 'enrolled'
+      on conflict do nothing returning 1)
+    select count(*) as n from added`);
+  const r = await recomputeSubsidies(database, { year });
+  await seedPopulation(database, [year]);
+  await database.db.insert(demoYears).values({ year });
+  return { enrollments: Number(added[0]?.n ?? 0), contributions: r.initial + r.adjustments };
 }
 
 /**
@@ -350,7 +405,7 @@ export const DEMO_USERS: readonly Omit<NewUser, "password">[] = [
   { username: "nanchang", display_name: "南昌市医保经办员 王强", role: "clerk", admdvs: "360100" },
 ];
 
-/** Creates the demo accounts that do not exist yet (a database seeded before accounts existed gets them too). */
+/** Creates the demo accounts that do not exist yet; called only while the demo is loaded into an empty database. */
 export async function seedDemoUsers(database: Database): Promise<number> {
   const insured = await rowsOf<{ psn_no: string; certno: string; psn_name: string; insuplc_admdvs: string }>(database.db, sql`
     select psn_no, certno, psn_name, insuplc_admdvs from persons where certno = any(${array([DEMO_PERSONS[0]?.certno, DEMO_PERSONS[1]?.certno], "text")}) order by certno desc`);
@@ -367,4 +422,22 @@ export async function seedDemoUsers(database: Database): Promise<number> {
     created += 1;
   }
   return created;
+}
+
+/**
+ * The accounts that still have the demo's published password (README): while any does, the server should not be
+ * reachable from other machines. Only the demo's own user names are tried (a hash each, at start).
+ */
+export async function accountsWithDemoPassword(db: Queryable): Promise<string[]> {
+  const names = [...DEMO_USERS.map((u) => u.username), ...DEMO_PERSONS.map((p) => p.certno)];
+  const rows = await db.select({ username: users.username, password_hash: users.password_hash, active: users.active }).from(users).where(inArray(users.username, names));
+  const open: string[] = [];
+  for (const r of rows) if (r.active && (await verifyPassword(DEMO_PASSWORD, r.password_hash))) open.push(r.username);
+  return open.sort();
+}
+
+/** Whether any active administrator exists: a bureau's first one comes from `yibao users add … --role admin`. */
+export async function hasAdministrator(db: Queryable): Promise<boolean> {
+  const [row] = await db.select({ username: users.username }).from(users).where(and(eq(users.role, "admin"), eq(users.active, true))).limit(1);
+  return row !== undefined;
 }

@@ -492,3 +492,15 @@ export const importJobs = pgTable(
   },
   (t) => [index("import_jobs_started").on(t.started_at)],
 );
+
+/**
+ * The years of demo data this database holds. A row exists only in a database the demo was loaded into (when it was
+ * empty), so a bureau's own database is never taken for a demo one; a demo database kept into a new year gets that
+ * year's enrollments and care at the next start (the new row says so).
+ */
+export const demoYears = pgTable("demo_years", {
+  year: integer("year").primaryKey(),
+  /** Visits and stays settled through the interface for the year (0: data without care). */
+  visits: integer("visits").notNull().default(0),
+  created_at: created(),
+});
