@@ -1,10 +1,9 @@
-import { sql } from "drizzle-orm";
+import { eq } from "drizzle-orm";
 import { Services } from "../services/context.js";
-import { DEMO_YEAR, demoDatabaseState, extendDemoYear, insideTransaction, seedDemo, type DemoSeedResult } from "../services/demo.js";
+import { chinaYear, DEMO_YEAR, demoDatabaseState, extendDemoYear, insideTransaction, lockDemo, seedDemo, type DemoSeedResult } from "../services/demo.js";
 import type { Database } from "../store/db.js";
 import { demoYears } from "../store/schema.js";
 import { seedDemoCare, type DemoCareResult } from "./demoCare.js";
-import { eq } from "drizzle-orm";
 
 /**
  * The demo as `yibao serve` loads it: into an empty database only, data, accounts and settled care together in one
@@ -31,11 +30,6 @@ export interface DemoInstallResult {
   care: { year: number; result: DemoCareResult }[];
 }
 
-/** The calendar year in China (UTC+8), where the bureau is, whatever the server's time zone. */
-export function chinaYear(at: Date): number {
-  return new Date(at.getTime() + 8 * 3_600_000).getUTCFullYear();
-}
-
 export async function installDemo(database: Database, options: DemoInstallOptions = {}): Promise<DemoInstallResult> {
   const now = options.now ?? new Date();
   const year = chinaYear(now);
@@ -49,10 +43,7 @@ export async function installDemo(database: Database, options: DemoInstallOption
   };
   return database.db.transaction(async (tx) => {
     const inTx = insideTransaction(database, tx);
-    const before = await demoDatabaseState(tx);
-    if (before.state === "other") return { action: "none", found: "other", years: [], seed: null, care: [] };
-    // Two servers starting at once on one database: the second waits, then finds what the first did.
-    await tx.execute(sql`select pg_advisory_xact_lock(hashtextextended('yibao demo install', 0))`);
+    await lockDemo(tx);
     const state = await demoDatabaseState(tx);
     if (state.state === "other") return { action: "none", found: "other", years: [], seed: null, care: [] };
     if (state.state === "empty") {

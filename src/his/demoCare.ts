@@ -1,6 +1,6 @@
 import { callService } from "../gateway/his/dispatch.js";
 import { mulberry32 } from "../lib/random.js";
-import { DEMO_FIXMEDINS, DEMO_PERSONS } from "../services/demo.js";
+import { DEMO_FIXMEDINS, DEMO_PERSONS, DEMO_YEAR } from "../services/demo.js";
 import type { Services } from "../services/context.js";
 import { rowsOf } from "../services/imports.js";
 import { sql } from "drizzle-orm";
@@ -34,16 +34,16 @@ export const DEMO_VISITS_PER_YEAR = 160;
 export interface DemoCareOptions {
   /** Visits and stays drawn over the year (besides the README persons'); default 160 for a whole year. */
   visits?: number;
-  /** The year of care, default 2022 (the shipped policies' year). */
+  /** The year of care, default DEMO_YEAR (2022, the shipped policies' year). */
   year?: number;
   /** Care only before this moment (UTC ms): the current year's care stops at today. Default: the whole year. */
   until?: number;
 }
 
 export async function seedDemoCare(services: Services, options: DemoCareOptions = {}): Promise<DemoCareResult> {
-  const year = options.year ?? 2022;
-  // The same draws for 2022 as before years were a parameter; another year draws its own.
-  const random = mulberry32(year === 2022 ? 20220101 : year * 10_000 + 101);
+  const year = options.year ?? DEMO_YEAR;
+  // The demo year's draws are those it always had; another year draws its own.
+  const random = mulberry32(year === DEMO_YEAR ? 20220101 : year * 10_000 + 101);
   /** 10:00 China time on a day of the year (UTC ms). */
   const dayOf = (dayIndex: number) => Date.UTC(year, 0, 1 + dayIndex, 2, 0, 0);
   const until = options.until ?? Date.UTC(year + 1, 0, 1);
@@ -57,11 +57,11 @@ export async function seedDemoCare(services: Services, options: DemoCareOptions 
   const visits: Visit[] = [];
   const count = options.visits ?? Math.round((DEMO_VISITS_PER_YEAR * days) / 360);
   const FIRST_DAY = 10;
-  for (let i = 0; i < count && (year === 2022 ? days > 0 : days > FIRST_DAY); i++) {
+  for (let i = 0; i < count && (year === DEMO_YEAR ? days > 0 : days > FIRST_DAY); i++) {
     visits.push({
       // A stay is admitted up to ten days before its settlement: another year's care starts on its 11th day, so that no
       // admission falls in a year the person is not enrolled for (2022's draws are kept as they always were).
-      at: dayOf(year === 2022 ? Math.floor(random() * days) : FIRST_DAY + Math.floor(random() * (days - FIRST_DAY))) + Math.floor(random() * 6 * 3600) * 1000,
+      at: dayOf(year === DEMO_YEAR ? Math.floor(random() * days) : FIRST_DAY + Math.floor(random() * (days - FIRST_DAY))) + Math.floor(random() * 6 * 3600) * 1000,
       kind: random() < 0.3 ? "inpatient" : "outpatient",
       certno: people[Math.floor(random() * people.length)] as string,
       hospital: baise[Math.floor(random() * baise.length)] as string,

@@ -282,16 +282,25 @@ export function insideTransaction(database: Database, tx: Tx): Database {
  */
 export async function seedDemo(database: Database, options: { years?: number[] } = {}): Promise<DemoSeedResult> {
   return database.db.transaction(async (tx) => {
+    await lockDemo(tx);
     if ((await demoDatabaseState(tx)).state !== "empty") {
       return { seeded: false, persons: 0, identities: 0, fixmedins: 0, catalogue: 0, contributions: 0, duplicates: 0 };
     }
-    // Two starts at once on one server database: the second waits here, then finds the first one's demo.
-    await tx.execute(sql`select pg_advisory_xact_lock(hashtextextended('yibao demo seed', 0))`);
-    if ((await demoDatabaseState(tx)).state !== "empty") {
-      return { seeded: false, persons: 0, identities: 0, fixmedins: 0, catalogue: 0, contributions: 0, duplicates: 0 };
-    }
-    return seedEmpty(insideTransaction(database, tx), options.years ?? [...new Set([DEMO_YEAR, new Date().getFullYear()])]);
+    return seedEmpty(insideTransaction(database, tx), options.years ?? [...new Set([DEMO_YEAR, chinaYear(new Date())])]);
   });
+}
+
+/**
+ * Two starts at once on one server database: the second waits here until the first commits, then finds its demo. One
+ * key for every writer of the demo (the lock is re-entrant within a transaction: installDemo takes it, seedDemo again).
+ */
+export async function lockDemo(tx: Queryable): Promise<void> {
+  await tx.execute(sql`select pg_advisory_xact_lock(hashtextextended('yibao demo', 0))`);
+}
+
+/** The calendar year in China (UTC+8), where the bureau is, whatever the server's time zone. */
+export function chinaYear(at: Date): number {
+  return new Date(at.getTime() + 8 * 3_600_000).getUTCFullYear();
 }
 
 async function seedEmpty(database: Database, years: number[]): Promise<DemoSeedResult> {
