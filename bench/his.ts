@@ -7,19 +7,17 @@
  * BENCH_HIS_OUTPATIENT / BENCH_HIS_INPATIENT set the flow counts (default 2,000 / 200), BENCH_HIS_CONCURRENCY the number
  * of clerks at once (default 32), BENCH_DATABASE_ADMIN_URL the PostgreSQL server.
  */
-import { spawn, type ChildProcess } from "node:child_process";
 import { mkdtempSync, rmSync } from "node:fs";
-import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { eq } from "drizzle-orm";
 import pg from "pg";
-import { cliCommand, PROJECT_ROOT } from "../src/lib/paths.js";
 import { runHisBench, type HisBenchResult } from "../src/his/bench.js";
 import { seedDemo } from "../src/services/demo.js";
 import { migrateDatabase, openDatabase, type OpenOptions } from "../src/store/db.js";
 import { persons } from "../src/store/schema.js";
 import { round, type Benchmark } from "./harness.js";
+import { freePort, startServer, stopServer } from "./server.js";
 
 const LIGHT_CONCURRENCY = 2;
 const ADMIN_URL = process.env.BENCH_DATABASE_ADMIN_URL ?? "postgres://postgres@127.0.0.1:5432/postgres";
@@ -27,16 +25,6 @@ const ADMIN_URL = process.env.BENCH_DATABASE_ADMIN_URL ?? "postgres://postgres@1
 function count(name: string, fallback: number): number {
   const v = Number(process.env[name]);
   return process.env[name] !== undefined && Number.isInteger(v) && v > 0 ? v : fallback;
-}
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const s = createServer();
-    s.listen(0, "127.0.0.1", () => {
-      const address = s.address();
-      s.close(() => (typeof address === "object" && address ? resolve(address.port) : reject(new Error("no port"))));
-    });
-  });
 }
 
 /** Seeds the demo into the database and returns the ID numbers of its 451000 persons. */
@@ -50,36 +38,6 @@ async function prepare(options: OpenOptions): Promise<string[]> {
   } finally {
     await database.close();
   }
-}
-
-async function startServer(env: Record<string, string>, port: number): Promise<ChildProcess> {
-  const cli = cliCommand();
-  const child = spawn(cli.command, [...cli.args, "serve", "--no-demo"], {
-    cwd: PROJECT_ROOT,
-    env: { ...process.env, ...env, PORT: String(port), HOST: "127.0.0.1", LOG_LEVEL: "warn" },
-    stdio: ["ignore", "ignore", "inherit"],
-  });
-  const deadline = Date.now() + 120_000;
-  while (Date.now() < deadline) {
-    try {
-      const res = await fetch(`http://127.0.0.1:${port}/health`);
-      if (res.ok) return child;
-    } catch {
-      // not listening yet
-    }
-    if (child.exitCode !== null) throw new Error(`the server exited with ${child.exitCode}`);
-    await new Promise((r) => setTimeout(r, 250));
-  }
-  child.kill("SIGKILL");
-  throw new Error("the server did not start within 120 s");
-}
-
-async function stopServer(child: ChildProcess): Promise<void> {
-  if (child.exitCode !== null) return;
-  const exited = new Promise((r) => child.once("exit", r));
-  child.kill("SIGTERM");
-  await Promise.race([exited, new Promise((r) => setTimeout(r, 15_000))]);
-  if (child.exitCode === null) child.kill("SIGKILL");
 }
 
 interface DatabaseRun {

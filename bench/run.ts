@@ -6,6 +6,7 @@
 import { mkdirSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import { fromRoot } from "../src/lib/paths.js";
+import { apiBenchmark } from "./api.js";
 import { engineBenchmark } from "./engine.js";
 import { enrollmentBenchmark } from "./enrollment.js";
 import type { Benchmark } from "./harness.js";
@@ -17,6 +18,7 @@ const BENCHMARKS: readonly Benchmark[] = [
   importsBenchmark,
   hisBenchmark,
   enrollmentBenchmark,
+  apiBenchmark,
 ];
 
 const RESULTS_DIR = `${fromRoot("bench", "results")}/`;

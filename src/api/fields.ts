@@ -56,6 +56,9 @@ export function paged<T extends z.ZodType>(item: T) {
     items: z.array(item),
     page: z.int(),
     page_size: z.int(),
-    total: z.int().meta({ description: "符合条件的总条数 / rows matching, all pages" }),
+    total: z.int().meta({ description: "符合条件的总条数 / rows matching, all pages (counted up to 10,000)" }),
+    total_capped: z.boolean().optional().meta({
+      description: "为 true 时符合条件的超过 10,000 条，total 为 10,000；请缩小条件 / true: more than 10,000 rows match and total is 10,000; narrow the filter",
+    }),
   });
 }

@@ -67,6 +67,52 @@ export class Services {
   forget(key: string): void {
     this.cache.delete(key);
   }
+
+  /** How old a snapshot may be before a read starts its refresh (YIBAO_SNAPSHOT_MAX_AGE_SECONDS, default 60). */
+  snapshotMaxAgeMs = snapshotMaxAge(process.env.YIBAO_SNAPSHOT_MAX_AGE_SECONDS);
+  private readonly snapshots = new Map<string, { last?: Snapshot<unknown>; pending?: Promise<Snapshot<unknown>> }>();
+
+  /**
+   * A figure that costs a read of a year's settlements (the dashboard): computed once, then answered from memory while
+   * it is younger than snapshotMaxAgeMs; an older one is still answered at once while one refresh runs behind it
+   * (stale-while-revalidate), so that no clerk waits for it but the first. Concurrent first reads share one
+   * computation. The answer says when it was computed (`at`), and the console shows it.
+   */
+  async snapshot<T>(key: string, compute: () => Promise<T>, now: () => number = Date.now): Promise<Snapshot<T>> {
+    let entry = this.snapshots.get(key);
+    if (!entry) {
+      if (this.snapshots.size >= 1_000) this.snapshots.clear();
+      entry = {};
+      this.snapshots.set(key, entry);
+    }
+    const e = entry;
+    const refresh = (): Promise<Snapshot<unknown>> =>
+      (e.pending ??= compute()
+        .then((value) => (e.last = { value, at: new Date(now()) }))
+        .finally(() => {
+          e.pending = undefined;
+        }));
+    const last = e.last as Snapshot<T> | undefined;
+    if (last === undefined) return (await refresh()) as Snapshot<T>;
+    if (now() - last.at.getTime() >= this.snapshotMaxAgeMs) {
+      // A failed refresh keeps the older figure; the next read tries again.
+      refresh().catch((error: unknown) => process.emitWarning(`snapshot ${key}: ${error instanceof Error ? error.message : String(error)}`));
+    }
+    return last;
+  }
+}
+
+export interface Snapshot<T> {
+  value: T;
+  /** When it was computed. */
+  at: Date;
+}
+
+function snapshotMaxAge(text: string | undefined): number {
+  if (text === undefined || text === "") return 60_000;
+  const seconds = Number(text);
+  if (!Number.isFinite(seconds) || seconds < 0) throw new Error(`YIBAO_SNAPSHOT_MAX_AGE_SECONDS must be a number of seconds, 0 or more: got ${text}`);
+  return seconds * 1000;
 }
 
 function rowToEntry(r: typeof catalogueEntries.$inferSelect): CatalogueEntry {

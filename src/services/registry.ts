@@ -1,9 +1,10 @@
-import { and, asc, count, eq, exists, inArray, like, sql } from "drizzle-orm";
+import { and, asc, count, eq, exists, inArray, sql, type SQL } from "drizzle-orm";
 import type { Accumulators } from "../domain/settlement/types.js";
 import type { Queryable } from "../store/db.js";
 import { duplicateCases, enrollments, households, personIdentities, persons } from "../store/schema.js";
 import { loadAccumulators } from "./settlement.js";
 import { inRegion } from "./region.js";
+import { rowsOf } from "./imports.js";
 
 /**
  * Reads of the enrollment registry (persons, households, enrollments, duplicate cases) for the REST API
@@ -18,12 +19,35 @@ export interface PageRequest {
 
 export interface PageOf<T> {
   items: T[];
+  /** Rows matching, counted up to COUNT_CAP. */
   total: number;
+  /** More than COUNT_CAP rows match: `total` is the cap. */
+  total_capped: boolean;
+}
+
+/**
+ * Lists count their matches up to this many: a count is a read of every matching row, and "all settlements of the
+ * region" is ten million of them (seconds, on every page). Past the cap the console says "10,000+" and a filter narrows.
+ */
+export const COUNT_CAP = 10_000;
+
+/** Counts the rows of `matching` (a subquery selecting anything), reading at most COUNT_CAP + 1 of them. */
+export async function countUpTo(q: Queryable, matching: SQL, cap = COUNT_CAP): Promise<{ total: number; total_capped: boolean }> {
+  const [row] = await rowsOf<{ n: number | string }>(q, sql`select count(*) as n from (${matching} limit ${cap + 1}) as matching`);
+  const n = Number(row?.n ?? 0);
+  return n > cap ? { total: cap, total_capped: true } : { total: n, total_capped: false };
 }
 
 const offset = (p: PageRequest) => (p.page - 1) * p.page_size;
 
 /** LIKE's wildcards taken literally: a name typed with % or _ matches only itself. */
+/**
+ * A column compared byte by byte (collation "C"), as the prefix indexes persons_name and persons_certno_prefix are
+ * built: PostgreSQL serves `like 'prefix%'` from a B-tree only in that collation, and the server's default (C.UTF-8,
+ * en_US.UTF-8 …) is not it — without this a name search reads every person.
+ */
+const byteOrder = (column: typeof persons.psn_name | typeof persons.certno) => sql`(${column} collate "C")`;
+
 function likePrefix(text: string): string {
   return `${text.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
 }
@@ -39,20 +63,28 @@ export interface PersonSearch {
   household_id?: string | undefined;
 }
 
-export async function searchPersons(q: Queryable, search: PersonSearch, page: PageRequest): Promise<PageOf<PersonRow>> {
-  const where = and(
-    search.name_prefix ? like(persons.psn_name, likePrefix(search.name_prefix)) : undefined,
-    search.certno_prefix ? like(persons.certno, likePrefix(search.certno_prefix.toUpperCase())) : undefined,
+function personSearchWhere(search: PersonSearch): SQL | undefined {
+  return and(
+    search.name_prefix ? sql`${byteOrder(persons.psn_name)} like ${likePrefix(search.name_prefix)}` : undefined,
+    search.certno_prefix ? sql`${byteOrder(persons.certno)} like ${likePrefix(search.certno_prefix.toUpperCase())}` : undefined,
     search.certno ? eq(persons.certno, search.certno.toUpperCase()) : undefined,
     search.admdvs ? inRegion(persons.insuplc_admdvs, search.admdvs) : undefined,
     search.household_id ? eq(persons.household_id, search.household_id) : undefined,
   );
-  const order = search.name_prefix ? [asc(persons.psn_name), asc(persons.psn_no)] : [asc(persons.certno)];
-  const [items, [total]] = await Promise.all([
-    q.select().from(persons).where(where).orderBy(...order).limit(page.page_size).offset(offset(page)),
-    q.select({ n: count() }).from(persons).where(where),
+}
+
+/** The page of a person search, as a query (its plan is checked by the tests: a prefix must read from an index). */
+export function personSearchQuery(q: Queryable, search: PersonSearch, page: PageRequest) {
+  const order = search.name_prefix ? [asc(byteOrder(persons.psn_name)), asc(persons.psn_no)] : [asc(byteOrder(persons.certno))];
+  return q.select().from(persons).where(personSearchWhere(search)).orderBy(...order).limit(page.page_size).offset(offset(page));
+}
+
+export async function searchPersons(q: Queryable, search: PersonSearch, page: PageRequest): Promise<PageOf<PersonRow>> {
+  const [items, total] = await Promise.all([
+    personSearchQuery(q, search, page),
+    countUpTo(q, sql`select 1 from ${persons} where ${personSearchWhere(search) ?? sql`true`}`),
   ]);
-  return { items, total: total?.n ?? 0 };
+  return { items, ...total };
 }
 
 export type IdentityRow = typeof personIdentities.$inferSelect;
@@ -121,14 +153,14 @@ export async function listEnrollments(q: Queryable, filter: EnrollmentFilter, pa
     filter.status ? eq(enrollments.status, filter.status) : undefined,
     filter.insutype ? eq(enrollments.insutype, filter.insutype) : undefined,
   );
-  const [rows, [total]] = await Promise.all([
+  const [rows, total] = await Promise.all([
     q.select({ e: enrollments, psn_name: persons.psn_name, certno: persons.certno })
       .from(enrollments).innerJoin(persons, eq(persons.psn_no, enrollments.psn_no))
       .where(where).orderBy(asc(enrollments.year), asc(enrollments.psn_no), asc(enrollments.id))
       .limit(page.page_size).offset(offset(page)),
-    q.select({ n: count() }).from(enrollments).where(where),
+    countUpTo(q, sql`select 1 from ${enrollments} where ${where ?? sql`true`}`),
   ]);
-  return { items: rows.map((r) => ({ ...r.e, psn_name: r.psn_name, certno: r.certno })), total: total?.n ?? 0 };
+  return { items: rows.map((r) => ({ ...r.e, psn_name: r.psn_name, certno: r.certno })), ...total };
 }
 
 export async function getEnrollment(q: Queryable, id: number): Promise<EnrollmentRow | undefined> {

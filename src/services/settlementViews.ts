@@ -5,6 +5,7 @@ import type { Queryable } from "../store/db.js";
 import { CASH, PERSONAL_ACCOUNT } from "./ledger.js";
 import { rowsOf } from "./imports.js";
 import { inRegion } from "./region.js";
+import { countUpTo, type PageOf } from "./registry.js";
 
 /**
  * Settlements as the console and the portal read them: lists by person, hospital and year, one settlement with its
@@ -72,17 +73,26 @@ function toListRow(r: Record<string, unknown>): SettlementListRow {
   return row as unknown as SettlementListRow;
 }
 
-export async function listSettlements(q: Queryable, filter: SettlementFilter, page: { page: number; page_size: number }): Promise<{ items: SettlementListRow[]; total: number }> {
+function listConditions(filter: SettlementFilter): SQL {
   const conditions = scopeConditions(filter);
   if (filter.year !== undefined) conditions.push(sql`s.year = ${filter.year}`);
   if (filter.status !== undefined) conditions.push(sql`s.status = ${filter.status}`);
-  const [rows, [count]] = await Promise.all([
-    rowsOf<Record<string, unknown>>(q, sql`
-      select ${LIST_COLUMNS} from settlements s join persons p on p.psn_no = s.psn_no left join fixmedins f on f.fixmedins_code = s.fixmedins_code
-      where ${where(conditions)} order by s.setl_time desc, s.setl_id desc limit ${page.page_size} offset ${(page.page - 1) * page.page_size}`),
-    rowsOf<{ n: number | string }>(q, sql`select count(*) as n from settlements s where ${where(conditions)}`),
+  return where(conditions);
+}
+
+/** A page of settlements, newest first (its plan is checked by the tests: it must not sort the whole table). */
+export function settlementListQuery(filter: SettlementFilter, page: { page: number; page_size: number }): SQL {
+  return sql`
+    select ${LIST_COLUMNS} from settlements s join persons p on p.psn_no = s.psn_no left join fixmedins f on f.fixmedins_code = s.fixmedins_code
+    where ${listConditions(filter)} order by s.setl_time desc, s.setl_id desc limit ${page.page_size} offset ${(page.page - 1) * page.page_size}`;
+}
+
+export async function listSettlements(q: Queryable, filter: SettlementFilter, page: { page: number; page_size: number }): Promise<PageOf<SettlementListRow>> {
+  const [rows, total] = await Promise.all([
+    rowsOf<Record<string, unknown>>(q, settlementListQuery(filter, page)),
+    countUpTo(q, sql`select 1 from settlements s where ${listConditions(filter)}`),
   ]);
-  return { items: rows.map(toListRow), total: Number(count?.n ?? 0) };
+  return { items: rows.map(toListRow), ...total };
 }
 
 export interface FundRow {

@@ -44,7 +44,14 @@ export const persons = pgTable(
     balc_fen: fen("balc_fen"),
     created_at: created(),
   },
-  (t) => [uniqueIndex("persons_certno").on(t.certno), index("persons_name").on(t.psn_name), index("persons_admdvs").on(t.insuplc_admdvs)],
+  (t) => [
+    uniqueIndex("persons_certno").on(t.certno),
+    // Prefix searches (a name as a clerk types it, the first digits of an ID number) compare in collation "C"
+    // (services/registry.ts): only then can PostgreSQL read a `like 'prefix%'` from the index.
+    index("persons_name").on(sql`(${t.psn_name} collate "C")`, t.psn_no),
+    index("persons_certno_prefix").on(sql`(${t.certno} collate "C")`),
+    index("persons_admdvs").on(t.insuplc_admdvs),
+  ],
 );
 
 /** Categories (psn_idet_type) with validity, both ends included; a null end is open. */
@@ -333,6 +340,8 @@ export const settlements = pgTable(
     index("settlements_psn").on(t.psn_no, t.year),
     index("settlements_fixmedins_time").on(t.fixmedins_code, t.setl_time),
     index("settlements_mdtrt").on(t.mdtrt_id),
+    // The console's settlement list, newest first, reads the first page from here instead of sorting every row.
+    index("settlements_time").on(t.setl_time, t.setl_id),
   ],
 );
 

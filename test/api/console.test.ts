@@ -208,8 +208,11 @@ describe("a settlement, the dashboard and the reconciliation", () => {
 
   it("the dashboard's month is the sum of its settlements, per tier", async () => {
     const s = (await admin.get(`/api/v1/settlements/${setlId}`)).body.settlement;
+    const before = Date.now();
     const d = await admin.get("/api/v1/dashboard?year=2022");
     expect(d.status).toBe(200);
+    // Computed for this read (the first of its scope), and said so.
+    expect(Date.parse(d.body.as_of)).toBeGreaterThanOrEqual(before - 1000);
     const march = d.body.spending_by_month[2];
     expect(march).toEqual({
       month: 3, settlements: 1, medfee_sumamt: 930, basic: s.hifp_pay, critical_illness: s.hifmi_pay, large_amount: s.hifob_pay,

@@ -35,6 +35,7 @@ export const listEnrollmentsRoute = defineRoute({
       page: query.page,
       page_size: query.page_size,
       total: found.total,
+      total_capped: found.total_capped,
     };
   },
 });

@@ -48,7 +48,7 @@ export const searchPersonsRoute = defineRoute({
       { name_prefix: namePrefix, certno_prefix: certnoPrefix, certno, admdvs, household_id: query.household_id },
       query,
     );
-    return { items: found.items.map(toPersonSummary), page: query.page, page_size: query.page_size, total: found.total };
+    return { items: found.items.map(toPersonSummary), page: query.page, page_size: query.page_size, total: found.total, total_capped: found.total_capped };
   },
 });
 

@@ -12,7 +12,7 @@ import {
   type FundRow, type SettlementListRow,
 } from "../../services/settlementViews.js";
 import { forbidden, NotFoundError } from "../errors.js";
-import { dateIn, paged, pagination, regionIn, yearIn, yuanOut } from "../fields.js";
+import { dateIn, paged, pagination, regionIn, timeOut, yearIn, yuanOut } from "../fields.js";
 import { defineRoute } from "../route.js";
 import { regionOf } from "../scope.js";
 import { signedIn } from "../session.js";
@@ -90,7 +90,7 @@ export const listSettlementsRoute = defineRoute({
       year: query.year,
       status: query.status,
     }, query);
-    return { items: found.items.map(toSummary), page: query.page, page_size: query.page_size, total: found.total };
+    return { items: found.items.map(toSummary), page: query.page, page_size: query.page_size, total: found.total, total_capped: found.total_capped };
   },
 });
 
@@ -200,6 +200,7 @@ export const dashboardRoute = defineRoute({
   response: z.object({
     year: z.int(),
     admdvs: z.string(),
+    as_of: timeOut.meta({ description: "这些数字的计算时间（至多一分钟前，YIBAO_SNAPSHOT_MAX_AGE_SECONDS）/ when the figures were computed (at most a minute ago by default)" }),
     totals: z.object({ settlements: z.int(), medfee_sumamt: yuanOut, fund_pay_sumamt: yuanOut, psn_cash_pay: yuanOut }),
     spending_by_month: z.array(z.object({
       month: z.int(),
@@ -221,16 +222,23 @@ export const dashboardRoute = defineRoute({
     const me = signedIn(principal);
     const year = query.year ?? defaultYear();
     const scope = settlementFilter(me);
-    const [months, beneficiaries, covered] = await Promise.all([
-      spendingByMonth(services.db, year, scope),
-      beneficiariesByCategory(services.db, year, scope),
-      me.role === "insured" || me.role === "hospital" ? Promise.resolve(null) : coverage(services.db, { year, ...(scope.region ? { admdvs: scope.region } : {}) }),
-    ]);
+    const withCoverage = !(me.role === "insured" || me.role === "hospital");
+    // A read of the year's settlements of the scope (millions in a large region): answered from a snapshot at most
+    // services.snapshotMaxAgeMs old (context.ts), the same for everyone of the same scope; as_of says when it was taken.
+    const { value: [months, beneficiaries, covered], at } = await services.snapshot(
+      `dashboard:${year}:${JSON.stringify(scope)}:${withCoverage ? "coverage" : "-"}`,
+      () => Promise.all([
+        spendingByMonth(services.db, year, scope),
+        beneficiariesByCategory(services.db, year, scope),
+        withCoverage ? coverage(services.db, { year, ...(scope.region ? { admdvs: scope.region } : {}) }) : Promise.resolve(null),
+      ]),
+    );
     const sum = (k: "medfee_sumamt" | "cash") => months.reduce((a, m) => a + m[k], 0) as Fen;
     const funds = months.reduce((a, m) => a + m.basic + m.critical_illness + m.large_amount + m.assistance + m.other, 0) as Fen;
     return {
       year,
       admdvs: me.admdvs,
+      as_of: at.toISOString(),
       totals: { settlements: months.reduce((a, m) => a + m.settlements, 0), medfee_sumamt: toYuan(sum("medfee_sumamt")), fund_pay_sumamt: toYuan(funds), psn_cash_pay: toYuan(sum("cash")) },
       spending_by_month: months.map((m) => ({
         month: m.month, settlements: m.settlements, medfee_sumamt: toYuan(m.medfee_sumamt), basic: toYuan(m.basic), critical_illness: toYuan(m.critical_illness),

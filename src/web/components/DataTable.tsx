@@ -53,6 +53,7 @@ export function pagingOf<T>(t: Translate, paged: Paged<T> | undefined, onChange:
     total: paged.total,
     onChange,
     showSizeChanger: false,
-    showTotal: (total) => t("common.rows", { total }),
+    // Past the server's count cap the total reads "10,000+": the exact figure would cost a read of every row.
+    showTotal: (total) => (paged.total_capped ? t("common.rowsMore", { total }) : t("common.rows", { total })),
   };
 }

@@ -37,6 +37,7 @@ export const en: Messages = {
   "common.region": "Region",
   "common.filters": "Filters",
   "common.rows": "{total} rows",
+  "common.rowsMore": "more than {total} rows (narrow the filter)",
   "common.month": "Month {month}",
   "common.yuan": "yuan",
 
@@ -109,6 +110,7 @@ export const en: Messages = {
   "dashboard.persons": "Beneficiaries",
   "dashboard.rate": "Coverage (%)",
   "dashboard.noData": "No data for this year",
+  "dashboard.asOf": "Figures as of {time}",
   "tier.basic": "Basic insurance",
   "tier.critical_illness": "Critical illness",
   "tier.large_amount": "Employee large-amount",

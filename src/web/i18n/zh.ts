@@ -38,6 +38,7 @@ export const zh = {
   "common.region": "地区",
   "common.filters": "筛选条件",
   "common.rows": "共 {total} 条",
+  "common.rowsMore": "超过 {total} 条（请缩小查询条件）",
   "common.month": "{month}月",
   "common.yuan": "元",
 
@@ -110,6 +111,7 @@ export const zh = {
   "dashboard.persons": "受益人数",
   "dashboard.rate": "参保率（%）",
   "dashboard.noData": "该年度没有数据",
+  "dashboard.asOf": "数据截至 {time}",
   "tier.basic": "基本医保",
   "tier.critical_illness": "大病保险",
   "tier.large_amount": "职工大额",

@@ -1,4 +1,4 @@
-import { Col, Empty, Row } from "antd";
+import { Col, Empty, Row, Typography } from "antd";
 import { useState } from "react";
 import { FilterBar } from "../../components/Field";
 import { Loadable } from "../../components/Loadable";
@@ -6,6 +6,7 @@ import { Page, Section } from "../../components/Page";
 import { useWorkingYear, YearSelect } from "../../components/YearSelect";
 import { useI18n } from "../../i18n";
 import { getDashboard } from "../../lib/api";
+import { formatDateTime } from "../../lib/format";
 import { useApi } from "../../lib/useApi";
 import { BeneficiariesChart } from "../dashboard/BeneficiariesChart";
 import { CoverageChart } from "../dashboard/CoverageChart";
@@ -31,6 +32,9 @@ export default function DashboardPage() {
         {(d) => (
           <>
             <KpiCards totals={d.totals} />
+            <Typography.Paragraph type="secondary" data-testid="dashboard-as-of">
+              {t("dashboard.asOf", { time: formatDateTime(d.as_of) })}
+            </Typography.Paragraph>
             <Section title={t("dashboard.spending")}>
               {d.spending_by_month.length ? <SpendingChart months={d.spending_by_month} /> : <Empty description={t("dashboard.noData")} />}
             </Section>

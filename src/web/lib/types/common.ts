@@ -10,8 +10,10 @@ export interface Paged<T> {
   items: T[];
   page: number;
   page_size: number;
-  /** Rows matching, all pages. */
+  /** Rows matching, all pages, counted up to 10,000. */
   total: number;
+  /** More than 10,000 rows match: total is 10,000. */
+  total_capped?: boolean;
 }
 
 export interface PageQuery {

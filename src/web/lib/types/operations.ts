@@ -41,6 +41,8 @@ export interface RegionCoverage {
 export interface Dashboard {
   year: number;
   admdvs: string;
+  /** When the figures were computed (ISO time): they are at most a minute old. */
+  as_of: string;
   totals: DashboardTotals;
   spending_by_month: MonthSpending[];
   beneficiaries_by_category: CategoryBeneficiaries[];
