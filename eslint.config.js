@@ -14,6 +14,11 @@ export default tseslint.config(
     },
   },
   {
+    // Tools' configuration files in CommonJS (dependency-cruiser reads .dependency-cruiser.cjs).
+    files: ["**/*.cjs"],
+    languageOptions: { sourceType: "commonjs", globals: globals.node },
+  },
+  {
     files: ["src/web/**/*.{ts,tsx}"],
     languageOptions: { globals: globals.browser },
     plugins: { "react-hooks": reactHooks },
