@@ -1,13 +1,16 @@
 import { get, post, uploadFile, type Upload } from "./http";
 import type {
-  Coverage, Dashboard, DuplicateCase, DuplicateQuery, EnrollmentContributions, EnrollmentListItem, Hospital, Household,
-  ImportJob, ImportKind, Me, Paged, PageQuery, PersonDetail, PersonSummary, PolicyDocument, PolicySummary,
-  Reconciliation, ReconciliationQuery, RecomputeResult, ResolveAllResult, ResolveRequest, ResolveResult,
+  BodyOf, Coverage, Dashboard, DuplicateCase, DuplicateQuery, EnrollmentContributions, EnrollmentListItem, Household,
+  ImportJob, ImportKind, Me, NewUserRequest, Paged, PageQuery, PersonDetail, PersonSummary, PolicyDocument,
+  RecomputeResult, Reconciliation, ReconciliationQuery, ResolveAllResult, ResolveRequest, ResolveResult, ResponseOf,
   RosterImportResult, RosterSource, ScanResult, SettlementDetail, SettlementListItem, SettlementQuery, SignInAnswer,
-  NewUserRequest, SigninAttempt, SubsidyRegister, SubsidyStatistics, User, UserRow, Voucher,
+  SigninAttempt, SubsidyRegister, SubsidyStatistics, Voucher,
 } from "./types";
 
-/** One function per route of /api/v1 (src/api/v1/*.ts are the truth for the shapes). */
+/**
+ * One function per route of /api/v1. The shapes are the generated ones (./api.gen.ts, from the server's zod schemas,
+ * through ./types): answers by ResponseOf, bodies checked with `satisfies BodyOf<…>`.
+ */
 
 const enc = encodeURIComponent;
 
@@ -20,16 +23,16 @@ export function fileContentType(file: File): string {
 }
 
 // Sign-in and sessions
-export const signIn = (username: string, password: string) => post<SignInAnswer>("/auth/signin", { username, password });
-export const signOut = () => post<{ signed_out: true }>("/auth/signout");
-export const currentUser = () => get<{ user: User; expires_at: string }>("/auth/me");
+export const signIn = (username: string, password: string) => post<SignInAnswer>("/auth/signin", { username, password } satisfies BodyOf<"signIn">);
+export const signOut = () => post<ResponseOf<"signOut">>("/auth/signout");
+export const currentUser = () => get<ResponseOf<"whoAmI">>("/auth/me");
 export const listSignins = (q: PageQuery) => get<Paged<SigninAttempt>>("/auth/signins", { ...q });
 
 // Users (administrators manage, auditors read)
-export const listUsers = () => get<{ items: UserRow[] }>("/users");
-export const createUser = (body: NewUserRequest) => post<UserRow>("/users", body);
-export const unlockUser = (username: string) => post<UserRow>(`/users/${enc(username)}/unlock`, {});
-export const setUserActive = (username: string, active: boolean) => post<UserRow>(`/users/${enc(username)}/active`, { active });
+export const listUsers = () => get<ResponseOf<"listUsers">>("/users");
+export const createUser = (body: NewUserRequest) => post<ResponseOf<"createUser">>("/users", body);
+export const unlockUser = (username: string) => post<ResponseOf<"unlockUser">>(`/users/${enc(username)}/unlock`, {});
+export const setUserActive = (username: string, active: boolean) => post<ResponseOf<"setUserActive">>(`/users/${enc(username)}/active`, { active } satisfies BodyOf<"setUserActive">);
 
 // Dashboard
 export const getDashboard = (year: number) => get<Dashboard>("/dashboard", { year });
@@ -45,7 +48,7 @@ export const getContributions = (enrollmentId: number) => get<EnrollmentContribu
 // Subsidized enrollment, coverage
 export const getSubsidyRegister = (q: { year: number; admdvs?: string; category?: string } & PageQuery) =>
   get<SubsidyRegister>("/contributions", { ...q });
-export const recomputeSubsidies = (year: number, admdvs?: string) => post<RecomputeResult>("/subsidies/recompute", { year, admdvs });
+export const recomputeSubsidies = (year: number, admdvs?: string) => post<RecomputeResult>("/subsidies/recompute", { year, admdvs } satisfies BodyOf<"recomputeSubsidies">);
 export const getSubsidyStatistics = (year: number, admdvs?: string) => get<SubsidyStatistics>("/subsidies/statistics", { year, admdvs });
 export const getCoverage = (year: number, admdvs?: string) => get<Coverage>("/coverage", { year, admdvs });
 export const uploadRoster = (file: File, source: RosterSource | undefined, onProgress: (f: number) => void): Upload<RosterImportResult> =>
@@ -54,24 +57,24 @@ export const uploadRoster = (file: File, source: RosterSource | undefined, onPro
 // Duplicate enrollment
 export const listDuplicates = (q: DuplicateQuery) => get<Paged<DuplicateCase>>("/duplicates", { ...q });
 export const getDuplicate = (id: number) => get<DuplicateCase>(`/duplicates/${id}`);
-export const scanDuplicates = (year: number, admdvs?: string) => post<ScanResult>("/duplicates/scan", { year, admdvs });
+export const scanDuplicates = (year: number, admdvs?: string) => post<ScanResult>("/duplicates/scan", { year, admdvs } satisfies BodyOf<"scanDuplicates">);
 export const resolveDuplicate = (id: number, body: ResolveRequest) => post<ResolveResult>(`/duplicates/${id}/resolve`, body);
-export const resolveAllDuplicates = (year: number, operator?: string) => post<ResolveAllResult>("/duplicates/resolve-by-rule", { year, operator });
+export const resolveAllDuplicates = (year: number, operator?: string) => post<ResolveAllResult>("/duplicates/resolve-by-rule", { year, operator } satisfies BodyOf<"resolveAllDuplicates">);
 
 // Settlements, hospitals, reconciliation
 export const listSettlements = (q: SettlementQuery) => get<Paged<SettlementListItem>>("/settlements", { ...q });
 export const getSettlement = (setlId: string) => get<SettlementDetail>(`/settlements/${enc(setlId)}`);
-export const listHospitals = (year?: number) => get<{ year: number; items: Hospital[] }>("/hospitals", { year });
+export const listHospitals = (year?: number) => get<ResponseOf<"listHospitals">>("/hospitals", { year });
 export const getReconciliation = (q: ReconciliationQuery) => get<Reconciliation>("/reconciliation", { ...q });
 
 // Policies
-export const listPolicies = () => get<{ items: PolicySummary[] }>("/policies");
+export const listPolicies = () => get<ResponseOf<"listPolicies">>("/policies");
 export const getPolicy = (admdvs: string, year: number) => get<PolicyDocument>(`/policies/${enc(admdvs)}/${year}`);
 
 // Import jobs (asynchronous: the upload answers 202 with the job, which is then polled)
 export const startImport = (kind: ImportKind, file: File, source: RosterSource | undefined, onProgress: (f: number) => void): Upload<ImportJob> =>
   uploadFile<ImportJob>("/import-jobs", { kind, source, file_name: file.name }, file, fileContentType(file), onProgress);
-export const listImportJobs = () => get<{ items: ImportJob[] }>("/import-jobs");
+export const listImportJobs = () => get<ResponseOf<"listImportJobs">>("/import-jobs");
 export const getImportJob = (id: number | string) => get<ImportJob>(`/import-jobs/${enc(String(id))}`);
 
 // The insured person's portal
