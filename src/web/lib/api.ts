@@ -1,10 +1,10 @@
-import { get, post, uploadFile, type Upload } from "./http";
+import { del, get, post, uploadFile, type Upload } from "./http";
 import type {
   Coverage, Dashboard, DuplicateCase, DuplicateQuery, EnrollmentContributions, EnrollmentListItem, Hospital, Household,
   ImportJob, ImportKind, Me, Paged, PageQuery, PersonDetail, PersonSummary, PolicyDocument, PolicySummary,
   Reconciliation, ReconciliationQuery, RecomputeResult, ResolveAllResult, ResolveRequest, ResolveResult,
   RosterImportResult, RosterSource, ScanResult, SettlementDetail, SettlementListItem, SettlementQuery, SignInAnswer,
-  NewUserRequest, SigninAttempt, SubsidyRegister, SubsidyStatistics, User, UserRow, Voucher,
+  NewUserRequest, SigninAttempt, SubsidyRegister, SubsidyStatistics, User, UserRow, UserSession, Voucher,
 } from "./types";
 
 /** One function per route of /api/v1 (src/api/v1/*.ts are the truth for the shapes). */
@@ -22,7 +22,9 @@ export function fileContentType(file: File): string {
 // Sign-in and sessions
 export const signIn = (username: string, password: string) => post<SignInAnswer>("/auth/signin", { username, password });
 export const signOut = () => post<{ signed_out: true }>("/auth/signout");
-export const currentUser = () => get<{ user: User; expires_at: string }>("/auth/me");
+export const currentUser = () => get<{ user: User; expires_at: string; idle_expires_at: string }>("/auth/me");
+export const changePassword = (currentPassword: string, newPassword: string) =>
+  post<{ changed: true; sessions_ended: number }>("/auth/password", { current_password: currentPassword, new_password: newPassword });
 export const listSignins = (q: PageQuery) => get<Paged<SigninAttempt>>("/auth/signins", { ...q });
 
 // Users (administrators manage, auditors read)
@@ -30,6 +32,9 @@ export const listUsers = () => get<{ items: UserRow[] }>("/users");
 export const createUser = (body: NewUserRequest) => post<UserRow>("/users", body);
 export const unlockUser = (username: string) => post<UserRow>(`/users/${enc(username)}/unlock`, {});
 export const setUserActive = (username: string, active: boolean) => post<UserRow>(`/users/${enc(username)}/active`, { active });
+export const resetPassword = (username: string, password: string) => post<UserRow>(`/users/${enc(username)}/password`, { password });
+export const listUserSessions = (username: string) => get<{ items: UserSession[] }>(`/users/${enc(username)}/sessions`);
+export const endUserSessions = (username: string) => del<{ sessions_ended: number }>(`/users/${enc(username)}/sessions`);
 
 // Dashboard
 export const getDashboard = (year: number) => get<Dashboard>("/dashboard", { year });

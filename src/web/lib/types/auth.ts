@@ -15,6 +15,8 @@ export interface User {
   fixmedins_code: string | null;
   fixmedins_name: string | null;
   psn_no: string | null;
+  /** An administrator reset the password: the session may only change it (every other route answers 403). */
+  must_change_password: boolean;
   /** The year pages open on: this year once it has a settlement in the user's scope, else the latest that has. */
   working_year: number;
 }
@@ -33,7 +35,7 @@ export interface SigninAttempt {
   ip: string | null;
   user_agent: string | null;
   success: boolean;
-  /** ok | bad_password | unknown_user | locked | inactive */
+  /** ok | bad_password | lockout | locked | unknown_user | inactive */
   reason: string;
 }
 
@@ -50,6 +52,7 @@ export interface UserRow {
   active: boolean;
   locked_until: IsoDateTime | null;
   failed_attempts: number;
+  must_change_password: boolean;
   created_at: IsoDateTime;
   last_signin_at: IsoDateTime | null;
 }
@@ -62,4 +65,15 @@ export interface NewUserRequest {
   password: string;
   fixmedins_code?: string;
   certno?: string;
+}
+
+/** A live session of a user (GET /users/{username}/sessions). */
+export interface UserSession {
+  created_at: IsoDateTime;
+  last_seen_at: IsoDateTime;
+  expires_at: IsoDateTime;
+  idle_expires_at: IsoDateTime;
+  ip: string | null;
+  user_agent: string | null;
+  current: boolean;
 }

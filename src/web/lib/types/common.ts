@@ -19,13 +19,11 @@ export interface PageQuery {
   page_size?: number;
 }
 
-/** The body of every error answer. Some codes carry more (remaining_attempts, locked_until). */
+/** The body of every error answer. */
 export interface ApiErrorBody {
   code: string;
   field?: string | null;
   message: string;
-  remaining_attempts?: number;
-  locked_until?: IsoDateTime;
 }
 
 export type Category =
