@@ -56,7 +56,8 @@ async function startServer(env: Record<string, string>, port: number): Promise<C
   const cli = cliCommand();
   const child = spawn(cli.command, [...cli.args, "serve", "--no-demo"], {
     cwd: PROJECT_ROOT,
-    env: { ...process.env, ...env, PORT: String(port), HOST: "127.0.0.1", LOG_LEVEL: "warn" },
+    // Every simulated clerk signs in (9001) from 127.0.0.1: the per-address limit would refuse all but the first 30.
+    env: { ...process.env, YIBAO_HIS_SIGNIN_LIMIT: "1000000", ...env, PORT: String(port), HOST: "127.0.0.1", LOG_LEVEL: "warn" },
     stdio: ["ignore", "ignore", "inherit"],
   });
   const deadline = Date.now() + 120_000;
