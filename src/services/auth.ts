@@ -191,20 +191,29 @@ export async function signIn(q: Queryable, username: string, password: string, c
   }
   if (!matches) {
     // Counted in the database, not from what was read: two wrong attempts at once both count. After a lock ran out the
-    // count starts again at one.
+    // count starts again at one; a lock that a concurrent attempt has just set stays.
+    const at = sql`${now.toISOString()}::timestamptz`;
     const [after] = await q.insert(signinLocks).values({ user_id: user.id, ip: address, failed_attempts: 1, updated_at: now })
       .onConflictDoUpdate({
         target: [signinLocks.user_id, signinLocks.ip],
         set: {
-          failed_attempts: sql`case when ${signinLocks.locked_until} is not null then 1 else ${signinLocks.failed_attempts} + 1 end`,
-          locked_until: null,
+          failed_attempts: sql`case when ${signinLocks.locked_until} <= ${at} then 1 else ${signinLocks.failed_attempts} + 1 end`,
+          locked_until: sql`case when ${signinLocks.locked_until} <= ${at} then null else ${signinLocks.locked_until} end`,
           updated_at: now,
         },
       })
-      .returning({ failed: signinLocks.failed_attempts });
+      .returning({ failed: signinLocks.failed_attempts, locked_until: signinLocks.locked_until });
+    if (after?.locked_until && after.locked_until > now) {
+      await record(false, "locked", user);
+      throw new SignInError("locked");
+    }
     if ((after?.failed ?? MAX_FAILED_ATTEMPTS) >= MAX_FAILED_ATTEMPTS) {
-      await q.update(signinLocks).set({ locked_until: new Date(now.getTime() + LOCK_MINUTES * 60_000), failed_attempts: 0, updated_at: now }).where(here);
-      await record(false, "lockout", user);
+      // Only one of the attempts that reached the count locks (the row's lock orders them): the others were too late.
+      const locked = await q.update(signinLocks)
+        .set({ locked_until: new Date(now.getTime() + LOCK_MINUTES * 60_000), failed_attempts: 0, updated_at: now })
+        .where(and(here, sql`(${signinLocks.locked_until} is null or ${signinLocks.locked_until} <= ${at})`))
+        .returning({ user_id: signinLocks.user_id });
+      await record(false, locked.length > 0 ? "lockout" : "locked", user);
       throw new SignInError("locked");
     }
     await record(false, "bad_password", user);

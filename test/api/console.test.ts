@@ -117,6 +117,18 @@ describe("sign-in, sessions and the lock-out", () => {
     expect(left?.n).toBe(0);
   });
 
+  it("counts wrong passwords sent at once, locks once, and a late one of them does not lift the lock", async () => {
+    await createUser(platform.database.db, { username: "clerk_c", display_name: "经办员并发", role: "clerk", admdvs: "451000", password: TEST_PASSWORD });
+    const answers = await Promise.all(Array.from({ length: MAX_FAILED_ATTEMPTS + 3 }, () => signIn("clerk_c", "wrong-password")));
+    expect(answers.map((r) => r.statusCode)).toEqual(Array(MAX_FAILED_ATTEMPTS + 3).fill(401));
+    const reasons = (await platform.database.db.execute(sql`select reason from signin_attempts where username = 'clerk_c' order by reason`)
+      .then((x) => (x as unknown as { rows: { reason: string }[] }).rows)).map((r) => r.reason);
+    expect(reasons.filter((r) => r === "lockout")).toEqual(["lockout"]);
+    expect(reasons.filter((r) => r === "bad_password")).toHaveLength(MAX_FAILED_ATTEMPTS - 1);
+    expect(reasons.filter((r) => r === "locked")).toHaveLength(3);
+    expect((await signIn("clerk_c", TEST_PASSWORD)).statusCode).toBe(401);
+  });
+
   it("takes about the same time for an unknown name, a wrong password, a locked and a disabled account (one scrypt each)", async () => {
     await createUser(platform.database.db, { username: "clerk_t", display_name: "经办员丁", role: "clerk", admdvs: "451000", password: TEST_PASSWORD });
     await createUser(platform.database.db, { username: "clerk_off", display_name: "经办员戊", role: "clerk", admdvs: "451000", password: TEST_PASSWORD });
