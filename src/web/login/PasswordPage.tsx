@@ -63,7 +63,11 @@ export default function PasswordPage() {
         {user.must_change_password ? (
           <Alert type="warning" showIcon title={t("password.mustChange")} data-testid="password-must-change" style={{ marginBottom: 16 }} />
         ) : null}
-        {failure !== undefined ? <ErrorView error={failure} /> : null}
+        {failure !== undefined ? (
+          <div style={{ marginBottom: 16 }}>
+            <ErrorView error={failure} />
+          </div>
+        ) : null}
         <Form<Change> form={form} layout="vertical" onFinish={(values) => void submit(values)} requiredMark={false} disabled={busy}>
           <Form.Item name="current" label={t("password.current")} rules={[{ required: true, message: t("password.currentRequired") }]}>
             <Input.Password prefix={<LockOutlined aria-hidden />} autoComplete="current-password" data-testid="password-current" />
