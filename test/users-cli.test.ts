@@ -31,15 +31,22 @@ describe("yibao users", () => {
     const badRole = await yibao(["add", "li", "--name", "李", "--role", "boss", "--region", "451000"], { YIBAO_PASSWORD: "a-good-password" });
     expect([badRole.code, badRole.stderr]).toEqual([2, expect.stringContaining("--role: must be one of admin, clerk, auditor, hospital, insured")]);
     const shortPassword = await yibao(["add", "lisi", "--name", "李", "--role", "clerk", "--region", "451000"], { YIBAO_PASSWORD: "short" });
-    expect([shortPassword.code, shortPassword.stderr]).toEqual([2, expect.stringContaining("password: must have at least 8 characters")]);
+    expect([shortPassword.code, shortPassword.stderr]).toEqual([2, "yibao: password: 密码至少 8 位 / must have at least 8 characters\n"]);
+    const demoPassword = await yibao(["add", "lisi", "--name", "李", "--role", "clerk", "--region", "451000"], { YIBAO_PASSWORD: "Yibao@2022" });
+    expect([demoPassword.code, demoPassword.stderr]).toEqual([2, "yibao: password: 不能使用演示系统的公开密码 / must not be the demo's published password\n"]);
     const twice = await yibao(["add", "wang", "--name", "王", "--role", "clerk", "--region", "451000"], { YIBAO_PASSWORD: "a-good-password" });
     expect([twice.code, twice.stderr]).toEqual([2, expect.stringContaining("wang exists already")]);
     const listed = await yibao(["list", "--region", "451000"]);
     expect(listed.stdout.trim().split("\n")).toEqual([expect.stringMatching(/^wang\tclerk\t451000 百色市\t\t王经办\tactive\tlast sign-in never$/)]);
     expect((await yibao(["unlock", "wang"])).stdout).toBe("wang unlocked\n");
+    expect((await yibao(["password", "wang"], { YIBAO_PASSWORD: "a-reset-password" })).stdout)
+      .toBe("password of wang changed; its sessions ended; it must be changed at the next sign-in\n");
+    const ownName = await yibao(["password", "wang"], { YIBAO_PASSWORD: "Wang-2024-pw" });
+    expect([ownName.code, ownName.stderr]).toEqual([2, "yibao: password: 不能包含用户名 / must not contain the username\n"]);
     expect((await yibao(["disable", "wang"])).stdout).toBe("wang disabled\n");
     expect((await yibao(["list"])).stdout).toContain("\tdisabled\t");
     const unknown = await yibao(["unlock", "nobody"]);
     expect([unknown.code, unknown.stderr]).toEqual([2, expect.stringContaining("no user nobody")]);
-  });
+    // Twelve processes, each opening the embedded database: slow on a loaded machine, not a hang.
+  }, 240_000);
 });

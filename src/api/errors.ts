@@ -19,11 +19,10 @@ export class ConflictError extends DomainError {
 /** A refusal about who is asking rather than what was sent: its own status, code and (often) no field. */
 export class AccessRefusal extends Error {
   constructor(
-    readonly status: 401 | 403 | 423,
+    readonly status: 401 | 403 | 429,
     readonly code: string,
     readonly field: string | null,
     message: string,
-    readonly extra: { remaining_attempts?: number; locked_until?: string } = {},
   ) {
     super(message);
     this.name = "AccessRefusal";
@@ -34,6 +33,10 @@ export class AccessRefusal extends Error {
 export const unauthenticated = () =>
   new AccessRefusal(401, "unauthenticated", null, "not signed in, or the session expired: sign in at POST /api/v1/auth/signin");
 
+/** 403 after an administrator's reset: the session may only change the password (POST /api/v1/auth/password). */
+export const passwordChangeRequired = () =>
+  new AccessRefusal(403, "password_change_required", null, "请先修改密码 / the password was reset: change it first (POST /api/v1/auth/password)");
+
 /** 403: signed in, but this role, region, hospital or person may not. */
 export const forbidden = (field: string | null, message: string) => new AccessRefusal(403, "forbidden", field, message);
 
@@ -42,12 +45,10 @@ export const errorBody = z
     error: z.object({
       code: z.string().meta({
         description:
-          "invalid_input | not_found | conflict | unauthenticated | invalid_credentials | locked | forbidden | unsupported_media_type | payload_too_large | internal_error",
+          "invalid_input | not_found | conflict | unauthenticated | invalid_credentials | forbidden | password_change_required | rate_limited | unsupported_media_type | payload_too_large | internal_error",
       }),
       field: z.string().nullable().meta({ description: "The input that was refused, as a path: body.certno, query.page_size, params.psn_no" }),
       message: z.string(),
-      remaining_attempts: z.int().optional().meta({ description: "登录失败后剩余次数 / sign-in attempts left before the lock-out" }),
-      locked_until: z.string().optional().meta({ format: "date-time", description: "锁定至 / locked until" }),
     }),
   })
   .meta({ description: "错误 / An error: which field, which rule" });
@@ -67,7 +68,7 @@ function body(code: string, field: string | null, message: string): ErrorBody {
 
 /** The status and body for anything a route threw; undefined field where none applies. */
 export function apiError(error: unknown): ApiErrorReply {
-  if (error instanceof AccessRefusal) return { status: error.status, body: { error: { code: error.code, field: error.field, message: error.message, ...error.extra } } };
+  if (error instanceof AccessRefusal) return { status: error.status, body: body(error.code, error.field, error.message) };
   if (error instanceof DomainError) {
     const carried = (error as { code?: unknown }).code;
     const status = typeof carried === "string" ? (STATUS_OF_CODE[carried] ?? 400) : 400;

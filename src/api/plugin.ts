@@ -4,6 +4,7 @@ import { docsHtml } from "./docs.js";
 import { apiError } from "./errors.js";
 import { openApiDocument, type OpenApiDocument } from "./openapi.js";
 import { registerRoutes, type RegisterOptions } from "./route.js";
+import type { RateLimits } from "./security.js";
 import { authorizer } from "./session.js";
 import { V1_ROUTES, V1_TAGS } from "./v1/index.js";
 import { CSV, XLSX } from "./v1/rosters.js";
@@ -12,6 +13,8 @@ export interface ApiOptions {
   services: Services;
   /** Who is asking and whether they may (default: the session of the cookie or bearer token, see session.ts). */
   authorize?: RegisterOptions["authorize"];
+  /** The per-address limit of the routes that check a password (none when absent). */
+  limits?: Pick<RateLimits, "signin">;
 }
 
 /** Largest file an upload may send (a roster of some 300,000 rows). */
@@ -45,5 +48,5 @@ export async function restApi(app: FastifyInstance, options: ApiOptions): Promis
   app.get("/docs", async (_request, reply) => reply.type("text/html; charset=utf-8").send(html));
 
   const authorize = options.authorize ?? authorizer(options.services);
-  await app.register(async (v1) => registerRoutes(v1, V1_ROUTES, { services: options.services, authorize }), { prefix: "/v1" });
+  await app.register(async (v1) => registerRoutes(v1, V1_ROUTES, { services: options.services, authorize, ...(options.limits ? { limits: options.limits } : {}) }), { prefix: "/v1" });
 }

@@ -54,6 +54,8 @@ export interface RouteSpec<P extends z.ZodType, Q extends z.ZodType, B extends z
   response: R;
   /** Statuses besides 400 the route may answer with an error (404, 409), for the document. */
   errors?: number[];
+  /** Checks a password: limited per client address (RegisterOptions.limits.signin), answering 429 beyond it. */
+  checksPassword?: boolean;
   handle(ctx: RouteContext<z.output<P>, z.output<Q>, z.output<B>>): Promise<z.input<R>>;
 }
 
@@ -73,6 +75,7 @@ export interface Route {
   status: number;
   response: z.ZodType;
   errors: number[];
+  checksPassword: boolean;
   handle(ctx: RouteContext<unknown, unknown, unknown>): Promise<unknown>;
 }
 
@@ -89,7 +92,8 @@ export function defineRoute<
     body: spec.body,
     bodyMedia: spec.bodyMedia ?? [JSON_MEDIA],
     status: spec.status ?? 200,
-    errors: spec.errors ?? [],
+    errors: [...(spec.errors ?? []), ...(spec.checksPassword ? [429] : [])],
+    checksPassword: spec.checksPassword ?? false,
     handle: spec.handle as Route["handle"],
   };
 }
@@ -125,6 +129,7 @@ export interface RegisterOptions {
   services: Services;
   /** Called before every handler with the route's declared access: who is asking (null on a public route); throws to refuse. */
   authorize: (request: FastifyRequest, route: Route) => Promise<Principal | null>;
+  limits?: { signin: { max: number; window_ms: number } };
 }
 
 export function fastifyPath(path: string): string {
@@ -133,9 +138,11 @@ export function fastifyPath(path: string): string {
 
 export function registerRoutes(app: FastifyInstance, routes: readonly Route[], options: RegisterOptions): void {
   for (const route of routes) {
+    const limit = route.checksPassword ? options.limits?.signin : undefined;
     app.route({
       method: route.method,
       url: fastifyPath(route.path),
+      ...(limit ? { config: { rateLimit: { max: limit.max, timeWindow: limit.window_ms } } } : {}),
       handler: async (request, reply) => {
         const principal = await options.authorize(request, route);
         const params = parseInput(route.params, request.params ?? {}, "params");

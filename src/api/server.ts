@@ -1,7 +1,9 @@
 import Fastify, { type FastifyInstance } from "fastify";
 import { hisGateway } from "../gateway/his/plugin.js";
 import { restApi } from "./plugin.js";
+import { rateLimitsFrom, registerRateLimits, securityHeaders, type RateLimits } from "./security.js";
 import { webApp } from "./web.js";
+import { sessionLimits } from "../services/auth.js";
 import type { Services } from "../services/context.js";
 
 export interface ServerOptions {
@@ -10,6 +12,8 @@ export interface ServerOptions {
   /** Serve the console and the portal (dist/web) at / (default true). */
   web?: boolean;
   webDir?: string;
+  /** The per-address limits of the sign-ins (default: from the environment, see security.ts). */
+  limits?: RateLimits;
 }
 
 function trustProxySetting(value: string | undefined): boolean | string {
@@ -19,6 +23,9 @@ function trustProxySetting(value: string | undefined): boolean | string {
 
 /** The HTTP face of Yibao: the national hospital-facing interface, the REST API, the web console and portal, a health check. */
 export async function buildServer(options: ServerOptions): Promise<FastifyInstance> {
+  const limits = options.limits ?? rateLimitsFrom();
+  // Read once here so that a mistyped YIBAO_SESSION_* stops the start instead of the first sign-in.
+  sessionLimits();
   const app = Fastify({
     logger: options.logger ?? { level: process.env.LOG_LEVEL ?? "info" },
     // Behind a reverse proxy (TLS, a load balancer), its X-Forwarded-For/-Proto give the client's address for the
@@ -32,9 +39,12 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
     }
     return reply.code(error.statusCode ?? 500).send({ error: { code: "bad_request", message: error.message } });
   });
+  // Before any route: both add hooks to the routes registered after them.
+  await securityHeaders(app);
+  await registerRateLimits(app);
   app.get("/health", async () => ({ status: "ok", database: options.services.database.kind }));
-  await app.register(hisGateway, { services: options.services });
-  await app.register(restApi, { prefix: "/api", services: options.services });
+  await app.register(hisGateway, { services: options.services, signinLimit: limits.his_signin });
+  await app.register(restApi, { prefix: "/api", services: options.services, limits });
   if (options.web !== false) await app.register(webApp, options.webDir ? { dir: options.webDir } : {});
   return app;
 }

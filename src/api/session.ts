@@ -2,7 +2,7 @@ import type { FastifyReply, FastifyRequest } from "fastify";
 import { mayAccess, ROLE_NAMES, type Principal } from "../domain/access.js";
 import { sessionPrincipal } from "../services/auth.js";
 import type { Services } from "../services/context.js";
-import { forbidden, unauthenticated } from "./errors.js";
+import { forbidden, passwordChangeRequired, unauthenticated } from "./errors.js";
 import type { Route } from "./route.js";
 
 /**
@@ -42,6 +42,12 @@ export function clearSessionCookie(request: FastifyRequest, reply: FastifyReply)
   reply.header("set-cookie", `${SESSION_COOKIE}=; Path=/; HttpOnly; SameSite=Strict${secure(request)}; Expires=Thu, 01 Jan 1970 00:00:00 GMT`);
 }
 
+/**
+ * What a session whose password was reset by an administrator may still do: see who it is, sign out, and change the
+ * password. Everything else answers 403 password_change_required until then.
+ */
+export const ALLOWED_BEFORE_PASSWORD_CHANGE: ReadonlySet<string> = new Set(["whoAmI", "signOut", "changePassword"]);
+
 /** The authorize hook of the API: the session's principal, checked against the route's access. */
 export function authorizer(services: Services) {
   return async (request: FastifyRequest, route: Route): Promise<Principal | null> => {
@@ -49,6 +55,7 @@ export function authorizer(services: Services) {
     const token = sessionToken(request);
     const found = token ? await sessionPrincipal(services.db, token) : undefined;
     if (!found) throw unauthenticated();
+    if (found.must_change_password && !ALLOWED_BEFORE_PASSWORD_CHANGE.has(route.operationId)) throw passwordChangeRequired();
     const principal = found.principal;
     if (route.access !== "signed_in" && !mayAccess(principal, route.access)) {
       const role = ROLE_NAMES[principal.role];

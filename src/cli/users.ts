@@ -74,12 +74,13 @@ export function registerUserCommands(program: Command): void {
     );
   group
     .command("password <username>")
-    .description("set a new password (from YIBAO_PASSWORD or standard input); the account's sessions end")
-    .action((username: string) =>
+    .description("set a new password (from YIBAO_PASSWORD or standard input); the account's sessions end and, unless --no-change-required, its next sign-in must change it")
+    .option("--no-change-required", "the account keeps this password (its owner set it): no change asked at the next sign-in")
+    .action((username: string, options: { changeRequired: boolean }) =>
       runCommand(async () => {
         const password = await passwordInput();
-        await withDatabase((database) => setPassword(database.db, username, password));
-        process.stdout.write(`password of ${username} changed; its sessions ended\n`);
+        await withDatabase((database) => setPassword(database.db, username, password, "000000", new Date(), { mustChange: options.changeRequired }));
+        process.stdout.write(`password of ${username} changed; its sessions ended${options.changeRequired ? "; it must be changed at the next sign-in" : ""}\n`);
       }),
     );
   group

@@ -7,6 +7,7 @@ import { formatYuan, type Fen } from "../domain/money.js";
 import type { Database, Db, Queryable, Tx } from "../store/db.js";
 import { recomputeSubsidies } from "./enrollment.js";
 import { demoYears, enrollments, users } from "../store/schema.js";
+import { DEMO_PASSWORD } from "../domain/passwords.js";
 import { createUser, verifyPassword, type NewUser } from "./auth.js";
 import { scanDuplicates } from "./duplicates.js";
 import { array, importCatalogue, importFixmedins, importIdentities, importPersons, importRows, numberedRows, rowsOf } from "./imports.js";
@@ -405,7 +406,7 @@ async function seedPopulation(database: Database, years: readonly number[]): Pro
 }
 
 /** The demo's accounts (README): one per role in Baise, a clerk of Nanchang, and two insured persons. */
-export const DEMO_PASSWORD = "Yibao@2022";
+export { DEMO_PASSWORD };
 export const DEMO_USERS: readonly Omit<NewUser, "password">[] = [
   { username: "admin", display_name: "百色市医保局管理员", role: "admin", admdvs: "451000" },
   { username: "clerk", display_name: "百色市医保经办员 黄丽", role: "clerk", admdvs: "451000" },
@@ -427,7 +428,7 @@ export async function seedDemoUsers(database: Database): Promise<number> {
   let created = 0;
   for (const account of accounts) {
     if (existing.has(account.username)) continue;
-    await createUser(database.db, account);
+    await createUser(database.db, account, { demo: true });
     created += 1;
   }
   return created;

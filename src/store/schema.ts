@@ -422,7 +422,7 @@ export const messageLog = pgTable(
 /**
  * Users of the console and the portal. A role works inside one region (`admdvs`: a prefecture code covers its counties);
  * a hospital operator is bound to one hospital, an insured person to one psn_no. Passwords are scrypt hashes
- * (`scrypt$N$r$p$salt$hash`, base64); `failed_attempts` counts consecutive failures for the lock-out.
+ * (`scrypt$N$r$p$salt$hash`, base64). Failures and lock-outs are counted per client address in `signin_locks`.
  */
 export const users = pgTable(
   "users",
@@ -435,9 +435,9 @@ export const users = pgTable(
     fixmedins_code: text("fixmedins_code").references(() => fixmedins.fixmedins_code),
     psn_no: text("psn_no").references(() => persons.psn_no),
     password_hash: text("password_hash").notNull(),
-    failed_attempts: integer("failed_attempts").notNull().default(0),
-    locked_until: timestamp("locked_until", { withTimezone: true }),
     active: boolean("active").notNull().default(true),
+    /** Set by an administrator's reset: the next session may only change the password (issue 11). */
+    must_change_password: boolean("must_change_password").notNull().default(false),
     created_at: created(),
   },
   (t) => [uniqueIndex("users_username").on(t.username)],
@@ -453,6 +453,9 @@ export const userSessions = pgTable(
     expires_at: timestamp("expires_at", { withTimezone: true }).notNull(),
     ip: text("ip"),
     revoked_at: timestamp("revoked_at", { withTimezone: true }),
+    /** The last request of the session, for the idle timeout; written at most once a minute to keep writes low. */
+    last_seen_at: timestamp("last_seen_at", { withTimezone: true }).notNull().defaultNow(),
+    user_agent: text("user_agent"),
   },
   (t) => [index("user_sessions_user").on(t.user_id)],
 );
@@ -470,7 +473,7 @@ export const signinAttempts = pgTable(
     ip: text("ip"),
     user_agent: text("user_agent"),
     success: boolean("success").notNull(),
-    /** ok | bad_password | unknown_user | locked | inactive */
+    /** ok | bad_password | lockout (the wrong password that locked) | unknown_user | locked | inactive */
     reason: text("reason").notNull(),
   },
   (t) => [index("signin_attempts_at").on(t.at), index("signin_attempts_user").on(t.username, t.at)],
@@ -513,3 +516,22 @@ export const demoYears = pgTable("demo_years", {
   visits: integer("visits").notNull().default(0),
   created_at: created(),
 });
+
+// ---- issue 11: sessions and passwords
+
+/**
+ * Failed sign-ins per account and client address. The lock-out holds for the address that guessed, not for the
+ * account everywhere: whoever guesses from one address cannot lock the administrator out of their own desk.
+ */
+export const signinLocks = pgTable(
+  "signin_locks",
+  {
+    user_id: bigint("user_id", { mode: "number" }).notNull().references(() => users.id),
+    ip: text("ip").notNull(),
+    /** Consecutive failures from this address since the last success or lock. */
+    failed_attempts: integer("failed_attempts").notNull().default(0),
+    locked_until: timestamp("locked_until", { withTimezone: true }),
+    updated_at: timestamp("updated_at", { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [primaryKey({ columns: [t.user_id, t.ip] })],
+);

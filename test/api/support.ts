@@ -100,6 +100,7 @@ export interface Api {
   (method: string, url: string, body?: unknown, headers?: Record<string, string>): Promise<Answer>;
   get(url: string): Promise<Answer>;
   post(url: string, body?: unknown, headers?: Record<string, string>): Promise<Answer>;
+  delete(url: string): Promise<Answer>;
 }
 
 export function apiClient(app: FastifyInstance, doc: OpenApiDocument = apiDocument(), session: Record<string, string> = {}): Api {
@@ -128,6 +129,7 @@ export function apiClient(app: FastifyInstance, doc: OpenApiDocument = apiDocume
   return Object.assign(call, {
     get: (url: string) => call("GET", url),
     post: (url: string, body?: unknown, headers?: Record<string, string>) => call("POST", url, body, headers),
+    delete: (url: string) => call("DELETE", url),
   });
 }
 

@@ -1,5 +1,6 @@
 import type { FastifyInstance } from "fastify";
 import { buildServer } from "../../src/api/server.js";
+import { TEST_LIMITS } from "./limits.js";
 import { residentIdCheckChar } from "../../src/domain/ids.js";
 import { Services } from "../../src/services/context.js";
 import { shippedCatalogueEntries } from "../../src/services/reference.js";
@@ -112,7 +113,7 @@ export async function openTestPlatform(people: TestPerson[]): Promise<TestPlatfo
   await seedBasics(database, people);
   const services = new Services(database);
   await services.recordPolicies();
-  const app = await buildServer({ services, logger: false });
+  const app = await buildServer({ services, logger: false, limits: TEST_LIMITS });
   return { database, services, app, close: async () => { await app.close(); await database.close(); } };
 }
 

@@ -1,6 +1,7 @@
 import { sql } from "drizzle-orm";
 import type { BrowserContext, Page } from "playwright-core";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { readFileSync } from "node:fs";
+import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { DEMO_PASSWORD, DEMO_PERSONS } from "../../src/services/demo.js";
 import { fromRoot } from "../../src/lib/paths.js";
 import { rowsOf } from "../../src/services/imports.js";
@@ -12,7 +13,9 @@ import { openWebWorld, screenshot, type WebWorld } from "./harness.js";
 /** The JavaScript the console may download on its first load, decoded (about 2.1 MB today; brotli sends a third). */
 const CONSOLE_JS_BUDGET_BYTES = 2_500_000;
 
-const AXE = createRequire(import.meta.url).resolve("axe-core/axe.min.js");
+// Evaluated through the DevTools protocol, which the page's Content-Security-Policy does not govern (a <script> tag
+// of the test would be refused, as an injected one must be).
+const AXE = readFileSync(createRequire(import.meta.url).resolve("axe-core/axe.min.js"), "utf8");
 
 /**
  * The console and the portal in headless Chromium (playwright-core): every role signs in, a clerk finds a person and
@@ -23,11 +26,17 @@ const AXE = createRequire(import.meta.url).resolve("axe-core/axe.min.js");
 
 let world: WebWorld;
 const contexts: BrowserContext[] = [];
+/** What the browser refused under the server's Content-Security-Policy, on any page of the running test. */
+const cspViolations: string[] = [];
 const [WEI, HUANG] = DEMO_PERSONS as [(typeof DEMO_PERSONS)[number], (typeof DEMO_PERSONS)[number]];
 
 beforeAll(async () => {
   world = await openWebWorld();
 }, 300_000);
+afterEach(() => {
+  const found = cspViolations.splice(0);
+  expect(found, "Content-Security-Policy violations").toEqual([]);
+});
 afterAll(async () => {
   for (const c of contexts) await c.close().catch(() => undefined);
   await world?.close();
@@ -38,6 +47,12 @@ async function newPage(viewport = { width: 1366, height: 900 }): Promise<Page> {
   contexts.push(context);
   const page = await context.newPage();
   page.setDefaultTimeout(20_000);
+  page.on("console", (message) => {
+    if (/Content[- ]Security[- ]Policy/i.test(message.text())) cspViolations.push(`${page.url()}: ${message.text()}`);
+  });
+  page.on("pageerror", (error) => {
+    if (/Content[- ]Security[- ]Policy|unsafe-eval|unsafe-inline/i.test(error.message)) cspViolations.push(`${page.url()}: ${error.message}`);
+  });
   return page;
 }
 
@@ -53,17 +68,29 @@ const psnNoOf = async (certno: string) =>
   (await rowsOf<{ psn_no: string }>(world.database.db, sql`select psn_no from persons where certno = ${certno}`))[0]?.psn_no as string;
 
 describe("signing in", () => {
-  it("refuses a wrong password with the attempts left, in Chinese", async () => {
+  it("refuses a wrong password and an unknown name alike, in Chinese, without counting attempts left", async () => {
     const page = await newPage();
-    await page.goto(`${world.url}/login`);
-    await page.getByTestId("login-username").fill("auditor");
-    await page.getByTestId("login-password").fill("not-the-password");
-    await page.getByTestId("login-submit").click();
-    const error = page.getByTestId("login-error");
-    await error.waitFor();
-    expect(await error.innerText()).toContain("用户名或密码错误");
-    expect(await error.innerText()).toContain("4");
+    const refusal = async (username: string) => {
+      await page.goto(`${world.url}/login`);
+      await page.getByTestId("login-username").fill(username);
+      await page.getByTestId("login-password").fill("not-the-password");
+      await page.getByTestId("login-submit").click();
+      const error = page.getByTestId("login-error");
+      await error.waitFor();
+      return error.innerText();
+    };
+    const wrong = await refusal("auditor");
+    expect(wrong).toContain("用户名或密码错误");
+    expect(wrong).toContain("同一地址连续失败 5 次后，须等待 15 分钟或请管理员解除锁定。");
+    expect(wrong).not.toMatch(/还可|[1-4] 次/);
     await screenshot(page, "01-login-refused");
+    expect(await refusal("no_such_user")).toBe(wrong);
+    // The security headers came with the page, and the page obeyed them (afterEach: no violation logged).
+    const answer = await page.request.get(`${world.url}/login`);
+    expect(answer.headers()["content-security-policy"]).toContain("script-src 'self';");
+    expect(answer.headers()["x-frame-options"]).toBe("DENY");
+    // The built page has no inline script for the policy to refuse.
+    expect(await answer.text()).not.toMatch(/<script(?![^>]*\bsrc=)[^>]*>/);
   });
 
   it("signs in with the keyboard alone", async () => {
@@ -209,6 +236,52 @@ describe("the console", () => {
     const other = await newPage();
     await signIn(other, "clerk_e2e", "e2e-password-1");
     expect(await other.getByTestId("user-name").innerText()).toContain("新经办员");
+
+    // The administrator sees the new user's session, then resets the password: the session ends.
+    const row = page.getByTestId("user-row").filter({ hasText: "clerk_e2e" });
+    await row.getByTestId("user-sessions-open").click();
+    await page.getByTestId("user-session-row").first().waitFor();
+    expect(await page.getByTestId("user-session-row").count()).toBe(1);
+    expect(await page.getByTestId("user-sessions-table").innerText()).toContain("127.0.0.1");
+    await screenshot(page, "12b-user-sessions");
+    await page.keyboard.press("Escape");
+    await row.getByTestId("user-reset").click();
+    await page.getByTestId("user-reset-password").fill("e2e-temporary-2");
+    await page.getByTestId("user-reset-confirm").click();
+    await row.getByTestId("user-must-change").waitFor();
+
+    // Signing in with the reset password leads to the change of password, and nowhere else until it is done.
+    const again = await newPage();
+    await again.goto(`${world.url}/login`);
+    await again.getByTestId("login-username").fill("clerk_e2e");
+    await again.getByTestId("login-password").fill("e2e-temporary-2");
+    await again.getByTestId("login-submit").click();
+    await again.waitForURL(/\/password$/);
+    await again.getByTestId("password-must-change").waitFor();
+    await again.goto(`${world.url}/console/persons`);
+    await again.waitForURL(/\/password$/);
+    await again.getByTestId("password-current").fill("e2e-temporary-2");
+    await again.getByTestId("password-new").fill("Yibao@2022");
+    await again.getByTestId("password-again").fill("Yibao@2022");
+    await again.getByTestId("password-submit").click();
+    await again.getByText("不能使用演示系统的公开密码").waitFor();
+    await screenshot(again, "12c-password-refused");
+    await again.getByTestId("password-new").fill("e2e-my-own-3");
+    await again.getByTestId("password-again").fill("e2e-my-own-3");
+    await again.getByTestId("password-submit").click();
+    await again.waitForURL(/\/console$/);
+    await again.getByTestId("nav-persons").first().click();
+    await again.getByTestId("person-search").waitFor();
+
+    // The header's own change of password: from the user menu, back to the console.
+    await again.getByTestId("change-password").click();
+    await again.waitForURL(/\/password$/);
+    expect(await again.getByTestId("password-must-change").count()).toBe(0);
+    await again.getByTestId("password-current").fill("e2e-my-own-3");
+    await again.getByTestId("password-new").fill("e2e-my-own-4");
+    await again.getByTestId("password-again").fill("e2e-my-own-4");
+    await again.getByTestId("password-submit").click();
+    await again.waitForURL(/\/console$/);
   });
 
   it("switches to English and back", async () => {
@@ -224,7 +297,7 @@ describe("the console", () => {
 
 describe("accessibility (axe-core, WCAG 2 A and AA rules)", () => {
   async function violations(page: Page): Promise<string[]> {
-    await page.addScriptTag({ path: AXE });
+    await page.evaluate(AXE);
     const found = (await page.evaluate(`axe.run(document, { runOnly: ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"] })
       .then((r) => ({ passes: r.passes.length, violations: r.violations.map((v) => v.id + " (" + v.impact + "): " + v.nodes.slice(0, 3).map((n) => n.target.join(" ")).join(", ")) }))`)) as { passes: number; violations: string[] };
     // The rules did run (a page where nothing was checked would pass anything).

@@ -4,6 +4,7 @@ import { join } from "node:path";
 import type { FastifyInstance } from "fastify";
 import { chromium, type Browser, type Page } from "playwright-core";
 import { buildServer } from "../../src/api/server.js";
+import { TEST_LIMITS } from "../support/limits.js";
 import { seedDemoCare } from "../../src/his/demoCare.js";
 import { fromRoot } from "../../src/lib/paths.js";
 import { Services } from "../../src/services/context.js";
@@ -46,7 +47,7 @@ export async function openWebWorld(): Promise<WebWorld> {
   await seedDemo(database);
   const care = await seedDemoCare(services, { visits: 40 });
   if (care.failed.length > 0) throw new Error(`demo care failed: ${care.failed[0]?.error}`);
-  const app = await buildServer({ services, logger: false });
+  const app = await buildServer({ services, logger: false, limits: TEST_LIMITS });
   await app.listen({ port: 0, host: "127.0.0.1" });
   const address = app.server.address();
   const port = typeof address === "object" && address ? address.port : 0;

@@ -1,5 +1,8 @@
 import type { Route } from "../route.js";
-import { createUserRoute, listUsersRoute, meRoute, setUserActiveRoute, signInLogRoute, signInRoute, signOutRoute, unlockUserRoute } from "./auth.js";
+import {
+  changePasswordRoute, createUserRoute, endUserSessionsRoute, listUserSessionsRoute, listUsersRoute, meRoute, resetPasswordRoute, setUserActiveRoute, signInLogRoute,
+  signInRoute, signOutRoute, unlockUserRoute,
+} from "./auth.js";
 import { getImportJobRoute, listImportJobsRoute, startImportJobRoute } from "./importJobs.js";
 import { getPolicyRoute, listPoliciesRoute, myRecordsRoute, myVoucherRoute } from "./me.js";
 import { dashboardRoute, getSettlementRoute, hospitalsRoute, listSettlementsRoute, reconciliationRoute } from "./settlements.js";
@@ -16,11 +19,15 @@ export const V1_ROUTES: readonly Route[] = [
   signInRoute,
   signOutRoute,
   meRoute,
+  changePasswordRoute,
   signInLogRoute,
   listUsersRoute,
   createUserRoute,
   unlockUserRoute,
   setUserActiveRoute,
+  resetPasswordRoute,
+  listUserSessionsRoute,
+  endUserSessionsRoute,
   dashboardRoute,
   searchPersonsRoute,
   getPersonRoute,

@@ -79,6 +79,9 @@ function answer(received: string, output: Record<string, unknown> | null, error:
   };
 }
 
+/** An answer refused before any transaction runs (the 9001 rate limit of plugin.ts): infcode -1, nothing changed. */
+export const refusal = (error: string): ResponseEnvelope => answer(nowText(), null, error);
+
 function isUniqueViolation(error: unknown): boolean {
   for (let e: unknown = error; e; e = (e as { cause?: unknown }).cause) {
     if ((e as { code?: string }).code === "23505") return true;

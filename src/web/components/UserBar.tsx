@@ -1,11 +1,11 @@
-import { LogoutOutlined, UserOutlined } from "@ant-design/icons";
+import { KeyOutlined, LogoutOutlined, UserOutlined } from "@ant-design/icons";
 import { Button, Flex, Grid, Typography } from "antd";
 import { useI18n } from "../i18n";
-import { useAuth, useUser } from "../lib/auth";
+import { PASSWORD_PATH, useAuth, useUser } from "../lib/auth";
 import { navigate } from "../lib/router";
 import { LanguageToggle } from "./LanguageToggle";
 
-/** The header's right side: who is signed in (name, role, region or hospital), the language toggle, sign-out. */
+/** The header's right side: who is signed in (name, role, region or hospital), the language toggle, the change of password, sign-out. */
 export function UserBar({ compact }: { compact?: boolean }) {
   const { t } = useI18n();
   const { signOut } = useAuth();
@@ -33,6 +33,15 @@ export function UserBar({ compact }: { compact?: boolean }) {
         )}
       </Flex>
       <LanguageToggle />
+      <Button
+        type="text"
+        icon={<KeyOutlined aria-hidden />}
+        onClick={() => navigate(PASSWORD_PATH)}
+        aria-label={t("auth.changePassword")}
+        data-testid="change-password"
+      >
+        {narrow ? null : t("auth.changePassword")}
+      </Button>
       <Button
         type="text"
         icon={<LogoutOutlined aria-hidden />}

@@ -14,7 +14,7 @@ export type paths = {
         put?: never;
         /**
          * 登录 / Sign in
-         * @description 成功时设置 HttpOnly 会话 Cookie 并返回 token（脚本可用 Authorization: Bearer）。连续失败 5 次锁定 15 分钟；每次尝试均记录 / sets an HttpOnly session cookie and returns the token (scripts may send it as a bearer token). Five failures in a row lock the account for 15 minutes; every attempt is recorded.
+         * @description 成功时设置 HttpOnly 会话 Cookie 并返回 token（脚本可用 Authorization: Bearer）。同一地址连续失败 5 次，该账户对此地址锁定 15 分钟；每个地址的登录次数受限（429）；每次尝试均记录。失败一律答 401 invalid_credentials / sets an HttpOnly session cookie and returns the token (scripts may send it as a bearer token). 5 failures in a row from one address lock the account for 15 minutes from that address; sign-ins per address are rate-limited (429); every attempt is recorded. Every failure answers 401 invalid_credentials alike.
          */
         post: operations["signIn"];
         delete?: never;
@@ -51,6 +51,26 @@ export type paths = {
         get: operations["whoAmI"];
         put?: never;
         post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/auth/password": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * 修改本人密码 / Change one's own password
+         * @description 须提供当前密码；新密码至少 8 位，不能是演示密码，不能包含用户名。本人的其他会话全部结束 / the current password is required; the new one has at least 8 characters, is not the demo's and does not contain the username. Every other session of the user ends.
+         */
+        post: operations["changePassword"];
         delete?: never;
         options?: never;
         head?: never;
@@ -130,6 +150,50 @@ export type paths = {
          */
         post: operations["setUserActive"];
         delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/users/{username}/password": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * 重置用户密码 / Reset a user's password
+         * @description 管理员设定新密码：该用户的全部会话结束、锁定解除，下次登录后须先修改密码 / an administrator sets a new password: the user's sessions end, lock-outs are lifted, and after the next sign-in the user must change it before anything else.
+         */
+        post: operations["resetPassword"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/users/{username}/sessions": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * 用户的会话 / A user's sessions
+         * @description 该用户仍有效的会话，最近使用的在前 / the user's live sessions, the most recently used first.
+         */
+        get: operations["listUserSessions"];
+        put?: never;
+        post?: never;
+        /**
+         * 结束用户的全部会话 / Sign a user out everywhere
+         * @description 该用户须重新登录（密码不变）/ the user must sign in again (the password stays).
+         */
+        delete: operations["endUserSessions"];
         options?: never;
         head?: never;
         patch?: never;
@@ -630,18 +694,11 @@ export type components = {
         /** @description 错误 / An error: which field, which rule */
         Error: {
             error: {
-                /** @description invalid_input | not_found | conflict | unauthenticated | invalid_credentials | locked | forbidden | unsupported_media_type | payload_too_large | internal_error */
+                /** @description invalid_input | not_found | conflict | unauthenticated | invalid_credentials | forbidden | password_change_required | rate_limited | unsupported_media_type | payload_too_large | internal_error */
                 code: string;
                 /** @description The input that was refused, as a path: body.certno, query.page_size, params.psn_no */
                 field: string | null;
                 message: string;
-                /** @description 登录失败后剩余次数 / sign-in attempts left before the lock-out */
-                remaining_attempts?: number;
-                /**
-                 * Format: date-time
-                 * @description 锁定至 / locked until
-                 */
-                locked_until?: string;
             };
         };
     };
@@ -694,6 +751,8 @@ export interface operations {
                             fixmedins_name: string | null;
                             /** @description 参保人本人的人员编号 / an insured person's own psn_no */
                             psn_no: string | null;
+                            /** @description 管理员重置了密码：须先修改密码，其他功能暂不可用 / an administrator reset the password: only changing it is allowed until then */
+                            must_change_password: boolean;
                             /** @description 页面默认年度：今年有结算则为今年，否则为有结算的最近年度 / the year pages open on: this year once it has a settlement in the user's scope, else the latest that has */
                             working_year: number;
                         };
@@ -737,7 +796,7 @@ export interface operations {
                 };
             };
             /** @description Error */
-            423: {
+            429: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -827,6 +886,8 @@ export interface operations {
                             fixmedins_name: string | null;
                             /** @description 参保人本人的人员编号 / an insured person's own psn_no */
                             psn_no: string | null;
+                            /** @description 管理员重置了密码：须先修改密码，其他功能暂不可用 / an administrator reset the password: only changing it is allowed until then */
+                            must_change_password: boolean;
                             /** @description 页面默认年度：今年有结算则为今年，否则为有结算的最近年度 / the year pages open on: this year once it has a settlement in the user's scope, else the latest that has */
                             working_year: number;
                         };
@@ -835,6 +896,11 @@ export interface operations {
                          * @description 会话到期时间 / when the session ends
                          */
                         expires_at: string;
+                        /**
+                         * Format: date-time
+                         * @description 若无操作，会话于此时结束 / when the session ends if no request comes before
+                         */
+                        idle_expires_at: string;
                     };
                 };
             };
@@ -858,6 +924,92 @@ export interface operations {
             };
             /** @description 无权访问 / Not permitted: another role, region, hospital or person */
             403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    changePassword: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    current_password: string;
+                    new_password: string;
+                };
+            };
+        };
+        responses: {
+            /** @description 成功 / OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @constant */
+                        changed: true;
+                        /** @description 结束的其他会话数 / the other sessions ended */
+                        sessions_ended: number;
+                    };
+                };
+            };
+            /** @description 输入有误 / Invalid input: the field and the rule */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 未登录或会话已过期 / Not signed in, or the session expired */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 无权访问 / Not permitted: another role, region, hospital or person */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 上传过大 / Body too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 不支持的内容类型 / Unsupported content type */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error */
+            429: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -896,7 +1048,7 @@ export interface operations {
                             ip: string | null;
                             user_agent: string | null;
                             success: boolean;
-                            /** @description ok | bad_password | unknown_user | locked | inactive */
+                            /** @description ok | bad_password | lockout (the wrong password that locked the account from its address) | locked | unknown_user | inactive */
                             reason: string;
                         }[];
                         page: number;
@@ -964,9 +1116,11 @@ export interface operations {
                             fixmedins_code: string | null;
                             psn_no: string | null;
                             active: boolean;
-                            /** @description 锁定至（已过期则为空）/ locked until, null when not locked */
+                            /** @description 某地址的锁定至（未锁定为空）/ the latest end of a lock-out from some address, null when none runs */
                             locked_until: string | null;
+                            /** @description 同一地址连续失败的最多次数 / the most failures in a row from one address */
                             failed_attempts: number;
+                            must_change_password: boolean;
                             /** Format: date-time */
                             created_at: string;
                             last_signin_at: string | null;
@@ -1044,9 +1198,11 @@ export interface operations {
                         fixmedins_code: string | null;
                         psn_no: string | null;
                         active: boolean;
-                        /** @description 锁定至（已过期则为空）/ locked until, null when not locked */
+                        /** @description 某地址的锁定至（未锁定为空）/ the latest end of a lock-out from some address, null when none runs */
                         locked_until: string | null;
+                        /** @description 同一地址连续失败的最多次数 / the most failures in a row from one address */
                         failed_attempts: number;
+                        must_change_password: boolean;
                         /** Format: date-time */
                         created_at: string;
                         last_signin_at: string | null;
@@ -1141,9 +1297,11 @@ export interface operations {
                         fixmedins_code: string | null;
                         psn_no: string | null;
                         active: boolean;
-                        /** @description 锁定至（已过期则为空）/ locked until, null when not locked */
+                        /** @description 某地址的锁定至（未锁定为空）/ the latest end of a lock-out from some address, null when none runs */
                         locked_until: string | null;
+                        /** @description 同一地址连续失败的最多次数 / the most failures in a row from one address */
                         failed_attempts: number;
+                        must_change_password: boolean;
                         /** Format: date-time */
                         created_at: string;
                         last_signin_at: string | null;
@@ -1240,9 +1398,11 @@ export interface operations {
                         fixmedins_code: string | null;
                         psn_no: string | null;
                         active: boolean;
-                        /** @description 锁定至（已过期则为空）/ locked until, null when not locked */
+                        /** @description 某地址的锁定至（未锁定为空）/ the latest end of a lock-out from some address, null when none runs */
                         locked_until: string | null;
+                        /** @description 同一地址连续失败的最多次数 / the most failures in a row from one address */
                         failed_attempts: number;
+                        must_change_password: boolean;
                         /** Format: date-time */
                         created_at: string;
                         last_signin_at: string | null;
@@ -1296,6 +1456,246 @@ export interface operations {
             };
             /** @description 不支持的内容类型 / Unsupported content type */
             415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    resetPassword: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                username: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    password: string;
+                };
+            };
+        };
+        responses: {
+            /** @description 成功 / OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        username: string;
+                        display_name: string;
+                        /** @enum {string} */
+                        role: "admin" | "clerk" | "auditor" | "hospital" | "insured";
+                        role_name: string;
+                        admdvs: string;
+                        admdvs_name: string;
+                        fixmedins_code: string | null;
+                        psn_no: string | null;
+                        active: boolean;
+                        /** @description 某地址的锁定至（未锁定为空）/ the latest end of a lock-out from some address, null when none runs */
+                        locked_until: string | null;
+                        /** @description 同一地址连续失败的最多次数 / the most failures in a row from one address */
+                        failed_attempts: number;
+                        must_change_password: boolean;
+                        /** Format: date-time */
+                        created_at: string;
+                        last_signin_at: string | null;
+                    };
+                };
+            };
+            /** @description 输入有误 / Invalid input: the field and the rule */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 未登录或会话已过期 / Not signed in, or the session expired */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 无权访问 / Not permitted: another role, region, hospital or person */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 不存在 / Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 上传过大 / Body too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 不支持的内容类型 / Unsupported content type */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    listUserSessions: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                username: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description 成功 / OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        items: {
+                            /** Format: date-time */
+                            created_at: string;
+                            /**
+                             * Format: date-time
+                             * @description 最近一次请求（每分钟至多记录一次）/ the last request, noted at most once a minute
+                             */
+                            last_seen_at: string;
+                            /** Format: date-time */
+                            expires_at: string;
+                            /**
+                             * Format: date-time
+                             * @description 若无操作，于此时结束 / when it ends if no request comes before
+                             */
+                            idle_expires_at: string;
+                            ip: string | null;
+                            user_agent: string | null;
+                            /** @description 即本次请求的会话 / the session of this request */
+                            current: boolean;
+                        }[];
+                    };
+                };
+            };
+            /** @description 输入有误 / Invalid input: the field and the rule */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 未登录或会话已过期 / Not signed in, or the session expired */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 无权访问 / Not permitted: another role, region, hospital or person */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 不存在 / Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    endUserSessions: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                username: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description 成功 / OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        sessions_ended: number;
+                    };
+                };
+            };
+            /** @description 输入有误 / Invalid input: the field and the rule */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 未登录或会话已过期 / Not signed in, or the session expired */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 无权访问 / Not permitted: another role, region, hospital or person */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 不存在 / Not found */
+            404: {
                 headers: {
                     [name: string]: unknown;
                 };

@@ -1,4 +1,4 @@
-import { get, post, uploadFile, type Upload } from "./http";
+import { del, get, post, uploadFile, type Upload } from "./http";
 import type {
   BodyOf, Coverage, Dashboard, DuplicateCase, DuplicateQuery, EnrollmentContributions, EnrollmentListItem, Household,
   ImportJob, ImportKind, Me, NewUserRequest, Paged, PageQuery, PersonDetail, PersonSummary, PolicyDocument,
@@ -26,6 +26,8 @@ export function fileContentType(file: File): string {
 export const signIn = (username: string, password: string) => post<SignInAnswer>("/auth/signin", { username, password } satisfies BodyOf<"signIn">);
 export const signOut = () => post<ResponseOf<"signOut">>("/auth/signout");
 export const currentUser = () => get<ResponseOf<"whoAmI">>("/auth/me");
+export const changePassword = (currentPassword: string, newPassword: string) =>
+  post<ResponseOf<"changePassword">>("/auth/password", { current_password: currentPassword, new_password: newPassword } satisfies BodyOf<"changePassword">);
 export const listSignins = (q: PageQuery) => get<Paged<SigninAttempt>>("/auth/signins", { ...q });
 
 // Users (administrators manage, auditors read)
@@ -33,6 +35,10 @@ export const listUsers = () => get<ResponseOf<"listUsers">>("/users");
 export const createUser = (body: NewUserRequest) => post<ResponseOf<"createUser">>("/users", body);
 export const unlockUser = (username: string) => post<ResponseOf<"unlockUser">>(`/users/${enc(username)}/unlock`, {});
 export const setUserActive = (username: string, active: boolean) => post<ResponseOf<"setUserActive">>(`/users/${enc(username)}/active`, { active } satisfies BodyOf<"setUserActive">);
+export const resetPassword = (username: string, password: string) =>
+  post<ResponseOf<"resetPassword">>(`/users/${enc(username)}/password`, { password } satisfies BodyOf<"resetPassword">);
+export const listUserSessions = (username: string) => get<ResponseOf<"listUserSessions">>(`/users/${enc(username)}/sessions`);
+export const endUserSessions = (username: string) => del<ResponseOf<"endUserSessions">>(`/users/${enc(username)}/sessions`);
 
 // Dashboard
 export const getDashboard = (year: number) => get<Dashboard>("/dashboard", { year });

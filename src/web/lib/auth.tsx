@@ -11,6 +11,8 @@ interface AuthValue {
   state: AuthState;
   signIn(username: string, password: string): Promise<User>;
   signOut(): Promise<void>;
+  /** Asks the server again who is signed in (after the password was changed: must_change_password is gone). */
+  refresh(): Promise<void>;
 }
 
 const AuthContext = createContext<AuthValue | undefined>(undefined);
@@ -49,7 +51,12 @@ export function AuthProvider({ children }: { children: ReactNode }) {
     }
   }, []);
 
-  const value = useMemo(() => ({ state, signIn, signOut }), [state, signIn, signOut]);
+  const refresh = useCallback(async () => {
+    const { user } = await api.currentUser();
+    setState({ status: "signed_in", user });
+  }, []);
+
+  const value = useMemo(() => ({ state, signIn, signOut, refresh }), [state, signIn, signOut, refresh]);
   return <AuthContext.Provider value={value}>{children}</AuthContext.Provider>;
 }
 
@@ -67,6 +74,9 @@ export function useUser(): User {
 }
 
 export const homeOf = (role: Role) => (role === "insured" ? "/portal" : "/console");
+
+/** Where the change of password is, for the header's menu and after an administrator's reset. */
+export const PASSWORD_PATH = "/password";
 
 /** Roles that change the bureau's registers (the API's "write" access). */
 export const mayWrite = (role: Role) => role === "admin" || role === "clerk";

@@ -64,7 +64,7 @@ function settle<T>(status: number, statusText: string, text: string, path: strin
   throw error;
 }
 
-export async function request<T>(method: "GET" | "POST", path: string, options: { query?: Query; body?: unknown } = {}): Promise<T> {
+export async function request<T>(method: "GET" | "POST" | "DELETE", path: string, options: { query?: Query; body?: unknown } = {}): Promise<T> {
   let response: Response;
   try {
     response = await fetch(apiUrl(path, options.query), {
@@ -81,6 +81,7 @@ export async function request<T>(method: "GET" | "POST", path: string, options: 
 
 export const get = <T>(path: string, query?: Query) => request<T>("GET", path, { query });
 export const post = <T>(path: string, body?: unknown, query?: Query) => request<T>("POST", path, { query, body: body ?? {} });
+export const del = <T>(path: string) => request<T>("DELETE", path);
 
 export interface Upload<T> {
   done: Promise<T>;

@@ -3,31 +3,31 @@ import { Alert, Button, Card, Form, Input, Typography } from "antd";
 import { useEffect, useState } from "react";
 import { LanguageToggle } from "../components/LanguageToggle";
 import { useI18n, type Translate } from "../i18n";
-import { homeOf, useAuth } from "../lib/auth";
-import { formatDateTime } from "../lib/format";
+import { homeOf, PASSWORD_PATH, useAuth } from "../lib/auth";
 import { ApiError } from "../lib/http";
 import { Navigate, navigate, useLocation } from "../lib/router";
-import type { Role } from "../lib/types";
+import type { User } from "../lib/types";
 
 interface Credentials {
   username: string;
   password: string;
 }
 
-/** Where to go after signing in: the page that sent the user here, if it belongs to the user's side of the app. */
-function destination(next: string | null, role: Role): string {
-  const home = homeOf(role);
+/**
+ * Where to go after signing in: the change of password when an administrator reset it, else the page that sent the
+ * user here if it belongs to the user's side of the app.
+ */
+function destination(next: string | null, user: User): string {
+  if (user.must_change_password) return PASSWORD_PATH;
+  const home = homeOf(user.role);
   return next && next.startsWith(`${home}`) ? next : home;
 }
 
 function failureText(t: Translate, error: unknown): string[] {
-  if (error instanceof ApiError && error.code === "locked") {
-    return [error.body.locked_until ? t("login.locked", { until: formatDateTime(error.body.locked_until) }) : t("login.lockedNoTime")];
-  }
-  if (error instanceof ApiError && error.code === "invalid_credentials") {
-    const left = error.body.remaining_attempts;
-    return [t("login.invalid"), ...(typeof left === "number" ? [t("login.remaining", { count: left })] : [])];
-  }
+  // The server answers an unknown name, a wrong password and a locked account alike; so does the page (no count of
+  // attempts left: it would tell a guesser that the name exists).
+  if (error instanceof ApiError && error.code === "invalid_credentials") return [t("login.invalid"), t("login.invalidHint")];
+  if (error instanceof ApiError && error.code === "rate_limited") return [t("login.rateLimited")];
   if (error instanceof ApiError && error.status === 0) return [t("error.network")];
   return [error instanceof Error ? error.message : String(error)];
 }
@@ -43,14 +43,14 @@ export default function LoginPage() {
     document.title = `${t("login.title")} · ${t("app.name")}`;
   }, [t]);
 
-  if (state.status === "signed_in") return <Navigate to={destination(query.get("next"), state.user.role)} />;
+  if (state.status === "signed_in") return <Navigate to={destination(query.get("next"), state.user)} />;
 
   const submit = async ({ username, password }: Credentials) => {
     setBusy(true);
     setFailure(null);
     try {
       const user = await signIn(username.trim(), password);
-      navigate(destination(query.get("next"), user.role), { replace: true });
+      navigate(destination(query.get("next"), user), { replace: true });
     } catch (error) {
       setFailure(failureText(t, error));
     } finally {

@@ -11,8 +11,13 @@ import { useUser } from "../../lib/auth";
 import type { UserRow } from "../../lib/types";
 import { useApi } from "../../lib/useApi";
 import { NewUserModal } from "../users/NewUserModal";
+import { ResetPasswordModal } from "../users/ResetPasswordModal";
+import { SessionsDrawer } from "../users/SessionsDrawer";
 
-/** The region's accounts: who may sign in with which role; an administrator adds, unlocks, disables and enables them. */
+/**
+ * The region's accounts: who may sign in with which role; an administrator adds, unlocks, disables and enables them,
+ * resets a forgotten password and sees (and ends) a user's sessions.
+ */
 export default function UsersPage() {
   const { t } = useI18n();
   const me = useUser();
@@ -20,6 +25,8 @@ export default function UsersPage() {
   const manage = me.role === "admin";
   const users = useApi("users", () => listUsers());
   const [adding, setAdding] = useState(false);
+  const [resetting, setResetting] = useState<UserRow | null>(null);
+  const [watching, setWatching] = useState<UserRow | null>(null);
   const [busy, setBusy] = useState<string | null>(null);
   const [failure, setFailure] = useState<unknown>(undefined);
 
@@ -64,9 +71,12 @@ export default function UsersPage() {
                 title: t("common.status"),
                 key: "state",
                 render: (_: unknown, r) =>
-                  !r.active ? <Tag color="default">{t("users.disabled")}</Tag>
-                  : r.locked_until ? <Tag color="red">{t("users.locked")}</Tag>
-                  : <Tag color="green">{t("users.active")}</Tag>,
+                  <Flex gap={4} wrap>
+                    {!r.active ? <Tag color="default">{t("users.disabled")}</Tag>
+                    : r.locked_until ? <Tag color="red">{t("users.locked")}</Tag>
+                    : <Tag color="green">{t("users.active")}</Tag>}
+                    {r.must_change_password ? <Tag color="orange" data-testid="user-must-change">{t("users.mustChange")}</Tag> : null}
+                  </Flex>,
               },
               dateTimeColumn(t("users.lastSignin"), "last_signin_at"),
               ...(manage
@@ -78,6 +88,14 @@ export default function UsersPage() {
                         {r.locked_until ? (
                           <Button size="small" loading={busy === r.username} onClick={() => void act(r.username, () => unlockUser(r.username), t("users.unlocked", { name: r.username }))} data-testid="user-unlock">
                             {t("users.unlock")}
+                          </Button>
+                        ) : null}
+                        <Button size="small" onClick={() => setWatching(r)} data-testid="user-sessions-open">
+                          {t("users.sessions")}
+                        </Button>
+                        {r.username !== me.username ? (
+                          <Button size="small" onClick={() => setResetting(r)} data-testid="user-reset">
+                            {t("users.resetPassword")}
                           </Button>
                         ) : null}
                         {r.username !== me.username ? (
@@ -99,6 +117,18 @@ export default function UsersPage() {
           />
         )}
       </Section>
+      {resetting ? (
+        <ResetPasswordModal
+          user={resetting}
+          onClose={() => setResetting(null)}
+          onDone={(u) => {
+            setResetting(null);
+            void message.success(t("users.resetDone", { name: u.username }));
+            users.reload();
+          }}
+        />
+      ) : null}
+      {watching ? <SessionsDrawer user={watching} onClose={() => setWatching(null)} /> : null}
       {adding ? (
         <NewUserModal
           onClose={() => setAdding(false)}

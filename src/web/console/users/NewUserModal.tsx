@@ -69,7 +69,7 @@ export function NewUserModal({ onClose, onCreated }: { onClose(): void; onCreate
             <Input maxLength={18} />
           </Form.Item>
         ) : null}
-        <Form.Item name="password" label={t("users.password")} rules={[{ required: true, min: 8, message: t("users.passwordRule") }]}>
+        <Form.Item name="password" label={t("users.password")} extra={t("users.passwordRules")} rules={[{ required: true, min: 8, message: t("users.passwordRule") }]}>
           <Input.Password autoComplete="new-password" data-testid="user-password" />
         </Form.Item>
       </Form>

@@ -31,11 +31,8 @@ export type Paged<T> = Omit<ResponseOf<"searchPersons">, "items"> & { items: T[]
 /** page and page_size, as every list takes them. */
 export type PageQuery = Partial<Pick<QueryOf<"searchPersons">, "page" | "page_size">>;
 
-/** The body of every error answer. Some codes carry more (remaining_attempts, locked_until). */
-export type ApiErrorBody = components["schemas"]["Error"]["error"] & {
-  remaining_attempts?: number;
-  locked_until?: IsoDateTime;
-};
+/** The body of every error answer. */
+export type ApiErrorBody = components["schemas"]["Error"]["error"];
 
 export type Category = NonNullable<QueryOf<"subsidyRegister">["category"]>;
 
