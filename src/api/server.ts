@@ -3,6 +3,7 @@ import { hisGateway } from "../gateway/his/plugin.js";
 import { restApi } from "./plugin.js";
 import { webApp } from "./web.js";
 import type { Services } from "../services/context.js";
+import { ImportWorker, type ImportWorkerOptions } from "../services/importQueue.js";
 
 export interface ServerOptions {
   services: Services;
@@ -10,6 +11,8 @@ export interface ServerOptions {
   /** Serve the console and the portal (dist/web) at / (default true). */
   web?: boolean;
   webDir?: string;
+  /** Run an import worker for the uploads (default yes; false for a server that must not take jobs). */
+  importWorker?: boolean | ImportWorkerOptions;
 }
 
 function trustProxySetting(value: string | undefined): boolean | string {
@@ -36,5 +39,14 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
   await app.register(hisGateway, { services: options.services });
   await app.register(restApi, { prefix: "/api", services: options.services });
   if (options.web !== false) await app.register(webApp, options.webDir ? { dir: options.webDir } : {});
+  if (options.importWorker !== false) {
+    // Started once the server is ready (jobs left by a stopped server are taken up then), stopped before it closes.
+    const workerOptions = typeof options.importWorker === "object" ? options.importWorker : {};
+    const worker = new ImportWorker(options.services, { log: (message) => app.log.warn(message), ...workerOptions });
+    app.addHook("onReady", async () => {
+      worker.start();
+    });
+    app.addHook("onClose", async () => worker.stop());
+  }
   return app;
 }

@@ -271,6 +271,8 @@ export interface ImportFileOptions {
   source?: RosterSource;
   /** Only persons insured inside this region may be named by a roster's rows (uploads in the console). */
   region?: string;
+  /** When the facts of a persons file hold from (ISO instant), where a row has no updt_time; default the import's time. */
+  asOf?: string;
   batchSize?: number;
   /** Called after every batch with the counts and the share of the file read (0 to 1). */
   onProgress?: (counts: ImportCounts, fraction: number) => void;
@@ -316,7 +318,9 @@ export async function importSource(database: Database, kind: FileKind, source: I
     result =
       kind === "roster"
         ? await importRoster(database, source.rows, { ...common, ...(options.source !== undefined ? { source: options.source } : {}), region: options.region })
-        : await importRows(kind, database, source.rows, { ...common, ...(options.year !== undefined ? { year: options.year } : {}) });
+        : await importRows(kind, database, source.rows, {
+            ...common, ...(options.year !== undefined ? { year: options.year } : {}), ...(options.asOf !== undefined ? { asOf: options.asOf } : {}),
+          });
   } finally {
     source.close();
   }

@@ -58,6 +58,8 @@ export interface ImportCounts {
   inserted: number;
   updated: number;
   unchanged: number;
+  /** Rows older than the facts on record, kept as they are (listed in `rejected` with the reason). */
+  older: number;
   /** Rows refused; a row may have several entries in `rejected`, one per bad field. */
   rejectedRows: number;
 }
@@ -85,6 +87,11 @@ export interface PersonImportOptions extends ImportOptions {
   contributions?: boolean;
   /** The policies contributions are computed from (default: the shipped ones). */
   policies?: readonly Policy[];
+  /**
+   * When the file's facts hold from (an ISO instant), for rows without an updt_time (default: the time of the import).
+   * A row older than the facts stored for its person is kept out.
+   */
+  asOf?: string;
 }
 
 export interface IdentityImportOptions extends ImportOptions {
@@ -207,8 +214,14 @@ export interface ImportSpec<T> {
   /** The natural key, to refuse a second row of the same key in one file. */
   key(value: T): string;
   keyField: string;
-  /** Upserts a batch inside a transaction; may refuse rows that the database shows to be bad. */
-  write(tx: Queryable, batch: { row: number; value: T }[], present: ReadonlySet<string>, reject: (row: number, field: string, reason: string) => void): Promise<Written>;
+  /**
+   * Upserts a batch inside a transaction; may refuse rows that the database shows to be bad, or keep what is stored
+   * where a row is older than the facts on record (`keep`: the row is listed in the report, not counted as refused).
+   */
+  write(
+    tx: Queryable, batch: { row: number; value: T }[], present: ReadonlySet<string>, reject: (row: number, field: string, reason: string) => void,
+    keep: (row: number, field: string, reason: string) => void,
+  ): Promise<Written>;
 }
 
 const dbOf = (target: Database | Db): Db => ("kind" in target && "close" in target ? target.db : (target as Db));
@@ -236,14 +249,14 @@ export function countWritten(rows: { inserted: boolean | string }[]): Written {
 export async function runImport<T>(target: Database | Db, spec: ImportSpec<T>, rows: AsyncIterable<SourceRow> | Iterable<SourceRow>, options: ImportOptions): Promise<ImportResult> {
   const db = dbOf(target);
   const batchSize = Math.max(1, Math.min(options.batchSize ?? 5000, 20_000));
-  const result: ImportResult = { read: 0, inserted: 0, updated: 0, unchanged: 0, rejectedRows: 0, rejected: [] };
+  const result: ImportResult = { read: 0, inserted: 0, updated: 0, unchanged: 0, older: 0, rejectedRows: 0, rejected: [] };
   const seen = new Map<string, number>();
   const present = new Set<string>();
   let batch: { row: number; value: T }[] = [];
   let pending: Promise<void> | null = null;
 
   const counts = (): ImportCounts => ({
-    read: result.read, inserted: result.inserted, updated: result.updated, unchanged: result.unchanged, rejectedRows: result.rejectedRows,
+    read: result.read, inserted: result.inserted, updated: result.updated, unchanged: result.unchanged, older: result.older, rejectedRows: result.rejectedRows,
   });
 
   // Validating the next batch overlaps the database's work on this one (a server works in another process); a failure
@@ -262,16 +275,28 @@ export async function runImport<T>(target: Database | Db, spec: ImportSpec<T>, r
     const columns = new Set(present);
     pending = (async () => {
       const refused = new Set<number>();
+      const kept = new Set<number>();
+      const notes: RejectedRow[] = [];
       const written = await db.transaction((tx) =>
-        spec.write(tx, work, columns, (row, field, reason) => {
-          refused.add(row);
-          result.rejected.push({ row, field, reason });
-        }),
+        spec.write(
+          tx, work, columns,
+          (row, field, reason) => {
+            refused.add(row);
+            notes.push({ row, field, reason });
+          },
+          (row, field, reason) => {
+            kept.add(row);
+            notes.push({ row, field, reason });
+          },
+        ),
       );
+      // Noted only once the batch committed: a batch that failed and is imported again is not reported twice.
+      result.rejected.push(...notes);
       result.inserted += written.inserted;
       result.updated += written.updated;
       result.rejectedRows += refused.size;
-      result.unchanged += work.length - refused.size - written.inserted - written.updated;
+      result.older += kept.size;
+      result.unchanged += work.length - refused.size - kept.size - written.inserted - written.updated;
       options.onProgress?.(counts());
     })().catch((error: unknown) => {
       failure = { error };

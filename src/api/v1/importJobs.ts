@@ -1,6 +1,6 @@
 import { z } from "zod";
 import { DomainError } from "../../domain/errors.js";
-import { getImportJob, listImportJobs, MAX_REJECTED_KEPT, startImportJob, UPLOAD_KINDS, type ImportJobView } from "../../services/importJobs.js";
+import { getImportJob, JOB_STATUSES, listImportJobs, MAX_REJECTED_KEPT, startImportJob, UPLOAD_KINDS, type ImportJobView } from "../../services/importJobs.js";
 import { ROSTER_SOURCES } from "../../services/rosters.js";
 import { NotFoundError } from "../errors.js";
 import { idIn, timeOut, yearIn } from "../fields.js";
@@ -12,25 +12,30 @@ const job = z.object({
   id: z.int(),
   kind: z.string(),
   file_name: z.string(),
-  status: z.enum(["running", "done", "failed"]),
+  status: z.enum(JOB_STATUSES).meta({ description: "queued 排队 | running 导入中 | done 完成 | failed 失败" }),
   username: z.string().nullable(),
   started_at: timeOut,
   finished_at: timeOut.nullable(),
   progress: z.object({
     read: z.int(), inserted: z.int(), updated: z.int(), unchanged: z.int(),
+    older: z.int().meta({ description: "比档案中的信息旧、未采用的行（列于错误报告）/ rows older than the facts on record, kept as they are (listed in the report)" }),
     rejected_rows: z.int(),
     fraction: z.number().meta({ description: "已读文件比例 0–1 / share of the file read" }),
   }),
   rejected: z.array(z.object({ row: z.int(), field: z.string(), reason: z.string() }))
     .meta({ description: `错误报告（最多 ${MAX_REJECTED_KEPT} 条，表头为第 1 行）/ the error report (at most ${MAX_REJECTED_KEPT} listed; the header is row 1)` }),
   rejected_listed_all: z.boolean(),
+  attempts: z.int().meta({ description: "导入次数（2 及以上：服务器中途停止后从头续导）/ times a worker took the job up (2 or more: resumed from the start after a server stopped)" }),
   error: z.string().nullable(),
 });
 
 const toJob = (j: ImportJobView): z.output<typeof job> => ({
   id: j.id, kind: j.kind, file_name: j.file_name, status: j.status, username: j.username, started_at: j.started_at, finished_at: j.finished_at,
-  progress: { read: j.progress.read, inserted: j.progress.inserted, updated: j.progress.updated, unchanged: j.progress.unchanged, rejected_rows: j.progress.rejectedRows, fraction: j.progress.fraction },
-  rejected: j.rejected, rejected_listed_all: j.rejected_listed_all, error: j.error,
+  progress: {
+    read: j.progress.read, inserted: j.progress.inserted, updated: j.progress.updated, unchanged: j.progress.unchanged, older: j.progress.older,
+    rejected_rows: j.progress.rejectedRows, fraction: j.progress.fraction,
+  },
+  rejected: j.rejected, rejected_listed_all: j.rejected_listed_all, attempts: j.attempts, error: j.error,
 });
 
 export const startImportJobRoute = defineRoute({

@@ -126,6 +126,8 @@ export interface ImportProgress {
   inserted: number;
   updated: number;
   unchanged: number;
+  /** Rows older than the facts on record, kept as they are (listed in the report). */
+  older: number;
   rejected_rows: number;
   /** Share of the file read, 0–1. */
   fraction: number;
@@ -135,7 +137,7 @@ export interface ImportJob {
   id: number;
   kind: ImportKind;
   file_name: string;
-  status: "running" | "done" | "failed";
+  status: "queued" | "running" | "done" | "failed";
   username: string | null;
   started_at: IsoDateTime;
   finished_at: IsoDateTime | null;
@@ -143,5 +145,7 @@ export interface ImportJob {
   /** The error report (row 1 is the header); at most a limit listed, see rejected_listed_all. */
   rejected: RejectedRow[];
   rejected_listed_all: boolean;
+  /** Times a worker took the job up: 2 or more after a server stopped during it (resumed from the start). */
+  attempts: number;
   error: string | null;
 }
