@@ -6,7 +6,7 @@ import { Services } from "../src/services/context.js";
 import { syntheticResidentId } from "../src/services/demo.js";
 import { getImportJob, startImportJob } from "../src/services/importJobs.js";
 import { claimImportJob, ImportWorker, MAX_ATTEMPTS } from "../src/services/importQueue.js";
-import { importPersons, numberedRows, rowsOf } from "../src/services/imports.js";
+import { importPersons, numberedRows, parseAsOf, rowsOf } from "../src/services/imports.js";
 import type { Database } from "../src/store/db.js";
 import { importJobs } from "../src/store/schema.js";
 import { openSecondConnection, openTestDatabase, TEST_DB_KIND } from "./support/db.js";
@@ -86,6 +86,20 @@ describe("jobs kept in the database", () => {
     } finally {
       await worker.stop();
     }
+  });
+});
+
+describe("an upload's as-of date", () => {
+  it("goes with the job: a file as of a time before the facts on record is kept out, and the report says so", async () => {
+    const file = personsFile(1);
+    const worker = new ImportWorker(services, { id: "server-g" });
+    await startImportJob(services, clerk, { kind: "persons", fileName: "may.csv", body: Buffer.from(file.csv), format: "csv", year: 2022, asOf: parseAsOf("2022-05-01", "as_of") });
+    await worker.drain();
+    const april = await startImportJob(services, clerk, { kind: "persons", fileName: "april.csv", body: Buffer.from(file.csv.replace(/451000$/, "451002")), format: "csv", year: 2022, asOf: parseAsOf("2022-04-01", "as_of") });
+    expect(await worker.drain()).toEqual([april.id]);
+    const view = await getImportJob(services, april.id, clerk);
+    expect(view?.progress).toMatchObject({ read: 1, updated: 0, older: 1, rejectedRows: 0 });
+    expect(view?.rejected).toEqual([{ row: 2, field: "as_of", reason: expect.stringContaining("older than the facts on record (as of 2022-05-01 00:00:00), kept") }]);
   });
 });
 

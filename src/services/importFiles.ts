@@ -334,13 +334,14 @@ export async function importFile(database: Database, kind: FileKind, path: strin
 }
 
 export function importSummary(r: ImportFileResult): string {
-  const { read, inserted, updated, unchanged, rejectedRows, subsidies } = r.result;
+  const { read, inserted, updated, unchanged, older, rejectedRows, subsidies } = r.result;
   const contributions =
     subsidies && (subsidies.initial > 0 || subsidies.adjustments > 0)
       ? `; contributions: ${subsidies.initial} initial, ${subsidies.adjustments} adjustments (${formatYuan(subsidies.adjustment_fen as Fen)} yuan refunded or credited)`
       : "";
   return (
-    `${r.kind}: read ${read}, inserted ${inserted}, updated ${updated}, unchanged ${unchanged}, rejected ${rejectedRows}` +
+    `${r.kind}: read ${read}, inserted ${inserted}, updated ${updated}, unchanged ${unchanged}` +
+    `${older > 0 ? `, older than the facts on record (kept) ${older}` : ""}, rejected ${rejectedRows}` +
     ` in ${r.seconds.toFixed(1)} s (${r.rowsPerSecond} rows/s)${contributions}; report ${r.reportPath}`
   );
 }

@@ -1,6 +1,7 @@
 import { z } from "zod";
 import { DomainError } from "../../domain/errors.js";
 import { getImportJob, JOB_STATUSES, listImportJobs, MAX_REJECTED_KEPT, startImportJob, UPLOAD_KINDS, type ImportJobView } from "../../services/importJobs.js";
+import { parseAsOf } from "../../services/imports.js";
 import { ROSTER_SOURCES } from "../../services/rosters.js";
 import { NotFoundError } from "../errors.js";
 import { idIn, timeOut, yearIn } from "../fields.js";
@@ -55,6 +56,8 @@ export const startImportJobRoute = defineRoute({
     source: z.enum(ROSTER_SOURCES).optional().meta({ description: "名单来源部门 / the roster's department (where the file has no source column)" }),
     year: yearIn.optional().meta({ description: "人员导入的参保年度（默认今年）/ the enrollment year of imported persons" }),
     file_name: z.string().trim().min(1).max(200).optional(),
+    as_of: z.string().trim().min(1).max(19).optional()
+      .meta({ description: "人员文件的信息截至时间 YYYY-MM-DD 或 YYYY-MM-DD HH:mm:ss（北京时间，默认导入时间；行中 updt_time 优先），比档案旧的行不采用 / when a persons file's facts hold from (China time; default the time of the import; a row's updt_time comes first): rows older than the facts on record are kept out" }),
   }),
   body: uploadBody("CSV（UTF-8）或 .xlsx 文件，首行为表头 / the CSV (UTF-8) or .xlsx file, header first"),
   bodyMedia: [CSV, XLSX],
@@ -62,9 +65,11 @@ export const startImportJobRoute = defineRoute({
   async handle({ query, body, request, services, principal }) {
     const me = signedIn(principal);
     if (query.source !== undefined && query.kind !== "roster") throw new DomainError("query.source", "applies to a roster only");
+    if (query.as_of !== undefined && query.kind !== "persons") throw new DomainError("query.as_of", "applies to persons only");
+    const asOf = query.as_of === undefined ? undefined : parseAsOf(query.as_of, "query.as_of");
     const format = uploadFormat(request);
     const started = await startImportJob(services, me, {
-      kind: query.kind, fileName: query.file_name ?? `${query.kind}.${format}`, body, format, source: query.source, year: query.year,
+      kind: query.kind, fileName: query.file_name ?? `${query.kind}.${format}`, body, format, source: query.source, year: query.year, asOf,
     });
     return toJob(started);
   },
