@@ -89,6 +89,37 @@ describe("jobs kept in the database", () => {
   });
 });
 
+describe("while a job runs", () => {
+  it("the heartbeat renews the lease and writes the progress into the row; a worker whose job was taken over stops", async () => {
+    const file = personsFile(300);
+    const job = await upload(file.csv);
+    const worker = new ImportWorker(services, { id: "server-h", batchSize: 5, heartbeatMs: 10, leaseMs: 60_000 });
+    await worker.poke();
+    const claimedUntil = (await jobRow(job.id)).lease_until!;
+    let seen: { read: number } | null = null;
+    for (let i = 0; i < 400 && seen === null; i++) {
+      await new Promise((resolve) => setTimeout(resolve, 5));
+      const row = await jobRow(job.id);
+      const p = row.progress as { read: number } | null;
+      if (row.status === "running" && p && p.read > 0 && row.lease_until! > claimedUntil) seen = p;
+    }
+    expect(seen).not.toBeNull();
+    // Another server takes the job over (as after an expired lease): this worker finds out at its next heartbeat and stops.
+    await database.db.update(importJobs).set({ locked_by: "server-i" }).where(eq(importJobs.id, job.id));
+    await worker.drain();
+    expect(worker.finished).not.toContain(job.id);
+    expect(await jobRow(job.id)).toMatchObject({ status: "running", locked_by: "server-i" });
+    // Expired, the job is the next worker's: it imports the whole file, the rows done before counted unchanged.
+    await database.db.update(importJobs).set({ lease_until: sql`now() - interval '1 second'` }).where(eq(importJobs.id, job.id));
+    expect(await new ImportWorker(services, { id: "server-j" }).drain()).toEqual([job.id]);
+    const done = await getImportJob(services, job.id, clerk);
+    expect(done).toMatchObject({ status: "done", attempts: 2 });
+    expect(done!.progress.read).toBe(300);
+    expect(done!.progress.inserted + done!.progress.unchanged).toBe(300);
+    expect(done!.progress.inserted).toBeLessThan(300);
+  });
+});
+
 describe("an upload's as-of date", () => {
   it("goes with the job: a file as of a time before the facts on record is kept out, and the report says so", async () => {
     const file = personsFile(1);
