@@ -1,6 +1,8 @@
-import { readFileSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { execFile } from "node:child_process";
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { promisify } from "node:util";
 import { sql } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { DomainError } from "../src/domain/errors.js";
@@ -112,6 +114,20 @@ describe("facts dated by the file (--as-of, the upload's as_of), else by the tim
     expect((await personOf(certno))?.insuplc_admdvs).toBe("110101");
     // After that, an undated re-import of the same facts changes nothing.
     expect(await importPersons(database, row("110101"), { year: 2024 })).toMatchObject({ updated: 0, unchanged: 1, older: 0 });
+  });
+
+  it("yibao import persons --as-of: a time to come exits 2 naming the option, before the database is opened", async () => {
+    const path = join(dir, "cli.csv");
+    writeFileSync(path, `${HEADER}\n${moved},王新,1,1980-01-01,310,110105\n`);
+    const failed = await promisify(execFile)(process.execPath, ["--import", "tsx", "src/cli/main.ts", "import", "persons", path, "--as-of", "2999-01-01"], {
+      env: { ...process.env, YIBAO_DATA: join(dir, "never-created"), DATABASE_URL: "" },
+    }).then(
+      () => null,
+      (error: { code: number; stderr: string }) => error,
+    );
+    expect(failed?.code).toBe(2);
+    expect(failed?.stderr).toMatch(/--as-of.*must not be later than now/);
+    expect(existsSync(join(dir, "never-created"))).toBe(false);
   });
 
   it("parses --as-of as China time and refuses one to come", () => {
