@@ -296,15 +296,16 @@ describe("fee lines", () => {
     }
   }
 
-  it("outpatient: ten lines (the consultation, drugs, labs), amounts in yuan with at most two decimals", () => {
+  it("outpatient: the consultation, then drugs, labs and the like (src/his/bills.ts), amounts in yuan with at most two decimals", () => {
     let overCap = 0;
     let oneDecimal = 0;
     for (let seed = 1; seed <= 300; seed++) {
       const drafts = outpatientDrafts(picker, seededRng(seed));
-      expect(drafts).toHaveLength(10);
+      expect(drafts.length).toBeGreaterThanOrEqual(2);
+      expect(drafts.length).toBeLessThanOrEqual(12);
       expect(drafts[0]?.item.med_list_codg).toBe(CONSULTATION_CODE);
-      expect(drafts.filter((d) => d.item.list_type === "drug").length).toBe(7);
-      expect(new Set(drafts.map((d) => d.item.med_list_codg)).size).toBe(10);
+      expect(drafts.filter((d) => d.item.list_type === "drug").length).toBeGreaterThanOrEqual(1);
+      expect(new Set(drafts.map((d) => d.item.med_list_codg)).size).toBe(drafts.length);
       checkWire(drafts);
       for (const d of drafts) {
         const cap = caps.get(d.item.med_list_codg);
@@ -316,7 +317,7 @@ describe("fee lines", () => {
     expect(oneDecimal).toBeGreaterThan(0);
   });
 
-  it("inpatient: bed and nursing per batch for the batch's days, drugs, labs and one material", () => {
+  it("inpatient: bed and nursing per batch for the batch's days, drugs, labs, and materials in the first batch", () => {
     for (let seed = 1; seed <= 200; seed++) {
       const rng = seededRng(seed);
       const days = 2 + (seed % 8);
@@ -335,7 +336,9 @@ describe("fee lines", () => {
         checkWire(batch);
       }
       expect(bedDays).toBe(days);
-      expect(all.flat().filter((d) => d.item.list_type === "material")).toHaveLength(1);
+      const materials = all.map((batch) => batch.filter((d) => d.item.list_type === "material").length);
+      expect(materials[0]).toBeGreaterThanOrEqual(1);
+      expect(materials.slice(1).every((n) => n === 0)).toBe(true);
     }
   });
 
@@ -555,7 +558,9 @@ describe("flows against a stand-in server", () => {
     const inputOf = (infno: string) => server.requests.find((r) => r.infno === infno)?.input as Record<string, unknown>;
     expect(inputOf("1101")).toMatchObject({ data: { mdtrt_cert_type: "02", psn_cert_type: "01" } });
     expect(Object.keys(inputOf("2203"))).toEqual(["mdtrtinfo", "diseinfo"]);
-    expect((inputOf("2204").feedetail as unknown[]).length).toBe(10);
+    // The visit's lines: the consultation and at least a drug, at most as many as src/his/bills.ts allows.
+    expect((inputOf("2204").feedetail as unknown[]).length).toBeGreaterThanOrEqual(2);
+    expect((inputOf("2204").feedetail as unknown[]).length).toBeLessThanOrEqual(12);
     expect(Object.keys(inputOf("2402"))).toEqual(["dscginfo", "diseinfo"]);
     expect(inputOf("2207")).toMatchObject({ data: { psn_setlway: "01", med_type: "11", acct_used_flag: "1" } });
     expect(inputOf("2304")).toMatchObject({ data: { mid_setl_flag: "0", med_type: "21" } });

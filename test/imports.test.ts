@@ -173,13 +173,22 @@ describe("persons", () => {
     expect(enrolled).toEqual([{ insutype: "310", admdvs: "110100", year: 2022, status: "enrolled", d: "2022-01-01" }]);
   });
 
-  it("changes nothing when the same file is imported again", async () => {
-    const before = await query<unknown>("select * from persons order by certno");
+  it("changes nothing when the same file is imported again (but the date the facts are confirmed as of)", async () => {
+    // facts_as_of moves on to the second import's time (a later, older file must not undo facts confirmed since).
+    const facts = "select to_jsonb(p) - 'facts_as_of' as person, facts_as_of from persons p order by certno";
+    const before = await query<{ person: unknown; facts_as_of: unknown }>(facts);
     const enrollments = await query<unknown>("select * from enrollments order by id");
     const again = await importFile(database, "persons", path, { year: 2022 });
-    expect(again.result).toMatchObject({ read: 13, inserted: 0, updated: 0, unchanged: 4, rejectedRows: 9 });
-    expect(await query<unknown>("select * from persons order by certno")).toEqual(before);
+    expect(again.result).toMatchObject({ read: 13, inserted: 0, updated: 0, unchanged: 4, older: 0, rejectedRows: 9 });
+    const after = await query<{ person: unknown; facts_as_of: unknown }>(facts);
+    expect(after.map((p) => p.person)).toEqual(before.map((p) => p.person));
+    expect(after.filter((p, i) => new Date(String(p.facts_as_of)) > new Date(String(before[i]?.facts_as_of))).length).toBe(4);
     expect(await query<unknown>("select * from enrollments order by id")).toEqual(enrollments);
+    // Imported a third time as of the same time as the second: not one byte changes.
+    const asOf = new Date(String(after.find((p) => p.facts_as_of !== null)?.facts_as_of)).toISOString();
+    const snapshot = await query<unknown>("select * from persons order by certno");
+    expect((await importFile(database, "persons", path, { year: 2022, asOf })).result).toMatchObject({ unchanged: 4, older: 0 });
+    expect(await query<unknown>("select * from persons order by certno")).toEqual(snapshot);
   });
 
   it("counts a changed row as updated, and a new year's enrollment too", async () => {

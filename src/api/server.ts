@@ -5,6 +5,7 @@ import { rateLimitsFrom, registerRateLimits, securityHeaders, type RateLimits } 
 import { webApp } from "./web.js";
 import { sessionLimits } from "../services/auth.js";
 import type { Services } from "../services/context.js";
+import { ImportWorker, type ImportWorkerOptions } from "../services/importQueue.js";
 
 export interface ServerOptions {
   services: Services;
@@ -14,6 +15,8 @@ export interface ServerOptions {
   webDir?: string;
   /** The per-address limits of the sign-ins (default: from the environment, see security.ts). */
   limits?: RateLimits;
+  /** Run an import worker for the uploads (default yes; false for a server that must not take jobs). */
+  importWorker?: boolean | ImportWorkerOptions;
 }
 
 function trustProxySetting(value: string | undefined): boolean | string {
@@ -46,5 +49,14 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
   await app.register(hisGateway, { services: options.services, signinLimit: limits.his_signin });
   await app.register(restApi, { prefix: "/api", services: options.services, limits });
   if (options.web !== false) await app.register(webApp, options.webDir ? { dir: options.webDir } : {});
+  if (options.importWorker !== false) {
+    // Started once the server is ready (jobs left by a stopped server are taken up then), stopped before it closes.
+    const workerOptions = typeof options.importWorker === "object" ? options.importWorker : {};
+    const worker = new ImportWorker(options.services, { log: (message) => app.log.warn(message), ...workerOptions });
+    app.addHook("onReady", async () => {
+      worker.start();
+    });
+    app.addHook("onClose", async () => worker.stop());
+  }
   return app;
 }

@@ -3,6 +3,7 @@ import { SingleBar } from "cli-progress";
 import type { Command } from "commander";
 import { DomainError } from "../domain/errors.js";
 import { HisTargetError, loopbackServiceUrl, FIXMEDINS_CODE } from "../his/client.js";
+import type { HospitalLevel } from "../his/bills.js";
 import { countsForMix, parseMix, parsePersonsList, runSimulation, type SimulationReport } from "../his/flows.js";
 import { runCommand } from "./io.js";
 
@@ -14,6 +15,7 @@ interface HisSimOptions {
   persons?: string;
   certno?: string[];
   fixmedins: string;
+  level: string;
   reverseShare: string;
   maxSeconds: string;
   seed?: string;
@@ -120,6 +122,7 @@ export function registerHisSimCommands(program: Command): void {
     .option("--persons <file>", "certnos to use, one per line (# comments allowed)")
     .option("--certno <certno...>", "certnos to use (repeatable or comma-separated); with --persons, both")
     .option("--fixmedins <code>", "the hospital's 12-character fixmedins_code (its region is the treating region)", "H45100000001")
+    .option("--level <lv>", "the hospital's level (medins_lv): 3 三级, 2 二级, 1 一级 — its bills follow that level's distributions (README)", "3")
     .option("--reverse-share <share>", "share of inpatient settlements reversed afterwards (2305), 0 to 1", "0")
     .option("--max-seconds <s>", "stop starting flows after this many seconds", "600")
     .option("--seed <n>", "seed of the generated flows (default random, printed in the summary)")
@@ -137,6 +140,8 @@ export function registerHisSimCommands(program: Command): void {
         if (!FIXMEDINS_CODE.test(options.fixmedins)) {
           throw new DomainError("--fixmedins", `must be 12 capital letters or digits (e.g. H45100000001), got "${options.fixmedins}"`);
         }
+        if (!["1", "2", "3"].includes(options.level)) throw new DomainError("--level", `must be 1, 2 or 3, got "${options.level}"`);
+        const level = options.level as HospitalLevel;
         const flows = integer(options.flows, "--flows", 1);
         const concurrency = integer(options.concurrency, "--concurrency", 1);
         if (concurrency > 1000) throw new DomainError("--concurrency", "must be at most 1000");
@@ -188,6 +193,7 @@ export function registerHisSimCommands(program: Command): void {
             maxSeconds,
             reverseShare,
             fixmedinsCode: options.fixmedins,
+            level,
             seed,
             timeoutMs,
             signIn: options.signIn,

@@ -4,7 +4,7 @@ import { DomainError } from "../domain/errors.js";
 import { seedDemo } from "../services/demo.js";
 import { countOpenDuplicates } from "../services/duplicates.js";
 import { importSource, importSummary, openImportSource, type FileKind, type ImportSource } from "../services/importFiles.js";
-import { IMPORT_COLUMNS, IMPORT_KINDS, type ImportKind } from "../services/imports.js";
+import { IMPORT_COLUMNS, IMPORT_KINDS, parseAsOf, type ImportKind } from "../services/imports.js";
 import { parseRosterSource, ROSTER_COLUMNS, type RosterSource } from "../services/rosters.js";
 import { migrateDatabase, openFromEnvironment } from "../store/db.js";
 import { runCommand } from "./io.js";
@@ -25,6 +25,7 @@ interface ImportCommandOptions {
   year?: string;
   batch?: string;
   source?: string;
+  asOf?: string;
 }
 
 function integerOption(value: string | undefined, name: string, min: number, max: number): number | undefined {
@@ -38,6 +39,7 @@ async function runImport(kind: FileKind, file: string, options: ImportCommandOpt
   const year = integerOption(options.year, "--year", 1990, 2100);
   const batchSize = integerOption(options.batch, "--batch", 1, 20_000);
   const department: RosterSource | undefined = options.source === undefined ? undefined : parseRosterSource(options.source, "--source");
+  const asOf = options.asOf === undefined ? undefined : parseAsOf(options.asOf, "--as-of");
   // The header is checked before the database is opened: a wrong file changes nothing and costs nothing.
   const source: ImportSource = await openImportSource(file, kind);
   if (kind === "roster" && department === undefined && !source.header.includes("source")) {
@@ -66,6 +68,7 @@ async function runImport(kind: FileKind, file: string, options: ImportCommandOpt
       ...(year !== undefined ? { year } : {}),
       ...(batchSize !== undefined ? { batchSize } : {}),
       ...(department !== undefined ? { source: department } : {}),
+      ...(asOf !== undefined ? { asOf } : {}),
       onProgress: (counts) => bar?.update(source.bytesRead(), { rows: counts.read }),
     });
     bar?.update(source.size, { rows: outcome.result.read });
@@ -94,7 +97,15 @@ export function registerImportCommands(program: Command): void {
       .description(`${DESCRIPTIONS[kind]}; columns ${required.join(", ")}${optional.length > 0 ? ` (optional ${optional.join(", ")})` : ""}`)
       .option("--report <path>", "where to write the report of refused rows (default <file>.report.csv)")
       .option("--batch <rows>", "rows per statement and transaction (default 5000)");
-    if (kind === "persons") command.option("--year <year>", "the enrollment year (default the current year)");
+    if (kind === "persons") {
+      command
+        .option("--year <year>", "the enrollment year (default the current year)")
+        .option(
+          "--as-of <time>",
+          "when the file's facts hold from, YYYY-MM-DD or 'YYYY-MM-DD HH:mm:ss' China time (default the time of the import; a row's updt_time comes first): " +
+            "a row older than the facts on record is kept out and listed in the report",
+        );
+    }
     command.action((file: string, options: ImportCommandOptions) => runCommand(() => runImport(kind, file, options)));
   }
   group

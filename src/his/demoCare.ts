@@ -100,7 +100,10 @@ export async function seedDemoCare(services: Services, options: DemoCareOptions 
       await client.signIn({ mac: "00-00-00-00-00-00", ip: "127.0.0.1" });
       clients.set(v.hospital, client);
     }
-    const ctx = { client, catalogue, numbers, rng: random, now: clock };
+    // Each hospital bills by its level (三级 百色市人民医院, 二级 右江区, 一级 a township centre); no stay is admitted
+    // before the year the persons are enrolled for.
+    const level = DEMO_FIXMEDINS.find((f) => f.fixmedins_code === v.hospital)?.medins_lv ?? "3";
+    const ctx = { client, catalogue, numbers, rng: random, now: clock, level, earliestAdmission: Date.UTC(year, 0, 1) - 8 * 3600_000 };
     const flow = await (v.kind === "inpatient" ? inpatientFlow(v.certno, ctx) : outpatientFlow(v.certno, ctx));
     result.flows += 1;
     if (flow.ok) result.settled += 1;

@@ -12,6 +12,9 @@ import { priceTimesCount, type Quantity } from "../domain/quantity.js";
 import { csvRecords } from "../lib/csv.js";
 import { mulberry32 } from "../lib/random.js";
 import {
+  BILL_DISTRIBUTIONS, DAYS_TOTAL_CORRELATION, LINE_KINDS, logNormalAt, standardNormal, type BilledMedType, type HospitalLevel, type LineKind,
+} from "./bills.js";
+import {
   formatDate,
   formatDateTime,
   HisClient,
@@ -36,14 +39,6 @@ function intBetween(rng: Rng, lo: number, hi: number): number {
 function pick<T>(rng: Rng, items: readonly T[]): T {
   if (items.length === 0) throw new Error("pick from an empty list");
   return items[Math.floor(rng() * items.length)] as T;
-}
-
-/** `n` distinct items (fewer if the list is shorter). */
-function pickDistinct<T>(rng: Rng, items: readonly T[], n: number): T[] {
-  const copy = [...items];
-  const out: T[] = [];
-  while (out.length < n && copy.length > 0) out.push(copy.splice(Math.floor(rng() * copy.length), 1)[0] as T);
-  return out;
 }
 
 /** FNV-1a of a text, as a number in [0, 1): a stable "random" per catalogue code. */
@@ -214,49 +209,124 @@ export function draftLine(item: FeeItem, pricFen: number, cntTenths: number): Fe
   return { item, pricFen, cntTenths, amountFen };
 }
 
-/** A drug count: mostly whole packs, one line in four with one decimal (0.5 to 3.5). */
-function drugCountTenths(rng: Rng): number {
-  if (rng() < 0.75) return intBetween(rng, 1, 4) * 10;
-  return intBetween(rng, 5, 35);
+/** A share of each kind, each moved by up to ±25% and the whole brought back to 1: no two bills alike. */
+function jitteredShares(share: Record<LineKind, number>, rng: Rng): Record<LineKind, number> {
+  const moved = LINE_KINDS.map((k) => share[k] * (0.75 + 0.5 * rng()));
+  const sum = moved.reduce((a, b) => a + b, 0);
+  return Object.fromEntries(LINE_KINDS.map((k, i) => [k, (moved[i] ?? 0) / sum])) as Record<LineKind, number>;
 }
 
-/** Ten lines of a general outpatient visit: the consultation, seven drugs, two laboratory tests. */
-export function outpatientDrafts(picker: FeePicker, rng: Rng): FeeLineDraft[] {
+/**
+ * One line aiming at `budgetFen`: an item of the pool (of class 03 with the chance `classC`), a few tries for one whose
+ * price fits the budget (else the cheapest tried), and the count that comes nearest — whole packs or units, a drug
+ * also half a pack or tenths of one when the budget is below its price.
+ */
+function budgetLine(pool: readonly FeeItem[], classC: number, budgetFen: number, rng: Rng, used: Set<string>, drug: boolean): FeeLineDraft | null {
+  const classCPool = pool.filter((i) => i.chrgitm_lv === "03");
+  const plain = pool.filter((i) => i.chrgitm_lv !== "03");
+  const source = classCPool.length > 0 && (plain.length === 0 || rng() < classC) ? classCPool : plain;
+  let best: { item: FeeItem; price: number } | null = null;
+  for (let attempt = 0; attempt < 6; attempt++) {
+    const item = pick(rng, source);
+    if (used.has(item.med_list_codg)) continue;
+    const price = unitPriceFen(item, rng);
+    if (best === null || price < best.price) best = { item, price };
+    if (price <= budgetFen) {
+      best = { item, price };
+      break;
+    }
+  }
+  if (best === null) return null;
+  used.add(best.item.med_list_codg);
+  const units = budgetFen / best.price;
+  const tenths = units >= 1 || !drug ? Math.max(1, Math.min(60, Math.round(units))) * 10 : Math.max(5, Math.round(units * 10));
+  return draftLine(best.item, best.price, tenths);
+}
+
+/** `n` lines sharing `budgetFen` by random weights. */
+function budgetLines(pool: readonly FeeItem[], n: number, budgetFen: number, classC: number, rng: Rng, used: Set<string>, drug: boolean): FeeLineDraft[] {
+  if (n <= 0 || budgetFen <= 0 || pool.length === 0) return [];
+  const weights = Array.from({ length: n }, () => 0.5 + rng());
+  const sum = weights.reduce((a, b) => a + b, 0);
+  const out: FeeLineDraft[] = [];
+  for (const w of weights) {
+    const line = budgetLine(pool, classC, Math.round((budgetFen * w) / sum), rng, used, drug);
+    if (line) out.push(line);
+  }
+  return out;
+}
+
+/** A bill's total, drawn from its distribution, in fen. */
+export function drawTotalFen(level: HospitalLevel, medType: BilledMedType, rng: Rng): number {
+  return Math.round(logNormalAt(BILL_DISTRIBUTIONS[level][medType].total, standardNormal(rng)) * 100);
+}
+
+/** An inpatient stay's length and total, correlated (BILL_DISTRIBUTIONS, DAYS_TOTAL_CORRELATION). */
+export function drawStay(level: HospitalLevel, rng: Rng): { days: number; totalFen: number } {
+  const d = BILL_DISTRIBUTIONS[level]["21"];
+  const z = standardNormal(rng);
+  const zDays = DAYS_TOTAL_CORRELATION * z + Math.sqrt(1 - DAYS_TOTAL_CORRELATION ** 2) * standardNormal(rng);
+  const days = d.days ? Math.round(logNormalAt(d.days, zDays)) : 1;
+  return { days, totalFen: Math.round(logNormalAt(d.total, z) * 100) };
+}
+
+/**
+ * The lines of an outpatient visit (11 普通门诊, or 14 门诊慢特病) at a hospital of `level`: the consultation, then drugs,
+ * laboratory tests, a treatment and a consumable sharing the drawn total by the stated shares and line counts.
+ */
+export function outpatientDrafts(picker: FeePicker, rng: Rng, level: HospitalLevel = "3", medType: "11" | "14" = "11", totalFen = drawTotalFen(level, medType, rng)): FeeLineDraft[] {
+  const d = BILL_DISTRIBUTIONS[level][medType];
   const consultation = picker.item(CONSULTATION_CODE);
   const lines = [draftLine(consultation, unitPriceFen(consultation, rng), 10)];
-  for (const drug of pickDistinct(rng, picker.drugs, 7)) lines.push(draftLine(drug, unitPriceFen(drug, rng), drugCountTenths(rng)));
-  for (const lab of pickDistinct(rng, picker.labs, 2)) lines.push(draftLine(lab, unitPriceFen(lab, rng), 10));
+  const used = new Set([consultation.med_list_codg]);
+  const share = jitteredShares(d.share, rng);
+  const count = (k: LineKind) => intBetween(rng, d.lines[k][0], d.lines[k][1]);
+  const budget = (k: LineKind) => Math.round(totalFen * share[k]);
+  const services = count("services");
+  const tests = count("tests");
+  const materials = count("materials");
+  // The budget of a kind with no line this time goes to the drugs; the consultation is paid out of the services'.
+  let drugsBudget = budget("drugs") + (tests === 0 ? budget("tests") : 0) + (materials === 0 ? budget("materials") : 0);
+  const servicesBudget = budget("services") - lines[0]!.amountFen;
+  if (services === 0) drugsBudget += Math.max(0, servicesBudget);
+  lines.push(...budgetLines(picker.drugs, count("drugs"), drugsBudget, d.classC, rng, used, true));
+  lines.push(...budgetLines(picker.labs, tests, budget("tests"), 0, rng, used, false));
+  lines.push(...budgetLines(picker.procedures, services, servicesBudget, d.classC, rng, used, false));
+  lines.push(...budgetLines(picker.materials, materials, budget("materials"), d.classC, rng, used, false));
   return lines;
 }
 
 /**
- * The fee lines of an inpatient stay of `days` days, in `batches` uploads: each batch has the bed and nursing of its days,
- * drugs, laboratory tests and a ward procedure; the first has one material (a consumable or an implant).
+ * The fee lines of an inpatient stay of `days` days at a hospital of `level`, in `batches` uploads: each has the bed and
+ * nursing of its days, drugs, laboratory tests and ward procedures sharing the stay's total by the stated shares; the
+ * first has the materials (consumables, an implant).
  */
-export function inpatientDrafts(picker: FeePicker, rng: Rng, days: number, batches: number): FeeLineDraft[][] {
+export function inpatientDrafts(
+  picker: FeePicker, rng: Rng, days: number, batches: number, level: HospitalLevel = "3", totalFen = drawStay(level, rng).totalFen,
+): FeeLineDraft[][] {
+  const d = BILL_DISTRIBUTIONS[level]["21"];
   const bed = picker.item(BED_CODE);
   const nursing = picker.item(NURSING_CODE);
+  const bedPrice = unitPriceFen(bed, rng);
+  const nursingPrice = unitPriceFen(nursing, rng);
+  const share = jitteredShares(d.share, rng);
+  const daily = Math.round(((bedPrice + nursingPrice) * days));
+  const servicesBudget = Math.max(0, Math.round(totalFen * share.services) - daily);
   const out: FeeLineDraft[][] = [];
+  const used = new Set([bed.med_list_codg, nursing.med_list_codg]);
   let left = days;
+  const count = (k: LineKind) => intBetween(rng, d.lines[k][0], d.lines[k][1]);
   for (let b = 0; b < batches; b++) {
     const batchDays = b === batches - 1 ? left : Math.max(1, Math.floor(days / batches));
     left -= batchDays;
-    const lines = [
-      draftLine(bed, unitPriceFen(bed, rng), batchDays * 10),
-      draftLine(nursing, unitPriceFen(nursing, rng), batchDays * 10),
-    ];
-    for (const drug of pickDistinct(rng, picker.drugs, intBetween(rng, 3, 5))) {
-      lines.push(draftLine(drug, unitPriceFen(drug, rng), drugCountTenths(rng) * Math.min(batchDays, 3)));
-    }
-    for (const lab of pickDistinct(rng, picker.labs, intBetween(rng, 1, 2))) lines.push(draftLine(lab, unitPriceFen(lab, rng), 10));
-    if (picker.procedures.length > 0) {
-      const procedure = pick(rng, picker.procedures);
-      lines.push(draftLine(procedure, unitPriceFen(procedure, rng), intBetween(rng, 1, batchDays * 2) * 10));
-    }
-    if (b === 0) {
-      const material = pick(rng, picker.materials);
-      lines.push(draftLine(material, unitPriceFen(material, rng), (material.capFen === null || material.capFen < 5000 ? intBetween(rng, 1, 3) : 1) * 10));
-    }
+    const part = (fen: number) => Math.round((fen * batchDays) / days);
+    const lines = [draftLine(bed, bedPrice, batchDays * 10), draftLine(nursing, nursingPrice, batchDays * 10)];
+    // A drug or test given again in a later upload is another line of the same item: each upload draws afresh.
+    const batchUsed = new Set(used);
+    lines.push(...budgetLines(picker.drugs, count("drugs"), part(totalFen * share.drugs), d.classC, rng, batchUsed, true));
+    lines.push(...budgetLines(picker.labs, Math.max(1, count("tests")), part(totalFen * share.tests), 0, rng, batchUsed, false));
+    lines.push(...budgetLines(picker.procedures, count("services"), part(servicesBudget), d.classC, rng, batchUsed, false));
+    if (b === 0) lines.push(...budgetLines(picker.materials, count("materials"), Math.round(totalFen * share.materials), d.classC, rng, batchUsed, false));
     out.push(lines);
   }
   return out;
@@ -601,6 +671,10 @@ export interface FlowContext {
   signal?: AbortSignal;
   /** Inpatient: the chance of reversing the settlement (2305) at the end. */
   reverseShare?: number;
+  /** The hospital's level (medins_lv), which sets the bills' distributions (src/his/bills.ts); default 3 (三级). */
+  level?: HospitalLevel;
+  /** Inpatient: no admission before this time (UTC ms), e.g. the start of the year the persons are enrolled for. */
+  earliestAdmission?: number;
 }
 
 interface Person {
@@ -759,7 +833,7 @@ export function outpatientFlow(certno: string, ctx: FlowContext): Promise<FlowRe
     );
 
     const picker = feePickerFor(ctx.catalogue, formatDate(now));
-    const drafts = outpatientDrafts(picker, rng);
+    const drafts = outpatientDrafts(picker, rng, ctx.level ?? "3", "11");
     const chrgBchno = `${iptOtpNo}01`;
     const feeTime = formatDateTime(begnMs + 10 * 60_000 > now ? now : begnMs + 10 * 60_000);
     const feedetail = drafts.map((d, i) =>
@@ -822,10 +896,13 @@ export function inpatientFlow(certno: string, ctx: FlowContext): Promise<FlowRes
     const dr = doctor(rng, client.mdtrtareaAdmvs);
     const chief = doctor(rng, client.mdtrtareaAdmvs);
     const [diseCodg, diseName] = pick(rng, INPATIENT_DIAGNOSES);
-    const days = intBetween(rng, 2, 9);
-    const batches = Math.min(days, intBetween(rng, 2, 4));
+    const stay = drawStay(ctx.level ?? "3", rng);
     const endMs = now - intBetween(rng, 1, 30) * 60_000;
-    const begnMs = endMs - days * 86_400_000 - intBetween(rng, 0, 6 * 60) * 60_000;
+    // A stay admitted before the earliest admission allowed (the year the person is enrolled for) is shortened to it.
+    const room = ctx.earliestAdmission === undefined ? Infinity : Math.floor((endMs - ctx.earliestAdmission) / 86_400_000);
+    const days = Math.max(1, Math.min(stay.days, room));
+    const batches = Math.min(days, intBetween(rng, 2, 4));
+    const begnMs = Math.max(ctx.earliestAdmission ?? -Infinity, endMs - days * 86_400_000 - intBetween(rng, 0, 6 * 60) * 60_000);
     const begntime = formatDateTime(begnMs);
     const endtime = formatDateTime(endMs);
     const iptNo = numbers.next("ZY");
@@ -880,7 +957,8 @@ export function inpatientFlow(certno: string, ctx: FlowContext): Promise<FlowRes
     result.mdtrtId = mdtrtId;
 
     const picker = feePickerFor(ctx.catalogue, formatDate(endMs));
-    const batchDrafts = inpatientDrafts(picker, rng, days, batches);
+    // A shortened stay costs less: its total scaled by the days it kept.
+    const batchDrafts = inpatientDrafts(picker, rng, days, batches, ctx.level ?? "3", Math.round((stay.totalFen * days) / Math.max(days, stay.days)));
     let seq = 0;
     for (let b = 0; b < batchDrafts.length; b++) {
       const drafts = batchDrafts[b] as FeeLineDraft[];
@@ -1082,6 +1160,8 @@ export interface SimulationOptions {
   reverseShare?: number;
   fixmedinsCode?: string;
   fixmedinsName?: string;
+  /** The hospital's level (medins_lv 1, 2 or 3), which sets the bills' distributions (src/his/bills.ts); default 3. */
+  level?: HospitalLevel;
   /** Each worker is a clerk: opter = prefix + worker number, dev_no = HISSIM- + worker number. */
   opterPrefix?: string;
   seed?: number;
@@ -1207,6 +1287,7 @@ export async function runSimulation(options: SimulationOptions): Promise<Simulat
         rng: seededRng((seed + Math.imul(index + 1, 0x9e3779b9)) >>> 0),
         signal: abort.signal,
         reverseShare: options.reverseShare,
+        ...(options.level ? { level: options.level } : {}),
       };
       let result: FlowResult;
       try {

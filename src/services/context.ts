@@ -25,6 +25,14 @@ export class Services {
     return this.database.db;
   }
 
+  /** The import workers of this process (src/services/importQueue.ts), told of every job queued here. */
+  readonly importWorkers = new Set<{ poke(): Promise<void> }>();
+
+  /** A job was queued: a local worker that is free takes it before the upload is answered. */
+  async importQueued(): Promise<void> {
+    for (const worker of this.importWorkers) await worker.poke();
+  }
+
   /** Every shipped policy is recorded at every start, whatever the database holds. */
   async recordPolicies(): Promise<void> {
     for (const p of this.policies) {

@@ -271,6 +271,8 @@ export interface ImportFileOptions {
   source?: RosterSource;
   /** Only persons insured inside this region may be named by a roster's rows (uploads in the console). */
   region?: string;
+  /** When the facts of a persons file hold from (ISO instant), where a row has no updt_time; default the import's time. */
+  asOf?: string;
   batchSize?: number;
   /** Called after every batch with the counts and the share of the file read (0 to 1). */
   onProgress?: (counts: ImportCounts, fraction: number) => void;
@@ -316,7 +318,9 @@ export async function importSource(database: Database, kind: FileKind, source: I
     result =
       kind === "roster"
         ? await importRoster(database, source.rows, { ...common, ...(options.source !== undefined ? { source: options.source } : {}), region: options.region })
-        : await importRows(kind, database, source.rows, { ...common, ...(options.year !== undefined ? { year: options.year } : {}) });
+        : await importRows(kind, database, source.rows, {
+            ...common, ...(options.year !== undefined ? { year: options.year } : {}), ...(options.asOf !== undefined ? { asOf: options.asOf } : {}),
+          });
   } finally {
     source.close();
   }
@@ -330,13 +334,14 @@ export async function importFile(database: Database, kind: FileKind, path: strin
 }
 
 export function importSummary(r: ImportFileResult): string {
-  const { read, inserted, updated, unchanged, rejectedRows, subsidies } = r.result;
+  const { read, inserted, updated, unchanged, older, rejectedRows, subsidies } = r.result;
   const contributions =
     subsidies && (subsidies.initial > 0 || subsidies.adjustments > 0)
       ? `; contributions: ${subsidies.initial} initial, ${subsidies.adjustments} adjustments (${formatYuan(subsidies.adjustment_fen as Fen)} yuan refunded or credited)`
       : "";
   return (
-    `${r.kind}: read ${read}, inserted ${inserted}, updated ${updated}, unchanged ${unchanged}, rejected ${rejectedRows}` +
+    `${r.kind}: read ${read}, inserted ${inserted}, updated ${updated}, unchanged ${unchanged}` +
+    `${older > 0 ? `, older than the facts on record (kept) ${older}` : ""}, rejected ${rejectedRows}` +
     ` in ${r.seconds.toFixed(1)} s (${r.rowsPerSecond} rows/s)${contributions}; report ${r.reportPath}`
   );
 }

@@ -1,63 +1,53 @@
-import { join } from "node:path";
-import { desc, eq, sql } from "drizzle-orm";
+import { desc, eq, getTableColumns, sql } from "drizzle-orm";
 import type { Principal } from "../domain/access.js";
-import { DomainError } from "../domain/errors.js";
 import { regionCovers } from "../domain/regions.js";
 import { importJobs } from "../store/schema.js";
 import type { Services } from "./context.js";
-import { importSource, openUpload, type FileKind } from "./importFiles.js";
-import type { ImportCounts, RejectedRow, SourceRow } from "./imports.js";
-import { regionName } from "../domain/regions.js";
+import { openUpload } from "./importFiles.js";
+import type { ImportCounts, RejectedRow } from "./imports.js";
 import type { RosterSource } from "./rosters.js";
 
 /**
- * Files uploaded in the console, imported in the background of the server process (on the embedded database too: the
- * import goes through the same connection as everything else). A job row records who sent what, and at the end the
- * counts and the refused rows; while it runs, its progress lives in memory. A server stopped mid-import leaves the
- * job `running` with no progress: the next start marks such jobs failed (the import's batches already committed stay,
- * and re-importing the file changes nothing that was imported).
+ * Files uploaded in the console. The upload is checked at once (format, header), then stored with its bytes as a job
+ * row, `queued`; a worker of any server on the database claims it and imports it (src/services/importQueue.ts), writing
+ * its progress and at the end its report into the row, so that every server answers for every job.
  */
 
 /** What the console may upload, and the column that says which region a row belongs to. */
 export const UPLOAD_KINDS = ["roster", "persons", "population", "fixmedins", "catalogue"] as const;
 export type UploadKind = (typeof UPLOAD_KINDS)[number];
-const REGION_COLUMN: Record<Exclude<UploadKind, "roster">, string> = {
-  persons: "insuplc_admdvs",
-  population: "admdvs",
-  fixmedins: "admdvs",
-  catalogue: "admdvs",
-};
 
 export const MAX_REJECTED_KEPT = 1000;
 
+export const JOB_STATUSES = ["queued", "running", "done", "failed"] as const;
+export type JobStatus = (typeof JOB_STATUSES)[number];
+
 export interface JobProgress extends ImportCounts {
   fraction: number;
+}
+
+/** What a job row's `options` hold: how the worker imports the file. */
+export interface JobOptions {
+  source?: RosterSource;
+  year?: number;
+  /** When the facts of a persons file hold from (ISO instant); absent: the time of the import. */
+  as_of?: string;
 }
 
 export interface ImportJobView {
   id: number;
   kind: string;
   file_name: string;
-  status: "running" | "done" | "failed";
+  status: JobStatus;
   username: string | null;
   started_at: string;
   finished_at: string | null;
   progress: JobProgress;
+  /** Times a worker took the job up (2 or more: resumed from its start after a server stopped during it). */
+  attempts: number;
   rejected: RejectedRow[];
   rejected_listed_all: boolean;
   error: string | null;
-}
-
-const running = new Map<number, JobProgress>();
-
-/** Rows outside the uploader's region are refused by row, before they reach the import. */
-async function* withinRegion(rows: AsyncIterable<SourceRow>, column: string, region: string): AsyncGenerator<SourceRow> {
-  for await (const r of rows) {
-    const code = (r.values[column] ?? "").trim();
-    if (!r.problem && /^\d{6}$/.test(code) && !regionCovers(region, code)) {
-      yield { ...r, problem: `${column} ${code}（${regionName(code)}）不在本地区 ${region}（${regionName(region)}）/ ${column} ${code} is outside your region ${region}` };
-    } else yield r;
-  }
 }
 
 export interface StartJob {
@@ -67,89 +57,71 @@ export interface StartJob {
   format: "csv" | "xlsx";
   source?: RosterSource | undefined;
   year?: number | undefined;
+  asOf?: string | undefined;
 }
 
 /**
  * Checks the file (format, header) at once — a file that cannot be imported is refused before a job exists — then
- * imports it in the background and answers with the job.
+ * queues it and answers with the job: `running` when this server's worker was free to take it at once, else `queued`.
  */
 export async function startImportJob(services: Services, principal: Principal, input: StartJob): Promise<ImportJobView> {
   const upload = await openUpload(input.body, input.format, input.kind);
-  let source = upload.source;
-  const region = principal.admdvs === "000000" ? undefined : principal.admdvs;
-  if (region !== undefined && input.kind !== "roster") {
-    const rows = source.rows;
-    source = { ...source, rows: withinRegion(rows, REGION_COLUMN[input.kind], region) };
-  }
-  const [job] = await services.db.insert(importJobs).values({
-    kind: input.kind, file_name: input.fileName.slice(0, 200), user_id: principal.user_id, admdvs: principal.admdvs, status: "running",
-  }).returning();
-  if (!job) throw new Error("the import job was not recorded");
-  const progress: JobProgress = { read: 0, inserted: 0, updated: 0, unchanged: 0, rejectedRows: 0, fraction: 0 };
-  running.set(job.id, progress);
-  const work = async () => {
-    try {
-      const r = await importSource(services.database, input.kind as FileKind, source, {
-        reportPath: join(upload.dir, "report.csv"),
-        ...(input.source ? { source: input.source } : {}),
-        ...(input.year ? { year: input.year } : {}),
-        ...(input.kind === "roster" && region ? { region } : {}),
-        onProgress: (counts, fraction) => Object.assign(progress, counts, { fraction }),
-      });
-      const result = r.result;
-      Object.assign(progress, { read: result.read, inserted: result.inserted, updated: result.updated, unchanged: result.unchanged, rejectedRows: result.rejectedRows, fraction: 1 });
-      await services.db.update(importJobs).set({
-        status: "done", finished_at: new Date(),
-        result: { ...progress, rejected: result.rejected.slice(0, MAX_REJECTED_KEPT), rejected_total: result.rejected.length, seconds: r.seconds, subsidies: result.subsidies ?? null },
-      }).where(eq(importJobs.id, job.id));
-      if (input.kind === "catalogue") services.invalidateCatalogues();
-    } catch (error) {
-      const message = error instanceof DomainError ? `${error.field}: ${error.rule}` : (error as Error).message;
-      await services.db.update(importJobs).set({ status: "failed", finished_at: new Date(), error: message, result: { ...progress } }).where(eq(importJobs.id, job.id)).catch(() => undefined);
-    } finally {
-      running.delete(job.id);
-      await upload.discard();
-    }
+  upload.source.close();
+  await upload.discard();
+  const options: JobOptions = {
+    ...(input.source ? { source: input.source } : {}),
+    ...(input.year ? { year: input.year } : {}),
+    ...(input.asOf ? { as_of: input.asOf } : {}),
   };
-  void work();
+  const [job] = await services.db.insert(importJobs).values({
+    kind: input.kind, file_name: input.fileName.slice(0, 200), user_id: principal.user_id, admdvs: principal.admdvs, status: "queued",
+    format: input.format, options, file: input.body,
+  }).returning({ id: importJobs.id });
+  if (!job) throw new Error("the import job was not recorded");
+  await services.importQueued();
   return (await getImportJob(services, job.id, principal))!;
 }
 
-type JobRow = typeof importJobs.$inferSelect & { username: string | null };
+type JobRow = Omit<typeof importJobs.$inferSelect, "file"> & { username: string | null };
+
+const emptyProgress = (): JobProgress => ({ read: 0, inserted: 0, updated: 0, unchanged: 0, older: 0, rejectedRows: 0, fraction: 0 });
+
+function progressOf(value: unknown, status: string): JobProgress {
+  const p = (value ?? {}) as Partial<JobProgress>;
+  const base = emptyProgress();
+  return {
+    read: p.read ?? base.read, inserted: p.inserted ?? base.inserted, updated: p.updated ?? base.updated, unchanged: p.unchanged ?? base.unchanged,
+    older: p.older ?? base.older, rejectedRows: p.rejectedRows ?? base.rejectedRows, fraction: p.fraction ?? (status === "done" ? 1 : 0),
+  };
+}
 
 function toView(row: JobRow): ImportJobView {
-  const result = (row.result ?? {}) as Partial<JobProgress> & { rejected?: RejectedRow[]; rejected_total?: number };
-  const live = running.get(row.id);
-  const progress: JobProgress = live
-    ? { ...live }
-    : {
-        read: result.read ?? 0, inserted: result.inserted ?? 0, updated: result.updated ?? 0, unchanged: result.unchanged ?? 0,
-        rejectedRows: result.rejectedRows ?? 0, fraction: result.fraction ?? (row.status === "done" ? 1 : 0),
-      };
-  const rejected = result.rejected ?? [];
+  const result = (row.result ?? null) as (Partial<JobProgress> & { rejected?: RejectedRow[]; rejected_total?: number }) | null;
+  const rejected = result?.rejected ?? [];
   return {
     id: row.id,
     kind: row.kind,
     file_name: row.file_name,
-    status: row.status === "running" && !live ? "failed" : (row.status as ImportJobView["status"]),
+    status: row.status as JobStatus,
     username: row.username,
     started_at: row.started_at.toISOString(),
     finished_at: row.finished_at ? row.finished_at.toISOString() : null,
-    progress,
+    progress: progressOf(result ?? row.progress, row.status),
+    attempts: row.attempts,
     rejected,
-    rejected_listed_all: (result.rejected_total ?? rejected.length) <= rejected.length,
-    error: row.error ?? (row.status === "running" && !live ? "the server stopped during the import; what was imported stays, re-import the file to finish" : null),
+    rejected_listed_all: (result?.rejected_total ?? rejected.length) <= rejected.length,
+    error: row.error ?? null,
   };
 }
 
-const columns = { job: importJobs, username: sql<string | null>`(select username from users u where u.id = ${importJobs.user_id})` };
+// Every column but the file's bytes, which a view never needs.
+const { file: _file, ...viewColumns } = getTableColumns(importJobs);
+const columns = { ...viewColumns, username: sql<string | null>`(select username from users u where u.id = ${importJobs.user_id})` };
 
-/** A job the principal may see: their own, or (administrators and auditors) any of their region's. */
+/** A job the principal may see: their own, or (administrators, auditors and clerks) any of their region's. */
 export async function getImportJob(services: Services, id: number, principal: Principal): Promise<ImportJobView | undefined> {
-  const [row] = await services.db.select(columns).from(importJobs).where(eq(importJobs.id, id));
-  if (!row) return undefined;
-  const job = { ...row.job, username: row.username };
-  if (!mayReadJob(principal, job)) return undefined;
+  const [job] = await services.db.select(columns).from(importJobs).where(eq(importJobs.id, id));
+  if (!job || !mayReadJob(principal, job)) return undefined;
   return toView(job);
 }
 
@@ -160,5 +132,5 @@ function mayReadJob(principal: Principal, job: JobRow): boolean {
 
 export async function listImportJobs(services: Services, principal: Principal, limit = 50): Promise<ImportJobView[]> {
   const rows = await services.db.select(columns).from(importJobs).orderBy(desc(importJobs.id)).limit(500);
-  return rows.map((r) => ({ ...r.job, username: r.username })).filter((j) => mayReadJob(principal, j)).slice(0, limit).map(toView);
+  return rows.filter((j) => mayReadJob(principal, j)).slice(0, limit).map(toView);
 }

@@ -12,6 +12,10 @@ import { findDuplicatesFor } from "./duplicates.js";
 import { POPULATION_COLUMNS, populationSpec } from "./population.js";
 import { regionCovers } from "../domain/regions.js";
 
+import type { Fail, ImportSpec, SourceRow, Written } from "./importSpec.js";
+
+export type { Fail, ImportSpec, SourceRow, Written } from "./importSpec.js";
+
 /**
  * Bulk imports of the reference data a region hands over: insured persons, their assistance categories, designated
  * hospitals (定点医药机构) and the catalogue. Every row is validated with the domain's parsers; a bad row is reported
@@ -30,7 +34,7 @@ export const IMPORT_KINDS: readonly ImportKind[] = ["persons", "identities", "fi
 export const IMPORT_COLUMNS: Record<ImportKind, { required: readonly string[]; optional: readonly string[] }> = {
   persons: {
     required: ["certno", "psn_name", "gend", "brdy", "insutype", "insuplc_admdvs"],
-    optional: ["tel", "emp_name", "balc", "household_id", "rural", "disability_level", "serious_illness", "household_income"],
+    optional: ["tel", "emp_name", "balc", "household_id", "rural", "disability_level", "serious_illness", "household_income", "updt_time"],
   },
   identities: { required: ["certno", "psn_idet_type", "begntime", "endtime"], optional: [] },
   fixmedins: { required: ["fixmedins_code", "fixmedins_name", "medins_lv", "admdvs"], optional: [] },
@@ -39,13 +43,6 @@ export const IMPORT_COLUMNS: Record<ImportKind, { required: readonly string[]; o
 };
 
 /** One data row of a file: its row number in the file (the header is row 1) and its values keyed by column. */
-export interface SourceRow {
-  row: number;
-  values: Readonly<Record<string, string | undefined>>;
-  /** A problem of the row as a whole found while reading it (e.g. more fields than the header has). */
-  problem?: string;
-}
-
 export interface RejectedRow {
   row: number;
   field: string;
@@ -58,6 +55,8 @@ export interface ImportCounts {
   inserted: number;
   updated: number;
   unchanged: number;
+  /** Rows older than the facts on record, kept as they are (listed in `rejected` with the reason). */
+  older: number;
   /** Rows refused; a row may have several entries in `rejected`, one per bad field. */
   rejectedRows: number;
 }
@@ -85,6 +84,11 @@ export interface PersonImportOptions extends ImportOptions {
   contributions?: boolean;
   /** The policies contributions are computed from (default: the shipped ones). */
   policies?: readonly Policy[];
+  /**
+   * When the file's facts hold from (an ISO instant), for rows without an updt_time (default: the time of the import).
+   * A row older than the facts stored for its person is kept out.
+   */
+  asOf?: string;
 }
 
 export interface IdentityImportOptions extends ImportOptions {
@@ -133,8 +137,6 @@ export function reasonOf(error: unknown): string {
 }
 
 export const REQUIRED = "必填 / is required";
-
-export type Fail = (field: string, reason: string) => void;
 
 export const text = (value: string | undefined): string => (value ?? "").trim();
 
@@ -196,20 +198,6 @@ export function dateOf(values: SourceRow["values"], field: string, fail: Fail, r
 // ---------------------------------------------------------------------------------------------------------------------
 // The engine shared by the four kinds
 
-export interface Written {
-  inserted: number;
-  updated: number;
-}
-
-export interface ImportSpec<T> {
-  /** Validates a row; returns undefined when `fail` was called. */
-  parse(values: SourceRow["values"], fail: Fail): T | undefined;
-  /** The natural key, to refuse a second row of the same key in one file. */
-  key(value: T): string;
-  keyField: string;
-  /** Upserts a batch inside a transaction; may refuse rows that the database shows to be bad. */
-  write(tx: Queryable, batch: { row: number; value: T }[], present: ReadonlySet<string>, reject: (row: number, field: string, reason: string) => void): Promise<Written>;
-}
 
 const dbOf = (target: Database | Db): Db => ("kind" in target && "close" in target ? target.db : (target as Db));
 
@@ -236,14 +224,14 @@ export function countWritten(rows: { inserted: boolean | string }[]): Written {
 export async function runImport<T>(target: Database | Db, spec: ImportSpec<T>, rows: AsyncIterable<SourceRow> | Iterable<SourceRow>, options: ImportOptions): Promise<ImportResult> {
   const db = dbOf(target);
   const batchSize = Math.max(1, Math.min(options.batchSize ?? 5000, 20_000));
-  const result: ImportResult = { read: 0, inserted: 0, updated: 0, unchanged: 0, rejectedRows: 0, rejected: [] };
+  const result: ImportResult = { read: 0, inserted: 0, updated: 0, unchanged: 0, older: 0, rejectedRows: 0, rejected: [] };
   const seen = new Map<string, number>();
   const present = new Set<string>();
   let batch: { row: number; value: T }[] = [];
   let pending: Promise<void> | null = null;
 
   const counts = (): ImportCounts => ({
-    read: result.read, inserted: result.inserted, updated: result.updated, unchanged: result.unchanged, rejectedRows: result.rejectedRows,
+    read: result.read, inserted: result.inserted, updated: result.updated, unchanged: result.unchanged, older: result.older, rejectedRows: result.rejectedRows,
   });
 
   // Validating the next batch overlaps the database's work on this one (a server works in another process); a failure
@@ -262,16 +250,28 @@ export async function runImport<T>(target: Database | Db, spec: ImportSpec<T>, r
     const columns = new Set(present);
     pending = (async () => {
       const refused = new Set<number>();
+      const kept = new Set<number>();
+      const notes: RejectedRow[] = [];
       const written = await db.transaction((tx) =>
-        spec.write(tx, work, columns, (row, field, reason) => {
-          refused.add(row);
-          result.rejected.push({ row, field, reason });
-        }),
+        spec.write(
+          tx, work, columns,
+          (row, field, reason) => {
+            refused.add(row);
+            notes.push({ row, field, reason });
+          },
+          (row, field, reason) => {
+            kept.add(row);
+            notes.push({ row, field, reason });
+          },
+        ),
       );
+      // Noted only once the batch committed: a batch that failed and is imported again is not reported twice.
+      result.rejected.push(...notes);
       result.inserted += written.inserted;
       result.updated += written.updated;
       result.rejectedRows += refused.size;
-      result.unchanged += work.length - refused.size - written.inserted - written.updated;
+      result.older += kept.size;
+      result.unchanged += work.length - refused.size - kept.size - written.inserted - written.updated;
       options.onProgress?.(counts());
     })().catch((error: unknown) => {
       failure = { error };
@@ -349,6 +349,9 @@ export interface PersonValue {
   /** Household per-capita annual income. */
   household_income_fen: Fen | null;
 }
+
+/** A person row of an import: the facts and when they hold from (an ISO instant). */
+type DatedPerson = PersonValue & { facts_as_of: string };
 
 /** The person number: the insured region and a digest of the ID number, so the same person gets it in every import. */
 export function personNumber(insuplcAdmdvs: string, certno: string): string {
@@ -445,29 +448,99 @@ const PERSON_OPTIONAL: readonly [string, keyof PersonValue][] = [
   ["household_income", "household_income_fen"],
 ];
 
-function personsSpec(year: number, options: PersonImportOptions, subsidies: SubsidyCounts): ImportSpec<PersonValue> {
+/** The type of each person column a file may update, for the batch's arrays. */
+const PERSON_COLUMN_TYPES: Record<string, string> = {
+  psn_name: "text", gend: "text", brdy: "date", insuplc_admdvs: "text", tel: "text", emp_name: "text", balc_fen: "bigint", household_id: "text",
+  rural: "boolean", disability_level: "integer", serious_illness: "boolean", household_income_fen: "bigint",
+};
+
+/** A time "yyyy-MM-dd HH:mm:ss" of China (UTC+8, the time of every national interface) as an instant. */
+export function chinaTimeToIso(time: string): string {
+  return new Date(`${time.replace(" ", "T")}+08:00`).toISOString();
+}
+
+/**
+ * A file's as-of time (`--as-of`, the upload's `as_of`): a date or "yyyy-MM-dd HH:mm:ss" in China time, not after
+ * `now`; answers the instant (ISO).
+ */
+export function parseAsOf(value: string, field: string, now: Date = new Date()): string {
+  const iso = chinaTimeToIso(parseDateTime(value, field));
+  if (iso > now.toISOString()) throw new DomainError(field, `must not be later than now (the facts of a file cannot hold from a time to come), got "${value}"`);
+  return iso;
+}
+
+/** An instant as China time "yyyy-MM-dd HH:mm:ss", for messages. */
+export function isoToChinaTime(iso: string | Date): string {
+  return new Date(new Date(iso).getTime() + 8 * 3600_000).toISOString().slice(0, 19).replace("T", " ");
+}
+
+/**
+ * Persons are upserted by certno, with their facts dated: a row's updt_time, else the file's as-of time, else the time
+ * of the import. A row older than the facts stored for its person is kept out whole (the person, and the enrollment it
+ * would open) and named in the report; an equal or newer one is applied, and moves the stored date on even where the
+ * facts are the same, so that a later, older file cannot undo a fact confirmed since.
+ */
+function personsSpec(year: number, options: PersonImportOptions, subsidies: SubsidyCounts): ImportSpec<DatedPerson> {
   const insuDate = `${year}-01-01`;
+  const importedAt = new Date();
+  const fileAsOf = options.asOf ?? importedAt.toISOString();
   return {
     keyField: "certno",
     key: (p) => p.certno,
-    parse: parsePersonRow,
-    async write(tx, batch, present) {
-      const col = <K extends keyof PersonValue>(k: K) => batch.map((b) => b.value[k]);
+    parse(values, fail) {
+      const person = parsePersonRow(values, fail);
+      const raw = text(values.updt_time);
+      let asOf: string | undefined;
+      if (raw !== "") {
+        const at = attempt(fail, "updt_time", () => parseDateTime(raw, "updt_time"));
+        if (at === undefined) return undefined;
+        asOf = chinaTimeToIso(at);
+        // A date to come would freeze the person's facts against every real update until then.
+        if (asOf > importedAt.toISOString()) return void fail("updt_time", `晚于导入时间 / ${at} is later than the time of the import`);
+      }
+      return person && { ...person, facts_as_of: asOf ?? fileAsOf };
+    },
+    async write(tx, batch, present, _reject, keep) {
       const updated = ["psn_name", "gend", "brdy", "insuplc_admdvs", ...PERSON_OPTIONAL.filter(([c]) => present.has(c)).map(([, k]) => k)];
-      const set = sql.join(updated.map((c) => sql.raw(`${c} = excluded.${c}`)), sql`, `);
+      // What is on record for the batch's persons: when their facts hold from, and whether this row would change them.
+      const inputs = sql.join(
+        [array(batch.map((b) => b.value.certno), "text"), array(batch.map((b) => b.value.facts_as_of), "timestamptz"),
+          ...updated.map((c) => array(batch.map((b) => b.value[c as keyof DatedPerson]), PERSON_COLUMN_TYPES[c] ?? "text"))],
+        sql`, `,
+      );
+      const names = sql.raw(["certno", "facts_as_of", ...updated].join(", "));
+      const stored = new Map(
+        (await rowsOf<{ certno: string; on_record: string | number | null; older: boolean | string; changed: boolean | string }>(tx, sql`
+          select u.certno, (extract(epoch from p.facts_as_of) * 1000)::bigint as on_record, coalesce(p.facts_as_of > u.facts_as_of, false) as older,
+            (${sql.raw(updated.map((c) => `p.${c}`).join(", "))}) is distinct from (${sql.raw(updated.map((c) => `u.${c}`).join(", "))}) as changed
+          from unnest(${inputs}) as u(${names})
+          cross join lateral (select * from persons p where p.certno = u.certno offset 0) p`)).map((r) => [r.certno, r]),
+      );
+      const applied: typeof batch = [];
+      for (const b of batch) {
+        const on = stored.get(b.value.certno);
+        if (on && (on.older === true || on.older === "t") && on.on_record !== null) {
+          const since = isoToChinaTime(new Date(Number(on.on_record)));
+          keep(b.row, present.has("updt_time") ? "updt_time" : "as_of", `比档案中的信息旧（档案信息截至${since}），未采用 / older than the facts on record (as of ${since}), kept`);
+        } else applied.push(b);
+      }
+      if (applied.length === 0) return { inserted: 0, updated: 0 };
+      const col = <K extends keyof DatedPerson>(k: K) => applied.map((b) => b.value[k]);
+      const set = sql.join([...updated.map((c) => sql.raw(`${c} = excluded.${c}`)), sql`facts_as_of = excluded.facts_as_of`], sql`, `);
       const mine = sql.raw(updated.map((c) => `persons.${c}`).join(", "));
       const theirs = sql.raw(updated.map((c) => `excluded.${c}`).join(", "));
-      const people = await rowsOf<{ psn_no: string; inserted: boolean }>(tx, sql`
+      const people = await rowsOf<{ psn_no: string; certno: string; inserted: boolean | string }>(tx, sql`
         insert into persons (psn_no, certno, psn_name, gend, brdy, tel, emp_name, household_id, insuplc_admdvs, balc_fen,
-          rural, disability_level, serious_illness, household_income_fen)
+          rural, disability_level, serious_illness, household_income_fen, facts_as_of)
         select * from unnest(${array(col("psn_no"), "text")}, ${array(col("certno"), "text")}, ${array(col("psn_name"), "text")},
           ${array(col("gend"), "text")}, ${array(col("brdy"), "date")}, ${array(col("tel"), "text")}, ${array(col("emp_name"), "text")},
           ${array(col("household_id"), "text")}, ${array(col("insuplc_admdvs"), "text")}, ${array(col("balc_fen"), "bigint")},
           ${array(col("rural"), "boolean")}, ${array(col("disability_level"), "integer")}, ${array(col("serious_illness"), "boolean")},
-          ${array(col("household_income_fen"), "bigint")})
+          ${array(col("household_income_fen"), "bigint")}, ${array(col("facts_as_of"), "timestamptz")})
         on conflict (certno) do update set ${set}
-        where (${mine}) is distinct from (${theirs})
-        returning psn_no, (xmax = 0) as inserted`);
+        where ((${mine}) is distinct from (${theirs}) or persons.facts_as_of is distinct from excluded.facts_as_of)
+          and (persons.facts_as_of is null or persons.facts_as_of <= excluded.facts_as_of)
+        returning psn_no, certno, (xmax = 0) as inserted`);
       // The enrollment of the year is created once; its status afterwards belongs to the enrollment services.
       const enrolled = await rowsOf<{ psn_no: string }>(tx, sql`
         insert into enrollments (psn_no, insutype, admdvs, year, status, psn_insu_date)
@@ -476,8 +549,13 @@ function personsSpec(year: number, options: PersonImportOptions, subsidies: Subs
         cross join lateral (select p.psn_no from persons p where p.certno = i.certno offset 0) p
         on conflict (psn_no, insutype, admdvs, year) do nothing
         returning psn_no`);
-      const written = countWritten(people);
-      const touched = new Set(people.map((p) => p.psn_no));
+      // A row whose facts are the ones on record, only dated anew, changes nothing the rules read: it is unchanged.
+      const changed = people.filter((p) => {
+        const was = stored.get(p.certno)?.changed;
+        return p.inserted === true || p.inserted === "t" || (was !== false && was !== "f");
+      });
+      const written = countWritten(changed);
+      const touched = new Set(changed.map((p) => p.psn_no));
       for (const e of enrolled) {
         if (!touched.has(e.psn_no)) {
           touched.add(e.psn_no);

@@ -3,7 +3,7 @@ import { CATEGORIES, CATEGORY_NAMES, type Category } from "../domain/codes.js";
 import { DomainError } from "../domain/errors.js";
 import { parseRegionCode } from "../domain/ids.js";
 import type { Queryable } from "../store/db.js";
-import type { ImportSpec, SourceRow } from "./imports.js";
+import type { ImportSpec, SourceRow } from "./importSpec.js";
 import { inRegion } from "./region.js";
 
 /**

@@ -1,6 +1,6 @@
 import { sql } from "drizzle-orm";
 import {
-  bigint, bigserial, boolean, date, index, integer, jsonb, pgTable, primaryKey, text, timestamp, uniqueIndex,
+  bigint, bigserial, boolean, customType, date, index, integer, jsonb, pgTable, primaryKey, text, timestamp, uniqueIndex,
 } from "drizzle-orm/pg-core";
 
 /**
@@ -42,6 +42,11 @@ export const persons = pgTable(
     insuplc_admdvs: text("insuplc_admdvs").notNull(),
     /** Personal-account balance (employees), never below zero. */
     balc_fen: fen("balc_fen"),
+    /**
+     * The time the stored facts hold from (an import row's updt_time, the file's --as-of, else the import's time): an
+     * import never applies a row older than this. Null for persons stored before facts were dated: any row applies.
+     */
+    facts_as_of: timestamp("facts_as_of", { withTimezone: true }),
     created_at: created(),
   },
   (t) => [
@@ -486,7 +491,17 @@ export const secrets = pgTable("secrets", {
   created_at: created(),
 });
 
-/** Files uploaded in the console and imported in the background: what came, who sent it, how far it got, what was refused. */
+/** The bytes of an uploaded file: node-postgres gives a Buffer, PGlite a Uint8Array. */
+const bytea = customType<{ data: Buffer; driverData: Buffer | Uint8Array }>({
+  dataType: () => "bytea",
+  fromDriver: (value) => (Buffer.isBuffer(value) ? value : Buffer.from(value)),
+});
+
+/**
+ * Files uploaded in the console, queued and imported in the background by whichever server's worker claims them
+ * (src/services/importQueue.ts): what came (with its bytes until the job ends), who sent it, who runs it under which
+ * lease, how far it got, what was refused.
+ */
 export const importJobs = pgTable(
   "import_jobs",
   {
@@ -495,14 +510,30 @@ export const importJobs = pgTable(
     file_name: text("file_name").notNull(),
     user_id: bigint("user_id", { mode: "number" }).references(() => users.id),
     admdvs: text("admdvs"),
-    status: text("status").notNull().default("running"),
+    /** queued | running | done | failed */
+    status: text("status").notNull().default("queued"),
+    /** When the file was sent. */
     started_at: timestamp("started_at", { withTimezone: true }).notNull().defaultNow(),
     finished_at: timestamp("finished_at", { withTimezone: true }),
     /** The import's counts and refused rows (at most a thousand listed), written when it ends. */
     result: jsonb("result"),
     error: text("error"),
+    // ---- issue 10: durable import jobs
+    /** csv | xlsx */
+    format: text("format").notNull().default("csv"),
+    /** The upload's options: roster source, enrollment year, as-of time of the facts. */
+    options: jsonb("options").notNull().default({}),
+    /** The uploaded file, kept until the job is done or failed (then cleared: the report stays). */
+    file: bytea("file"),
+    /** Counts so far and the share of the file read, written by the worker's heartbeat. */
+    progress: jsonb("progress"),
+    /** The worker running the job and until when its claim holds; the heartbeat renews it. */
+    locked_by: text("locked_by"),
+    lease_until: timestamp("lease_until", { withTimezone: true }),
+    /** Times a worker claimed the job (more than one: resumed after a server stopped during it). */
+    attempts: integer("attempts").notNull().default(0),
   },
-  (t) => [index("import_jobs_started").on(t.started_at)],
+  (t) => [index("import_jobs_started").on(t.started_at), index("import_jobs_waiting").on(t.status, t.id)],
 );
 
 /**

@@ -373,6 +373,12 @@ describe("uploads imported in the background", () => {
     expectError(await nanchang.get(`/api/v1/import-jobs/${job.id}`), 404, "not_found", "params.id");
     expectError(await clerk.post("/api/v1/import-jobs?kind=roster", "name,id\nx,y\n", { "content-type": "text/csv" }), 400, "invalid_input", "body");
     expect((await clerk.get("/api/v1/import-jobs")).body.items).toHaveLength(1);
+    // A persons file's as-of date: a date or a time of China, not one to come; for persons only. Refused, no job.
+    const persons = "certno,psn_name,gend,brdy,insutype,insuplc_admdvs\n";
+    expectError(await clerk.post("/api/v1/import-jobs?kind=roster&as_of=2022-05-01", csv, { "content-type": "text/csv" }), 400, "invalid_input", "query.as_of");
+    expectError(await clerk.post("/api/v1/import-jobs?kind=persons&as_of=2022-13-01", persons, { "content-type": "text/csv" }), 400, "invalid_input", "query.as_of");
+    expectError(await clerk.post("/api/v1/import-jobs?kind=persons&as_of=2999-01-01", persons, { "content-type": "text/csv" }), 400, "invalid_input", "query.as_of");
+    expect((await clerk.get("/api/v1/import-jobs")).body.items).toHaveLength(1);
   });
 });
 

@@ -18,7 +18,7 @@ const noDatabase = { database: { kind: "pglite" } } as unknown as Services;
 let app: FastifyInstance;
 
 beforeAll(async () => {
-  app = await buildServer({ services: noDatabase, logger: false });
+  app = await buildServer({ services: noDatabase, logger: false, importWorker: false });
 });
 afterAll(async () => app?.close());
 

@@ -10,6 +10,14 @@ import { migrateDatabase, openDatabase, type Database } from "../../src/store/db
 export const TEST_DB_KIND = process.env.YIBAO_TEST_DB === "postgres" ? "postgres" : "pglite";
 const ADMIN_URL = process.env.TEST_DATABASE_ADMIN_URL ?? "postgres://postgres@127.0.0.1:5432/postgres";
 
+/** Another connection (a pool of its own) to a test database on the server: a second server on the same data. */
+export async function openSecondConnection(database: Database): Promise<Database> {
+  if (database.kind !== "postgres") throw new Error("a second connection needs the PostgreSQL server");
+  const url = new URL(ADMIN_URL);
+  url.pathname = new URL(database.location).pathname;
+  return openDatabase({ url: url.toString(), poolSize: 8 });
+}
+
 export async function openTestDatabase(): Promise<Database> {
   if (TEST_DB_KIND === "pglite") {
     const database = await openDatabase({ dataDir: "memory://" });

@@ -16,6 +16,7 @@ export const STATUS_COLORS: Record<string, string> = {
   reversed: "red",
   open: "orange",
   resolved: "green",
+  queued: "default",
   running: "processing",
   done: "success",
   failed: "error",

@@ -3442,8 +3442,11 @@ export interface operations {
                             id: number;
                             kind: string;
                             file_name: string;
-                            /** @enum {string} */
-                            status: "running" | "done" | "failed";
+                            /**
+                             * @description queued 排队 | running 导入中 | done 完成 | failed 失败
+                             * @enum {string}
+                             */
+                            status: "queued" | "running" | "done" | "failed";
                             username: string | null;
                             /** Format: date-time */
                             started_at: string;
@@ -3453,6 +3456,8 @@ export interface operations {
                                 inserted: number;
                                 updated: number;
                                 unchanged: number;
+                                /** @description 比档案中的信息旧、未采用的行（列于错误报告）/ rows older than the facts on record, kept as they are (listed in the report) */
+                                older: number;
                                 rejected_rows: number;
                                 /** @description 已读文件比例 0–1 / share of the file read */
                                 fraction: number;
@@ -3464,6 +3469,8 @@ export interface operations {
                                 reason: string;
                             }[];
                             rejected_listed_all: boolean;
+                            /** @description 导入次数（2 及以上：服务器中途停止后从头续导）/ times a worker took the job up (2 or more: resumed from the start after a server stopped) */
+                            attempts: number;
                             error: string | null;
                         }[];
                     };
@@ -3508,6 +3515,8 @@ export interface operations {
                 /** @description 人员导入的参保年度（默认今年）/ the enrollment year of imported persons */
                 year?: number;
                 file_name?: string;
+                /** @description 人员文件的信息截至时间 YYYY-MM-DD 或 YYYY-MM-DD HH:mm:ss（北京时间，默认导入时间；行中 updt_time 优先），比档案旧的行不采用 / when a persons file's facts hold from (China time; default the time of the import; a row's updt_time comes first): rows older than the facts on record are kept out */
+                as_of?: string;
             };
             header?: never;
             path?: never;
@@ -3530,8 +3539,11 @@ export interface operations {
                         id: number;
                         kind: string;
                         file_name: string;
-                        /** @enum {string} */
-                        status: "running" | "done" | "failed";
+                        /**
+                         * @description queued 排队 | running 导入中 | done 完成 | failed 失败
+                         * @enum {string}
+                         */
+                        status: "queued" | "running" | "done" | "failed";
                         username: string | null;
                         /** Format: date-time */
                         started_at: string;
@@ -3541,6 +3553,8 @@ export interface operations {
                             inserted: number;
                             updated: number;
                             unchanged: number;
+                            /** @description 比档案中的信息旧、未采用的行（列于错误报告）/ rows older than the facts on record, kept as they are (listed in the report) */
+                            older: number;
                             rejected_rows: number;
                             /** @description 已读文件比例 0–1 / share of the file read */
                             fraction: number;
@@ -3552,6 +3566,8 @@ export interface operations {
                             reason: string;
                         }[];
                         rejected_listed_all: boolean;
+                        /** @description 导入次数（2 及以上：服务器中途停止后从头续导）/ times a worker took the job up (2 or more: resumed from the start after a server stopped) */
+                        attempts: number;
                         error: string | null;
                     };
                 };
@@ -3624,8 +3640,11 @@ export interface operations {
                         id: number;
                         kind: string;
                         file_name: string;
-                        /** @enum {string} */
-                        status: "running" | "done" | "failed";
+                        /**
+                         * @description queued 排队 | running 导入中 | done 完成 | failed 失败
+                         * @enum {string}
+                         */
+                        status: "queued" | "running" | "done" | "failed";
                         username: string | null;
                         /** Format: date-time */
                         started_at: string;
@@ -3635,6 +3654,8 @@ export interface operations {
                             inserted: number;
                             updated: number;
                             unchanged: number;
+                            /** @description 比档案中的信息旧、未采用的行（列于错误报告）/ rows older than the facts on record, kept as they are (listed in the report) */
+                            older: number;
                             rejected_rows: number;
                             /** @description 已读文件比例 0–1 / share of the file read */
                             fraction: number;
@@ -3646,6 +3667,8 @@ export interface operations {
                             reason: string;
                         }[];
                         rejected_listed_all: boolean;
+                        /** @description 导入次数（2 及以上：服务器中途停止后从头续导）/ times a worker took the job up (2 or more: resumed from the start after a server stopped) */
+                        attempts: number;
                         error: string | null;
                     };
                 };

@@ -78,8 +78,9 @@ export const listPolicies = () => get<ResponseOf<"listPolicies">>("/policies");
 export const getPolicy = (admdvs: string, year: number) => get<PolicyDocument>(`/policies/${enc(admdvs)}/${year}`);
 
 // Import jobs (asynchronous: the upload answers 202 with the job, which is then polled)
-export const startImport = (kind: ImportKind, file: File, source: RosterSource | undefined, onProgress: (f: number) => void): Upload<ImportJob> =>
-  uploadFile<ImportJob>("/import-jobs", { kind, source, file_name: file.name }, file, fileContentType(file), onProgress);
+/** `asOf`: when a persons file's facts hold from (YYYY-MM-DD, China time); rows older than the facts on record are kept out. */
+export const startImport = (kind: ImportKind, file: File, source: RosterSource | undefined, onProgress: (f: number) => void, asOf?: string): Upload<ImportJob> =>
+  uploadFile<ImportJob>("/import-jobs", { kind, source, file_name: file.name, as_of: asOf }, file, fileContentType(file), onProgress);
 export const listImportJobs = () => get<ResponseOf<"listImportJobs">>("/import-jobs");
 export const getImportJob = (id: number | string) => get<ImportJob>(`/import-jobs/${enc(String(id))}`);
 

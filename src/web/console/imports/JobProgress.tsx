@@ -12,27 +12,29 @@ export function JobProgress({ job }: { job: ImportJob }) {
     { key: "inserted", value: p.inserted },
     { key: "updated", value: p.updated },
     { key: "unchanged", value: p.unchanged },
+    { key: "older", value: p.older },
     { key: "rejected", value: p.rejected_rows },
   ] as const;
   return (
     <div data-testid="import-job" data-status={job.status}>
       <div role="status" aria-live="polite" className="job-status">
         <CodeTag prefix="jobStatus" code={job.status} color={STATUS_COLORS} />
-        {job.status === "running" ? <Spin size="small" /> : null}
+        {job.status === "running" || job.status === "queued" ? <Spin size="small" /> : null}
       </div>
       <Row gutter={[16, 8]} style={{ marginTop: 12 }}>
         {counts.map((c) => (
-          <Col key={c.key} xs={12} sm={8} md={4}>
+          <Col key={c.key} xs={12} sm={8} md={4} xl={3}>
             <Statistic title={t(`imports.${c.key}`)} value={c.value} data-testid={`import-count-${c.key}`} />
           </Col>
         ))}
       </Row>
       <Progress
         percent={job.status === "done" ? 100 : Math.floor(p.fraction * 100)}
-        status={job.status === "running" ? "active" : job.status === "failed" ? "exception" : "success"}
+        status={job.status === "running" || job.status === "queued" ? "active" : job.status === "failed" ? "exception" : "success"}
         aria-label={t("imports.fileRead")}
         data-testid="import-job-progress"
       />
+      {job.attempts > 1 && job.status !== "failed" ? <Alert type="info" showIcon title={t("imports.resumed", { attempts: job.attempts })} /> : null}
       {job.error ? <Alert type="error" showIcon role="alert" title={t("jobStatus.failed")} description={job.error} /> : null}
     </div>
   );

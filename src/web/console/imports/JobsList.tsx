@@ -28,6 +28,7 @@ export function JobsList({ jobs, onOpen }: { jobs: Loaded<{ items: ImportJob[] }
         countColumn(t("imports.inserted"), ["progress", "inserted"]),
         countColumn(t("imports.updated"), ["progress", "updated"]),
         countColumn(t("imports.unchanged"), ["progress", "unchanged"]),
+        countColumn(t("imports.older"), ["progress", "older"]),
         countColumn(t("imports.rejected"), ["progress", "rejected_rows"]),
         textColumn(t("imports.user"), "username"),
         dateTimeColumn(t("imports.startedAt"), "started_at"),

@@ -1,5 +1,6 @@
 import { UploadOutlined } from "@ant-design/icons";
-import { Alert, Button, Progress, Select } from "antd";
+import { Alert, Button, DatePicker, Progress, Select } from "antd";
+import type { Dayjs } from "dayjs";
 import { useRef, useState } from "react";
 import { ErrorView } from "../../components/ErrorView";
 import { Field, FilterBar } from "../../components/Field";
@@ -20,6 +21,8 @@ export function UploadForm({ onStarted }: { onStarted(job: ImportJob): void }) {
   const [progress, setProgress] = useState<number | null>(null);
   const [error, setError] = useState<unknown>(undefined);
   const [missingFile, setMissingFile] = useState(false);
+  // A persons file's date: rows older than the facts on record are kept out (none: the time of the import).
+  const [asOf, setAsOf] = useState<Dayjs | null>(null);
   const input = useRef<HTMLInputElement>(null);
 
   const upload = async () => {
@@ -31,7 +34,7 @@ export function UploadForm({ onStarted }: { onStarted(job: ImportJob): void }) {
     setError(undefined);
     setProgress(0);
     try {
-      const job = await startImport(kind, file, kind === "roster" ? source : undefined, setProgress).done;
+      const job = await startImport(kind, file, kind === "roster" ? source : undefined, setProgress, kind === "persons" && asOf ? asOf.format("YYYY-MM-DD") : undefined).done;
       onStarted(job);
       setFile(null);
       if (input.current) input.current.value = "";
@@ -64,6 +67,11 @@ export function UploadForm({ onStarted }: { onStarted(job: ImportJob): void }) {
               noneLabel={t("imports.sourceFromFile")}
               options={ROSTER_SOURCES.map((s) => ({ value: s, label: t(`source.${s}`) }))}
             />
+          </Field>
+        ) : null}
+        {kind === "persons" ? (
+          <Field label={t("imports.asOf")} htmlFor="import-as-of">
+            <DatePicker id="import-as-of" value={asOf} onChange={setAsOf} title={t("imports.asOfHint")} data-testid="import-as-of" />
           </Field>
         ) : null}
         <Field label={t("imports.file")} htmlFor="import-file">

@@ -5,11 +5,14 @@ import { useApi } from "../../lib/useApi";
 
 const POLL_MS = 1000;
 
-/** A job, asked again every second while it runs. */
+/** Whether a job has yet to end: waiting for a worker, or being imported. */
+export const jobOpen = (job: ImportJob | undefined): boolean => job?.status === "queued" || job?.status === "running";
+
+/** A job, asked again every second until it ends. */
 export function useImportJob(id: ImportJob["id"] | null) {
   const job = useApi(id === null ? null : `import-job:${id}`, () => getImportJob(id ?? 0));
   const { data, reload } = job;
-  const running = data?.status === "running" && String(data.id) === String(id);
+  const running = jobOpen(data) && String(data?.id) === String(id);
   useEffect(() => {
     if (!running) return;
     const timer = window.setTimeout(reload, POLL_MS);

@@ -9,7 +9,7 @@ import { JobErrors } from "../imports/JobErrors";
 import { JobProgress } from "../imports/JobProgress";
 import { JobsList } from "../imports/JobsList";
 import { UploadForm } from "../imports/UploadForm";
-import { useImportJob } from "../imports/useImportJob";
+import { jobOpen, useImportJob } from "../imports/useImportJob";
 
 /** Upload a file (roster, persons, population, hospitals, catalogue), follow the job, read its error report. */
 export default function ImportsPage() {
@@ -19,7 +19,7 @@ export default function ImportsPage() {
   const jobs = useApi("import-jobs", listImportJobs);
 
   // The list shows the opened job's final counts once it has finished.
-  const finished = job.data !== undefined && job.data.status !== "running";
+  const finished = job.data !== undefined && !jobOpen(job.data);
   const { reload } = jobs;
   useEffect(() => {
     if (finished) reload();
@@ -41,7 +41,7 @@ export default function ImportsPage() {
             {(j) => (
               <>
                 <JobProgress job={j} />
-                {j.status === "running" ? null : <JobErrors job={j} />}
+                {jobOpen(j) ? null : <JobErrors job={j} />}
               </>
             )}
           </Loadable>
