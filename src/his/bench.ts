@@ -2,6 +2,7 @@
  * The HIS-interface benchmark, for the bench dispatcher (bench/run.ts) to wrap: X outpatient and Y inpatient flows
  * (src/his/flows.ts) against a running server on this machine, at a given concurrency.
  */
+import type { HisCredential } from "../lib/hisSignature.js";
 import { runSimulation, type LatencyStat, type SimulationReport } from "./flows.js";
 
 export interface HisBenchOptions {
@@ -13,6 +14,8 @@ export interface HisBenchOptions {
   inpatient: number;
   concurrency: number;
   fixmedinsCode?: string;
+  /** The credential of fixmedinsCode (the server refuses unsigned requests). */
+  credential?: HisCredential;
   /** Stop starting flows after this long; default 600 s. */
   maxSeconds?: number;
   /** Share of inpatient settlements reversed (2305); default 0. */
@@ -45,6 +48,7 @@ export async function runHisBench(options: HisBenchOptions): Promise<HisBenchRes
     counts: { outpatient: options.outpatient, inpatient: options.inpatient },
     concurrency: options.concurrency,
     fixmedinsCode: options.fixmedinsCode,
+    credential: options.credential,
     maxSeconds: options.maxSeconds ?? 600,
     reverseShare: options.reverseShare ?? 0,
     seed: options.seed,

@@ -3,6 +3,8 @@ import type { BrowserContext, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { DEMO_PASSWORD, DEMO_PERSONS } from "../../src/services/demo.js";
 import { fromRoot } from "../../src/lib/paths.js";
+import { signRequest, type HisCredential } from "../../src/lib/hisSignature.js";
+import { demoCredentials } from "../../src/services/hisCredentials.js";
 import { rowsOf } from "../../src/services/imports.js";
 import { createRequire } from "node:module";
 import { openWebWorld, screenshot, type WebWorld } from "./harness.js";
@@ -279,9 +281,17 @@ describe("the portal, on a phone", () => {
     // No sideways scrolling at a phone's width.
     expect(await page.evaluate("document.documentElement.scrollWidth")).toBeLessThanOrEqual(375);
     // The hospital scans it: 1101 with mdtrt_cert_type 01 finds the holder.
-    const sign = await world.app.inject({ method: "POST", url: "/fsi/api/rsfComIfsService/callService", payload: envelope("9001", "0001", { signIn: { opter_no: "A1", mac: "00", ip: "127.0.0.1" } }, "") });
+    // Signed with the demo hospital's credential, as its HIS would (an unsigned request is refused).
+    const [credential] = await demoCredentials(world.services, ["H45100000001"]);
+    const his = (body: object) => {
+      const payload = JSON.stringify(body);
+      return world.app.inject({ method: "POST", url: "/fsi/api/rsfComIfsService/callService", payload, headers: { "content-type": "application/json", ...signRequest(credential as HisCredential, payload) } });
+    };
+    const unsigned = await world.app.inject({ method: "POST", url: "/fsi/api/rsfComIfsService/callService", payload: envelope("9001", "0001", { signIn: { opter_no: "A1", mac: "00", ip: "127.0.0.1" } }, "") });
+    expect(unsigned.json()).toMatchObject({ infcode: -1, output: null });
+    const sign = await his(envelope("9001", "0001", { signIn: { opter_no: "A1", mac: "00", ip: "127.0.0.1" } }, ""));
     const signNo = sign.json().output.signinoutb.sign_no as string;
-    const found = await world.app.inject({ method: "POST", url: "/fsi/api/rsfComIfsService/callService", payload: envelope("1101", "0002", { data: { mdtrt_cert_type: "01", mdtrt_cert_no: token } }, signNo) });
+    const found = await his(envelope("1101", "0002", { data: { mdtrt_cert_type: "01", mdtrt_cert_no: token } }, signNo));
     expect(found.json()).toMatchObject({ infcode: 0, output: { baseinfo: { certno: WEI.certno, psn_name: WEI.psn_name } } });
   });
 

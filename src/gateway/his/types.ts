@@ -6,6 +6,8 @@ import type { Queryable } from "../../store/db.js";
 export interface MessageContext {
   services: Services;
   q: Queryable;
+  /** The credential the request was signed with (src/gateway/his/guard.ts). */
+  access_key: string;
   infno: string;
   msgid: string;
   fixmedins_code: string;
