@@ -139,7 +139,9 @@ export async function callService(services: Services, body: unknown, caller: His
   }
   const handler = HANDLERS.get(env.infno);
   if (!handler) return answer(received, null, `infno: ${env.infno} is not a transaction Yibao serves`);
-  const hash = createHash("sha256").update(stableStringify(body)).digest("hex");
+  // The credential is part of the message: the same msgid and body from another credential is another message (its
+  // first answer, a sign_no say, is not handed to whoever repeats the body).
+  const hash = createHash("sha256").update(`${caller.access_key}\n`).update(stableStringify(body)).digest("hex");
 
   const run = async (q: Queryable): Promise<ResponseEnvelope> => {
     if (!handler.readOnly) {
