@@ -5,7 +5,7 @@
  * passes its text cells through here: such a text gets a leading apostrophe, which spreadsheets take as "this is
  * text" (OWASP's advice). A plain number such as -12.50 is left alone: it cannot be a formula.
  *
- * The browser's CSV export (src/web/lib/csv.ts) has its own copy of the rule (the web app does not import src/lib).
+ * The browser's CSV export (src/web/lib/spreadsheet.ts) has its own copy of the rule (the web app does not import src/lib).
  */
 const FORMULA_START = /^[=+\-@\t\r]/;
 const PLAIN_NUMBER = /^-?\d+(\.\d+)?$/;
