@@ -257,6 +257,43 @@ describe("accessibility (axe-core, WCAG 2 A and AA rules)", () => {
   });
 });
 
+describe("the interface's credentials and refusals in the console", () => {
+  it("an administrator issues a credential on the hospitals page (the secret shown once) that a HIS then signs with; the refusal log shows an unsigned probe", async () => {
+    const page = await newPage();
+    await signIn(page, "admin");
+    await page.goto(`${world.url}/console/hospitals`);
+    await page.getByTestId("hospital-row").first().waitFor();
+    const row = page.getByTestId("hospital-row").filter({ hasText: "H45100000002" });
+    await row.getByTestId("hospital-credentials").click();
+    await page.getByTestId("his-credentials-table").waitFor();
+    await page.getByTestId("his-credential-issue").click();
+    const secret = (await page.getByTestId("his-credential-secret").innerText()).trim();
+    const accessKey = (await page.getByTestId("his-credential-shown-key").innerText()).trim();
+    expect(accessKey).toMatch(/^AK[A-Z0-9]{20}$/);
+    expect(secret).toMatch(/^[\w-]{43}$/);
+    await screenshot(page, "13-his-credential-issued");
+    await page.keyboard.press("Escape");
+    await expect.poll(() => page.getByTestId("his-credential-row").filter({ hasText: accessKey }).count()).toBe(1);
+    expect(await page.getByTestId("his-credentials-table").innerText()).not.toContain(secret);
+
+    // The hospital's HIS signs with it; an unsigned probe is refused and logged.
+    const body = JSON.stringify(envelope("9001", "0101", { signIn: { opter_no: "A1", mac: "00", ip: "127.0.0.1" } }, ""));
+    const signedBody = body.replaceAll("H45100000001", "H45100000002");
+    const signed = await world.app.inject({ method: "POST", url: "/fsi/api/rsfComIfsService/callService", payload: signedBody, headers: { "content-type": "application/json", ...signRequest({ access_key: accessKey, secret }, signedBody) } });
+    expect(signed.json()).toMatchObject({ infcode: 0 });
+    const probe = await world.app.inject({ method: "POST", url: "/fsi/api/rsfComIfsService/callService", payload: signedBody, headers: { "content-type": "application/json" } });
+    expect(probe.json()).toMatchObject({ infcode: -1 });
+
+    const auditor = await newPage();
+    await signIn(auditor, "auditor");
+    await auditor.getByTestId("nav-hisRefusals").first().click();
+    await auditor.getByTestId("refusal-row").first().waitFor();
+    expect(await auditor.getByTestId("refusal-row").first().innerText()).toContain("未签名");
+    expect(await auditor.getByTestId("refusals-table").innerText()).toContain("H45100000002");
+    await screenshot(auditor, "14-his-refusals");
+  });
+});
+
 describe("the portal, on a phone", () => {
   it("the insured sees their own bills with the explanation, their progress and their voucher", async () => {
     const page = await newPage({ width: 375, height: 812 });
