@@ -65,6 +65,9 @@ export function registerServeCommands(program: Command): void {
         if (!(await hasAdministrator(database.db))) {
           notes.push("no administrator yet: create the first one with `echo 'PASSWORD' | yibao users add NAME --name '…' --role admin --region ADMDVS` (npm run --silent yibao -- users add …)");
         }
+        if (!process.env.YIBAO_HIS_MASTER_KEY) {
+          notes.push("YIBAO_HIS_MASTER_KEY is not set: the hospitals' interface secrets derive from a key kept in the database, so a copy of the database can sign as any hospital; set it (32+ characters) before issuing credentials");
+        }
         const { host, why } = listenHost(process.env, await accountsWithDemoPassword(database.db));
         const app = await buildServer({ services });
         const port = Number(process.env.PORT ?? 8080);
