@@ -138,9 +138,12 @@ describe("the institution is the credential's, and a sign_no belongs to the cred
     h2.signNo = his.signNo;
     const elsewhere = await h2.call("1101", { data: { mdtrt_cert_type: "02", certno: RESIDENT.certno } });
     expect(elsewhere.err_msg).toBe(`sign_no: ${his.signNo} is not a sign-in of ${H2}`);
-    // Its own sign-in works.
+    // Its own sign-in works; it cannot sign the other credential's out.
     await other.signIn();
     expect((await other.call("1101", { data: { mdtrt_cert_type: "02", certno: RESIDENT.certno } })).infcode).toBe(0);
+    const signOut = await refused(platform.database, () => other.call("9002", { signOut: { sign_no: his.signNo, opter_no: "T001" } }));
+    expect(signOut.err_msg).toBe(`signOut.sign_no: ${his.signNo} is not an open sign-in of ${H3} under this credential`);
+    expect((await his.call("1101", { data: { mdtrt_cert_type: "02", certno: RESIDENT.certno } })).infcode).toBe(0);
   });
 });
 

@@ -51,10 +51,11 @@ export const signOut = defineHandler({
     const rows = await ctx.q
       .update(signIns)
       .set({ signout_time: new Date() })
-      .where(and(eq(signIns.sign_no, input.signOut.sign_no), eq(signIns.fixmedins_code, ctx.fixmedins_code), isNull(signIns.signout_time)))
+      // Only a sign-in of the same credential: another credential of the hospital cannot end this one's.
+      .where(and(eq(signIns.sign_no, input.signOut.sign_no), eq(signIns.fixmedins_code, ctx.fixmedins_code), eq(signIns.access_key, ctx.access_key), isNull(signIns.signout_time)))
       .returning();
     ctx.services.forget(`sign_no:${input.signOut.sign_no}`);
-    if (rows.length === 0) throw new DomainError("signOut.sign_no", `${input.signOut.sign_no} is not an open sign-in of ${ctx.fixmedins_code}`);
+    if (rows.length === 0) throw new DomainError("signOut.sign_no", `${input.signOut.sign_no} is not an open sign-in of ${ctx.fixmedins_code} under this credential`);
     return { output: { signoutoutb: { sign_time: ctx.inf_time } } };
   },
 });
