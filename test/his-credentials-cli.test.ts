@@ -59,7 +59,7 @@ describe("yibao his-credentials", () => {
     const twice = await yibao(["revoke", key, "--by", "tester"]);
     expect([twice.code, twice.stderr]).toEqual([2, `yibao: access_key: ${key} is revoked already\n`]);
     expect((await yibao(["list", "--fixmedins", HOSPITAL])).stdout).toMatch(/\trevoked \S+ by cli:tester\n$/);
-  });
+  }, 180_000); // seven processes, each compiling the CLI with tsx: slow on a busy machine
 
   it("his-sim reads the hospital's credential from the file, and says what is missing", () => {
     const path = join(dir, "creds.json");
