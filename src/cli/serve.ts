@@ -1,5 +1,5 @@
-import { writeFileSync } from "node:fs";
-import { join } from "node:path";
+import { mkdirSync, writeFileSync } from "node:fs";
+import { dirname, join } from "node:path";
 import type { Command } from "commander";
 import { demoCredentials } from "../services/hisCredentials.js";
 import { buildServer } from "../api/server.js";
@@ -32,6 +32,8 @@ export function demoCredentialsPath(env: NodeJS.ProcessEnv): string {
  */
 async function writeDemoCredentials(services: Services, path: string): Promise<string> {
   const list = await demoCredentials(services, DEMO_FIXMEDINS.map((f) => f.fixmedins_code));
+  // On a PostgreSQL server the folder holds no embedded database and may not exist yet.
+  mkdirSync(dirname(path), { recursive: true });
   writeFileSync(path, `${JSON.stringify({ note: "demo only: the demo hospitals' interface credentials (yibao his-sim --credentials)", credentials: list }, null, 2)}\n`, { mode: 0o600 });
   return `the demo hospitals' interface credentials are in ${path} (demo only)`;
 }
