@@ -1,7 +1,9 @@
+import { createHash, createHmac } from "node:crypto";
 import { readFileSync } from "node:fs";
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo, Socket } from "node:net";
 import { describe, expect, it } from "vitest";
+import { SIGNED_HEADERS, signatureMatches } from "../src/lib/hisSignature.js";
 import {
   asResponseEnvelope,
   formatDateTime,
@@ -692,6 +694,38 @@ describe("HTTP/1.1 transport", () => {
       c.close();
       await pause(50);
       expect(server.open()).toBe(0);
+    } finally {
+      await server.close();
+    }
+  });
+
+  it("signs every request with the credential: fresh nonce and timestamp, digest of the exact bytes sent", async () => {
+    const credential = { access_key: "AKTEST00000000000001", secret: "s3cret-of-the-hospital" };
+    const server = await loopbackServer((_seen, res) => sendJson(res, { infcode: 0, output: { signinoutb: { sign_no: "SN-1" } } }));
+    try {
+      const before = Date.now();
+      const c = new HisClient({ url: server.url, fixmedinsCode: HOSPITAL, opterName: "收费员七", credential });
+      await c.signIn({ mac: "02-00-00-00-00-01", ip: "127.0.0.1" });
+      await c.call("1101", { data: { certno: "450000199001010010", psn_name: "张三" } });
+      expect(server.seen).toHaveLength(2);
+      const nonces = new Set<string>();
+      for (const s of server.seen) {
+        const h = s.headers as Record<string, string>;
+        expect(h._api_access_key).toBe(credential.access_key);
+        expect(h._api_name).toBe("callService");
+        expect(h._api_version).toBe("1.0.0");
+        expect(Number(h._api_timestamp)).toBeGreaterThanOrEqual(before);
+        expect(Number(h._api_timestamp)).toBeLessThanOrEqual(Date.now());
+        expect(h._api_body_sha256).toBe(createHash("sha256").update(Buffer.from(s.body, "utf8")).digest("base64"));
+        const signed = Object.fromEntries(SIGNED_HEADERS.map((n) => [n, h[n] as string])) as Record<(typeof SIGNED_HEADERS)[number], string>;
+        expect(signatureMatches(credential.secret, signed, h._api_signature as string)).toBe(true);
+        // Spelled out, as a HIS vendor would implement it.
+        const text = `_api_access_key=${h._api_access_key}&_api_body_sha256=${h._api_body_sha256}&_api_name=callService&_api_nonce=${h._api_nonce}&_api_timestamp=${h._api_timestamp}&_api_version=1.0.0`;
+        expect(h._api_signature).toBe(createHmac("sha256", credential.secret).update(text).digest("base64"));
+        nonces.add(h._api_nonce as string);
+      }
+      expect(nonces.size).toBe(2);
+      c.close();
     } finally {
       await server.close();
     }

@@ -111,7 +111,14 @@ export function openApiDocument(routes: readonly Route[], options: { basePath: s
       description:
         "人员、家庭、参保、缴费与资助、名单、重复参保与参保率。金额以元为单位（两位小数），日期为 YYYY-MM-DD；错误为 JSON：{error: {code, field, message}}。\n\n" +
         "Persons, households, enrollments, contributions and subsidies, rosters, duplicate enrollments and coverage. Money in yuan " +
-        "(at most two decimals), dates YYYY-MM-DD; errors are JSON: {error: {code, field, message}}.",
+        "(at most two decimals), dates YYYY-MM-DD; errors are JSON: {error: {code, field, message}}.\n\n" +
+        "医疗机构接口（POST /fsi/api/rsfComIfsService/callService，不在本文档中）须以医保局签发的凭证签名：请求头 _api_name（callService）、_api_version（1.0.0）、" +
+        "_api_timestamp（毫秒，±5 分钟内）、_api_access_key、_api_nonce（16–64 位，不得重复）、_api_body_sha256（Base64(SHA-256(报文))）、" +
+        "_api_signature = Base64(HMAC-SHA256(secret, 前六个请求头按名称排序的 k=v 以 & 连接))。凭证的签发、轮换、吊销及拒绝日志见 his 标签。\n\n" +
+        "The hospital-facing interface (POST /fsi/api/rsfComIfsService/callService, not in this document) takes only requests signed " +
+        "with a credential the bureau issued: headers _api_name (callService), _api_version (1.0.0), _api_timestamp (ms, within 5 minutes), " +
+        "_api_access_key, _api_nonce (16–64 characters, never reused), _api_body_sha256 (Base64(SHA-256(body))) and _api_signature = " +
+        "Base64(HMAC-SHA256(secret, the six other headers as k=v sorted by name, joined by &)). Credentials and the refusal log: tag his.",
     },
     servers: [{ url: "/" }],
     tags: Object.entries(options.tags).filter(([name]) => used.has(name)).map(([name, description]) => ({ name, description })),

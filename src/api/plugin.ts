@@ -34,7 +34,12 @@ export function apiDocument(): OpenApiDocument {
 export async function restApi(app: FastifyInstance, options: ApiOptions): Promise<void> {
   app.setErrorHandler((error, request, reply) => {
     const { status, body } = apiError(error);
-    if (status >= 500) request.log.error({ err: error }, "API request failed");
+    if (status >= 500) {
+      // The detail (a stack overflow, a broken invariant, a driver's text) is for the log; the client gets the stable
+      // code and the request's id to quote.
+      request.log.error({ err: error, reqId: request.id }, "API request failed");
+      return reply.code(status).send({ error: { ...body.error, message: `${body.error.message} (request ${request.id})` } });
+    }
     return reply.code(status).send(body);
   });
   app.setNotFoundHandler((request, reply) =>

@@ -1,4 +1,5 @@
 import Fastify, { type FastifyInstance } from "fastify";
+import { rateLimitsFrom as hisRateLimitsFrom, type GuardOptions } from "../gateway/his/guard.js";
 import { hisGateway } from "../gateway/his/plugin.js";
 import { restApi } from "./plugin.js";
 import { rateLimitsFrom, registerRateLimits, securityHeaders, type RateLimits } from "./security.js";
@@ -17,6 +18,8 @@ export interface ServerOptions {
   limits?: RateLimits;
   /** Run an import worker for the uploads (default yes; false for a server that must not take jobs). */
   importWorker?: boolean | ImportWorkerOptions;
+  /** The interface's guard: rate limits (default YIBAO_HIS_RATE_LIMITS, else DEFAULT_RATE_LIMITS), clock. */
+  his?: GuardOptions;
 }
 
 function trustProxySetting(value: string | undefined): boolean | string {
@@ -38,7 +41,10 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
   // A body that is not JSON still gets the interface's envelope, not Fastify's error page.
   app.setErrorHandler((error: Error & { statusCode?: number }, request, reply) => {
     if (request.url.startsWith("/fsi/")) {
-      return reply.code(200).send({ infcode: -1, err_msg: `请求报文无法解析 / malformed request: ${error.message}`, output: null });
+      // A stable answer by status; Fastify's own text goes to the log only.
+      request.log.info({ err: error }, "his request not readable");
+      const why = error.statusCode === 413 ? "the body is too large" : error.statusCode === 415 ? "the body must be application/json" : "the body is not a JSON envelope";
+      return reply.code(200).send({ infcode: -1, err_msg: `[malformed] 请求报文无法解析 / malformed request: ${why}`, output: null });
     }
     return reply.code(error.statusCode ?? 500).send({ error: { code: "bad_request", message: error.message } });
   });
@@ -46,7 +52,11 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
   await securityHeaders(app);
   await registerRateLimits(app);
   app.get("/health", async () => ({ status: "ok", database: options.services.database.kind }));
-  await app.register(hisGateway, { services: options.services, signinLimit: limits.his_signin });
+  await app.register(hisGateway, {
+    services: options.services,
+    guard: options.his ?? { limits: hisRateLimitsFrom(process.env.YIBAO_HIS_RATE_LIMITS) },
+    signinLimit: limits.his_signin,
+  });
   await app.register(restApi, { prefix: "/api", services: options.services, limits });
   if (options.web !== false) await app.register(webApp, options.webDir ? { dir: options.webDir } : {});
   if (options.importWorker !== false) {

@@ -1,10 +1,12 @@
-import { readFileSync } from "node:fs";
+import { existsSync, readFileSync } from "node:fs";
+import { join } from "node:path";
 import { SingleBar } from "cli-progress";
 import type { Command } from "commander";
 import { DomainError } from "../domain/errors.js";
 import { HisTargetError, loopbackServiceUrl, FIXMEDINS_CODE } from "../his/client.js";
 import type { HospitalLevel } from "../his/bills.js";
 import { countsForMix, parseMix, parsePersonsList, runSimulation, type SimulationReport } from "../his/flows.js";
+import type { HisCredential } from "../lib/hisSignature.js";
 import { runCommand } from "./io.js";
 
 interface HisSimOptions {
@@ -22,6 +24,35 @@ interface HisSimOptions {
   timeoutMs: string;
   signIn: boolean;
   json?: boolean;
+  credentials?: string;
+}
+
+/** Where `yibao serve` writes a demo database's credentials (src/cli/serve.ts). */
+const DEMO_CREDENTIALS = "data/demo-his-credentials.json";
+
+/**
+ * The credential of the simulated hospital, from --credentials FILE (JSON: {credentials: [{fixmedins_code, access_key,
+ * secret}]}, as `yibao his-credentials issue --json` prints and the demo writes), by default the demo's file when it exists.
+ */
+export function readCredential(file: string | undefined, fixmedinsCode: string, exists: (path: string) => boolean = existsSync): HisCredential {
+  const path = file ?? (process.env.YIBAO_DATA ? join(process.env.YIBAO_DATA, "demo-his-credentials.json") : DEMO_CREDENTIALS);
+  if (file === undefined && !exists(path)) {
+    throw new DomainError("--credentials", `is required: the hospital's credential file (yibao his-credentials issue ${fixmedinsCode} --json > FILE); no demo file ${path} here`);
+  }
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(readFileSync(path, "utf8"));
+  } catch (error) {
+    throw new DomainError("--credentials", `cannot read ${path}: ${(error as Error).message}`);
+  }
+  const list = (parsed as { credentials?: unknown }).credentials;
+  if (!Array.isArray(list)) throw new DomainError("--credentials", `${path} has no "credentials" list`);
+  const found = list.find((c): c is { fixmedins_code: string; access_key: string; secret: string } =>
+    typeof c === "object" && c !== null && (c as { fixmedins_code?: unknown }).fixmedins_code === fixmedinsCode);
+  if (!found || typeof found.access_key !== "string" || typeof found.secret !== "string") {
+    throw new DomainError("--credentials", `${path} holds no credential (access_key, secret) of ${fixmedinsCode}`);
+  }
+  return { access_key: found.access_key, secret: found.secret };
 }
 
 const INFNO_NAMES: Record<string, string> = {
@@ -128,6 +159,7 @@ export function registerHisSimCommands(program: Command): void {
     .option("--seed <n>", "seed of the generated flows (default random, printed in the summary)")
     .option("--timeout-ms <ms>", "per-request timeout", "30000")
     .option("--no-sign-in", "do not sign in (9001) first")
+    .option("--credentials <file>", `the hospital's credential (JSON from \`yibao his-credentials issue CODE --json\`); default ${DEMO_CREDENTIALS} of a demo`)
     .option("--json", "print the summary as JSON")
     .action((options: HisSimOptions) =>
       runCommand(async () => {
@@ -156,6 +188,7 @@ export function registerHisSimCommands(program: Command): void {
         const seed = options.seed === undefined ? undefined : integer(options.seed, "--seed", 0) >>> 0;
         const timeoutMs = integer(options.timeoutMs, "--timeout-ms", 1);
         const persons = readPersons(options);
+        const credential = readCredential(options.credentials, options.fixmedins);
         if (persons.length < concurrency) {
           process.stderr.write(
             `his-sim: ${persons.length} persons for ${concurrency} clerks: a person is in one encounter at a time, ` +
@@ -194,6 +227,7 @@ export function registerHisSimCommands(program: Command): void {
             reverseShare,
             fixmedinsCode: options.fixmedins,
             level,
+            credential,
             seed,
             timeoutMs,
             signIn: options.signIn,

@@ -9,6 +9,7 @@ import { registerEnrollmentCommands } from "./enrollment.js";
 import { registerDuplicateCommands } from "./duplicates.js";
 import { registerReportCommands } from "./report.js";
 import { registerUserCommands } from "./users.js";
+import { registerHisCredentialCommands } from "./hisCredentials.js";
 
 const program = new Command();
 program
@@ -25,5 +26,6 @@ registerEnrollmentCommands(program);
 registerDuplicateCommands(program);
 registerReportCommands(program);
 registerUserCommands(program);
+registerHisCredentialCommands(program);
 
 await program.parseAsync(process.argv);

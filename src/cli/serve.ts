@@ -1,7 +1,10 @@
+import { mkdirSync, writeFileSync } from "node:fs";
+import { dirname, join } from "node:path";
 import type { Command } from "commander";
+import { demoCredentials } from "../services/hisCredentials.js";
 import { buildServer } from "../api/server.js";
 import { Services } from "../services/context.js";
-import { accountsWithDemoPassword, hasAdministrator } from "../services/demo.js";
+import { accountsWithDemoPassword, DEMO_FIXMEDINS, hasAdministrator } from "../services/demo.js";
 import { installDemo, type DemoInstallResult } from "../his/demo.js";
 import { migrateDatabase, openFromEnvironment } from "../store/db.js";
 import { runCommand } from "./io.js";
@@ -16,6 +19,23 @@ export function listenHost(env: NodeJS.ProcessEnv, demoPasswordAccounts: readonl
     return { host: "127.0.0.1", why: `only this machine: ${demoPasswordAccounts.length} account(s) still have the demo's published password (${demoPasswordAccounts.slice(0, 3).join(", ")}${demoPasswordAccounts.length > 3 ? ", …" : ""}); set HOST=0.0.0.0 to listen on every interface anyway` };
   }
   return { host: "0.0.0.0", why: "every interface (HOST to change)" };
+}
+
+/** Where a demo database's hospital credentials are written for the simulator: beside the embedded database. */
+export function demoCredentialsPath(env: NodeJS.ProcessEnv): string {
+  return join(env.YIBAO_DATA ?? "./data", "demo-his-credentials.json");
+}
+
+/**
+ * A demo database only: the demo hospitals' credentials, written (readable by this user only) so that `npm start` and
+ * `yibao his-sim` work out of the box. A bureau's database never gets them.
+ */
+async function writeDemoCredentials(services: Services, path: string): Promise<string> {
+  const list = await demoCredentials(services, DEMO_FIXMEDINS.map((f) => f.fixmedins_code));
+  // On a PostgreSQL server the folder holds no embedded database and may not exist yet.
+  mkdirSync(dirname(path), { recursive: true });
+  writeFileSync(path, `${JSON.stringify({ note: "demo only: the demo hospitals' interface credentials (yibao his-sim --credentials)", credentials: list }, null, 2)}\n`, { mode: 0o600 });
+  return `the demo hospitals' interface credentials are in ${path} (demo only)`;
 }
 
 function describeDemo(r: DemoInstallResult): string {
@@ -39,9 +59,16 @@ export function registerServeCommands(program: Command): void {
         const services = new Services(database);
         await services.recordPolicies();
         const notes: string[] = [];
-        if (options.demo) notes.push(describeDemo(await installDemo(database, { care: options.demoCare })));
+        if (options.demo) {
+          const demo = await installDemo(database, { care: options.demoCare });
+          notes.push(describeDemo(demo));
+          if (demo.action === "loaded" || demo.found === "demo") notes.push(await writeDemoCredentials(services, demoCredentialsPath(process.env)));
+        }
         if (!(await hasAdministrator(database.db))) {
           notes.push("no administrator yet: create the first one with `echo 'PASSWORD' | yibao users add NAME --name '…' --role admin --region ADMDVS` (npm run --silent yibao -- users add …)");
+        }
+        if (!process.env.YIBAO_HIS_MASTER_KEY) {
+          notes.push("YIBAO_HIS_MASTER_KEY is not set: the hospitals' interface secrets derive from a key kept in the database, so a copy of the database can sign as any hospital; set it (32+ characters) before issuing credentials");
         }
         const { host, why } = listenHost(process.env, await accountsWithDemoPassword(database.db));
         const app = await buildServer({ services });

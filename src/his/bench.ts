@@ -3,6 +3,7 @@
  * (src/his/flows.ts) against a running server on this machine, at a given concurrency.
  */
 import type { HospitalLevel } from "./bills.js";
+import type { HisCredential } from "../lib/hisSignature.js";
 import { runSimulation, type LatencyStat, type SimulationReport } from "./flows.js";
 
 export interface HisBenchOptions {
@@ -16,6 +17,8 @@ export interface HisBenchOptions {
   fixmedinsCode?: string;
   /** The hospital's level (its bills' distributions); default 3 (三级). */
   level?: HospitalLevel;
+  /** The credential of fixmedinsCode (the server refuses unsigned requests). */
+  credential?: HisCredential;
   /** Stop starting flows after this long; default 600 s. */
   maxSeconds?: number;
   /** Share of inpatient settlements reversed (2305); default 0. */
@@ -49,6 +52,7 @@ export async function runHisBench(options: HisBenchOptions): Promise<HisBenchRes
     concurrency: options.concurrency,
     fixmedinsCode: options.fixmedinsCode,
     ...(options.level ? { level: options.level } : {}),
+    credential: options.credential,
     maxSeconds: options.maxSeconds ?? 600,
     reverseShare: options.reverseShare ?? 0,
     seed: options.seed,

@@ -6,6 +6,7 @@
  * the simulator generates load and must never send it elsewhere.
  */
 import { isIP } from "node:net";
+import { signRequest, type HisCredential } from "../lib/hisSignature.js";
 import { http1Target, Http1Connections, type Http1Answer } from "./http1.js";
 
 export const HIS_SERVICE_PATH = "/fsi/api/rsfComIfsService/callService";
@@ -248,6 +249,11 @@ export interface HisClientOptions {
   offsetMinutes?: number;
   /** Sends through this fetch-compatible function instead of the client's own HTTP/1.1 connections (tests). */
   fetch?: typeof fetch;
+  /**
+   * The institution's credential, issued by the bureau (`yibao his-credentials issue`): every request is signed with it
+   * (src/lib/hisSignature.ts). Without one the requests go unsigned, and a Yibao server refuses them.
+   */
+  credential?: HisCredential;
 }
 
 export interface CallOptions {
@@ -311,6 +317,7 @@ export class HisClient {
   private readonly now: () => number;
   private readonly offsetMinutes: number;
   private readonly fetchImpl: typeof fetch | undefined;
+  private readonly credential: HisCredential | undefined;
   /** Kept-alive connections to the service (src/his/http1.ts): global fetch would cost several times the CPU. */
   private readonly connections: Http1Connections;
 
@@ -333,6 +340,7 @@ export class HisClient {
     this.now = options.now ?? Date.now;
     this.offsetMinutes = options.offsetMinutes ?? CHINA_OFFSET_MINUTES;
     this.fetchImpl = options.fetch;
+    this.credential = options.credential;
     this.connections = new Http1Connections(http1Target(this.serviceUrl));
   }
 
@@ -381,11 +389,13 @@ export class HisClient {
     const body = JSON.stringify(request);
     const outer = options.signal;
     const started = performance.now();
+    // Signed at the moment of sending, with a fresh nonce: the server's replay window is counted from here.
+    const headers: Record<string, string> = this.credential ? signRequest(this.credential, body) : {};
     let answer: Http1Answer;
     try {
       answer = this.fetchImpl
-        ? await this.postWithFetch(this.fetchImpl, body, outer)
-        : await this.connections.postJson(body, this.timeoutMs, outer);
+        ? await this.postWithFetch(this.fetchImpl, body, outer, headers)
+        : await this.connections.postJson(body, this.timeoutMs, outer, headers);
     } catch (error) {
       if (outer?.aborted) throw error; // the caller's own abort, not a failure of the server
       throw new HisTransportError(infno, request.msgid, `request to ${this.serviceUrl.href} failed: ${errorMessage(error)}`);
@@ -412,7 +422,7 @@ export class HisClient {
    * POSTs through a fetch-compatible function (tests). Rejects as postJson does: with an Error saying what went wrong,
    * or with the reason of the caller's signal.
    */
-  private async postWithFetch(fetchImpl: typeof fetch, body: string, outer: AbortSignal | undefined): Promise<Http1Answer> {
+  private async postWithFetch(fetchImpl: typeof fetch, body: string, outer: AbortSignal | undefined, signed: Record<string, string>): Promise<Http1Answer> {
     // One controller per request, for the timeout and the caller's signal.
     const controller = new AbortController();
     const timer = setTimeout(() => controller.abort(new Error(`no answer within ${this.timeoutMs} ms`)), this.timeoutMs);
@@ -422,7 +432,7 @@ export class HisClient {
     try {
       const answer = await fetchImpl(this.serviceUrl, {
         method: "POST",
-        headers: { "content-type": "application/json; charset=utf-8", accept: "application/json" },
+        headers: { "content-type": "application/json; charset=utf-8", accept: "application/json", ...signed },
         body,
         // A redirect could point anywhere: never follow one.
         redirect: "error",

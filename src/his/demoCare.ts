@@ -1,4 +1,6 @@
-import { callService } from "../gateway/his/dispatch.js";
+import { callService, refusedAnswer } from "../gateway/his/dispatch.js";
+import { HisGuard } from "../gateway/his/guard.js";
+import { demoCredentials } from "../services/hisCredentials.js";
 import { mulberry32 } from "../lib/random.js";
 import { DEMO_FIXMEDINS, DEMO_PERSONS, DEMO_YEAR } from "../services/demo.js";
 import type { Services } from "../services/context.js";
@@ -84,8 +86,16 @@ export async function seedDemoCare(services: Services, options: DemoCareOptions 
 
   let now = visits[0]?.at ?? Date.UTC(year, 0, 1);
   const clock = () => now;
+  // The demo's hospitals sign as any HIS does and pass the same guard, in process (no rate limits: a year of care is
+  // settled in seconds).
+  const guard = new HisGuard(services, { limits: {} });
+  const credentials = new Map((await demoCredentials(services, DEMO_FIXMEDINS.map((f) => f.fixmedins_code))).map((c) => [c.fixmedins_code, c]));
   const inProcess: typeof fetch = async (_url, init) => {
-    const answer = await callService(services, JSON.parse(String(init?.body)));
+    const headers = Object.fromEntries(new Headers(init?.headers).entries());
+    const admitted = await guard.admit(headers, String(init?.body), "127.0.0.1");
+    const answer = "refusal" in admitted
+      ? refusedAnswer(admitted.refusal.reason, admitted.refusal.message)
+      : await callService(services, admitted.body, admitted.caller);
     return new Response(JSON.stringify(answer), { status: 200, headers: { "content-type": "application/json" } });
   };
   const catalogue = loadFeeCatalogue("451000");
@@ -96,7 +106,7 @@ export async function seedDemoCare(services: Services, options: DemoCareOptions 
     now = v.at;
     let client = clients.get(v.hospital);
     if (!client) {
-      client = new HisClient({ url: "http://127.0.0.1:8080", fixmedinsCode: v.hospital, now: clock, clock: new MsgidClock(clock), fetch: inProcess, opter: "DEMO01", opterName: "演示收费员" });
+      client = new HisClient({ url: "http://127.0.0.1:8080", fixmedinsCode: v.hospital, now: clock, clock: new MsgidClock(clock), fetch: inProcess, opter: "DEMO01", opterName: "演示收费员", credential: credentials.get(v.hospital) });
       await client.signIn({ mac: "00-00-00-00-00-00", ip: "127.0.0.1" });
       clients.set(v.hospital, client);
     }

@@ -1173,6 +1173,8 @@ export interface SimulationOptions {
   onFlow?: (result: FlowResult, done: number) => void;
   /** Sends through this fetch-compatible function instead of HTTP/1.1 connections of the clients' own (tests). */
   fetch?: HisClientOptions["fetch"];
+  /** The hospital's credential: every request of every clerk is signed with it. */
+  credential?: HisClientOptions["credential"];
 }
 
 export interface SimulationReport {
@@ -1224,6 +1226,7 @@ export async function runSimulation(options: SimulationOptions): Promise<Simulat
         devNo: `HISSIM-${pad(i + 1, 3)}`,
         timeoutMs: options.timeoutMs,
         fetch: options.fetch,
+        credential: options.credential,
       }),
   );
   const catalogue = loadFeeCatalogue(clients[0]?.mdtrtareaAdmvs ?? "451000");

@@ -336,13 +336,19 @@ export class Http1Connections {
    * POSTs `body` (JSON) and reads the answer. Rejects with an Error saying what went wrong (no answer within
    * `timeoutMs`, a redirect, a network or protocol error), or with the reason of `signal` when it aborts.
    */
-  postJson(body: string, timeoutMs: number, signal?: AbortSignal): Promise<Http1Answer> {
+  postJson(body: string, timeoutMs: number, signal?: AbortSignal, extraHeaders: Readonly<Record<string, string>> = {}): Promise<Http1Answer> {
     if (signal?.aborted) return Promise.reject(signal.reason);
     if (this.closed) return Promise.reject(new Error("the connections to the server are closed"));
     const bodyBytes = Buffer.byteLength(body, "utf8");
+    let extra = "";
+    for (const [name, value] of Object.entries(extraHeaders)) {
+      // A header is one line of visible ASCII: anything else could split the request.
+      if (!/^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/.test(name) || !/^[\x20-\x7e]*$/.test(value)) throw new Error(`header ${name} is not a valid HTTP header`);
+      extra += `${name}: ${value}\r\n`;
+    }
     const head =
       `POST ${this.target.path} HTTP/1.1\r\nHost: ${this.target.hostHeader}\r\nConnection: keep-alive\r\n` +
-      `Content-Type: application/json; charset=utf-8\r\nAccept: application/json\r\nContent-Length: ${bodyBytes}\r\n\r\n`;
+      `Content-Type: application/json; charset=utf-8\r\nAccept: application/json\r\n${extra}Content-Length: ${bodyBytes}\r\n\r\n`;
     const request = Buffer.allocUnsafe(head.length + bodyBytes);
     request.write(head, 0, "latin1");
     request.write(body, head.length, "utf8");

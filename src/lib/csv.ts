@@ -1,3 +1,5 @@
+import { defuseFormula } from "./spreadsheet.js";
+
 /**
  * RFC 4180 CSV: fields separated by commas, optionally quoted with "", quotes doubled inside. Line ends \n or \r\n.
  * A leading UTF-8 byte-order mark is dropped. Incremental, so that imports of millions of rows stream.
@@ -80,7 +82,8 @@ export function csvRecords(text: string): { header: string[]; records: Record<st
   return { header: names, records: rows.map((r) => Object.fromEntries(names.map((n, i) => [n, r[i] ?? ""]))) };
 }
 
+/** One CSV field: quoted when it must be, and a text that a spreadsheet would run as a formula defused (spreadsheet.ts). */
 export function csvField(value: string | number | null | undefined): string {
-  const text = value === null || value === undefined ? "" : String(value);
+  const text = value === null || value === undefined ? "" : typeof value === "number" ? String(value) : defuseFormula(value);
   return /[",\n\r]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
 }

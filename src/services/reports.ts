@@ -1,6 +1,7 @@
 import { extname } from "node:path";
 import ExcelJS from "exceljs";
 import { DomainError } from "../domain/errors.js";
+import { defuseFormula } from "../lib/spreadsheet.js";
 import { toYuan } from "../domain/money.js";
 import type { CategoryGroup, CoverageReport, CoverageRow, SubsidyReport, SubsidyRow } from "./coverage.js";
 
@@ -96,7 +97,8 @@ function addTable(workbook: ExcelJS.Workbook, name: string, title: string, colum
     cell.border = { top: { style: "thin" }, bottom: { style: "thin" }, left: { style: "thin" }, right: { style: "thin" } };
   });
   for (const values of rows) {
-    const row = sheet.addRow(values.map((v) => (v === null ? null : v)));
+    // Text cells defused (src/lib/spreadsheet.ts): names and codes come from imported files.
+    const row = sheet.addRow(values.map((v) => (v === null ? null : typeof v === "string" ? defuseFormula(v) : v)));
     columns.forEach((c, i) => {
       if (c.numFmt) row.getCell(i + 1).numFmt = c.numFmt;
     });

@@ -208,6 +208,8 @@ export const signIns = pgTable("sign_ins", {
   sign_no: text("sign_no").primaryKey(),
   fixmedins_code: text("fixmedins_code").notNull(),
   opter_no: text("opter_no").notNull(),
+  /** The credential that signed the 9001 (issue 21): only requests signed with it may use this sign_no. */
+  access_key: text("access_key"),
   sign_time: timestamp("sign_time", { withTimezone: true }).notNull().defaultNow(),
   signout_time: timestamp("signout_time", { withTimezone: true }),
 });
@@ -566,3 +568,74 @@ export const signinLocks = pgTable(
   },
   (t) => [primaryKey({ columns: [t.user_id, t.ip] })],
 );
+
+// ---- issue 21: hospital credentials
+
+/**
+ * Credentials of designated institutions on the hospital-facing interface (src/services/hisCredentials.ts). The secret
+ * is never stored: it is derived as HMAC-SHA256(master key, access_key:salt), the master key from YIBAO_HIS_MASTER_KEY
+ * (else a key of the `secrets` table); a row keeps the salt and a fingerprint of the secret. A rotation gives a new salt
+ * and keeps the previous one valid until `previous_valid_until`.
+ */
+export const hisCredentials = pgTable(
+  "his_credentials",
+  {
+    access_key: text("access_key").primaryKey(),
+    fixmedins_code: text("fixmedins_code").notNull().references(() => fixmedins.fixmedins_code),
+    salt: text("salt").notNull(),
+    /** First 16 hex of SHA-256(secret): tells the hospital which secret is current without revealing it. */
+    fingerprint: text("fingerprint").notNull(),
+    previous_salt: text("previous_salt"),
+    previous_valid_until: timestamp("previous_valid_until", { withTimezone: true }),
+    status: text("status").notNull().default("active"),
+    issued_at: timestamp("issued_at", { withTimezone: true }).notNull().defaultNow(),
+    issued_by: text("issued_by").notNull(),
+    rotated_at: timestamp("rotated_at", { withTimezone: true }),
+    rotated_by: text("rotated_by"),
+    revoked_at: timestamp("revoked_at", { withTimezone: true }),
+    revoked_by: text("revoked_by"),
+  },
+  (t) => [index("his_credentials_fixmedins").on(t.fixmedins_code)],
+);
+
+/** Nonces seen on the interface, one per access key, kept for the replay window (pruned past it). */
+export const hisNonces = pgTable(
+  "his_nonces",
+  {
+    access_key: text("access_key").notNull(),
+    nonce: text("nonce").notNull(),
+    seen_at: timestamp("seen_at", { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [primaryKey({ columns: [t.access_key, t.nonce] }), index("his_nonces_seen").on(t.seen_at)],
+);
+
+/** Every request the interface refused for who sent it (credential, institution, replay, rate), for the auditors. */
+export const hisRefusals = pgTable(
+  "his_refusals",
+  {
+    id: bigserial("id", { mode: "number" }).primaryKey(),
+    at: timestamp("at", { withTimezone: true }).notNull().defaultNow(),
+    address: text("address"),
+    access_key: text("access_key"),
+    fixmedins_code: text("fixmedins_code"),
+    infno: text("infno"),
+    msgid: text("msgid"),
+    /** A stable code: unsigned, unknown_key, revoked, bad_signature, stale_timestamp, replayed_nonce, body_digest, institution_mismatch, sign_no_of_other_credential, rate_limited. */
+    reason: text("reason").notNull(),
+    detail: text("detail").notNull(),
+  },
+  (t) => [index("his_refusals_at").on(t.at), index("his_refusals_fixmedins").on(t.fixmedins_code, t.at)],
+);
+
+/**
+ * Electronic-voucher tokens that registered a visit (2201/2401 with mdtrt_cert_type 01): a token is good for one visit,
+ * at the hospital that registered it, and only while that visit is open.
+ */
+export const voucherClaims = pgTable("voucher_claims", {
+  /** SHA-256 of the token (hex): the token itself is a credential of the person and is not kept. */
+  token_hash: text("token_hash").primaryKey(),
+  psn_no: text("psn_no").notNull(),
+  fixmedins_code: text("fixmedins_code").notNull(),
+  mdtrt_id: text("mdtrt_id").notNull(),
+  claimed_at: timestamp("claimed_at", { withTimezone: true }).notNull().defaultNow(),
+});

@@ -7,7 +7,8 @@ import { rateLimitsFrom } from "../../src/api/security.js";
 import { buildServer } from "../../src/api/server.js";
 import { SIGNIN_REFUSED } from "../../src/api/v1/auth.js";
 import { createUser, sessionLimits } from "../../src/services/auth.js";
-import { H3, HisSession, openTestPlatform, type TestPlatform } from "../support/his.js";
+import { signRequest } from "../../src/lib/hisSignature.js";
+import { H3, HisSession, issueTestCredentials, openTestPlatform, testCredential, type TestPlatform } from "../support/his.js";
 import { TEST_PASSWORD } from "./support.js";
 
 /**
@@ -33,6 +34,7 @@ beforeAll(async () => {
     services: platform.services, logger: false, webDir,
     limits: { signin: { max: 3, window_ms: 60_000 }, his_signin: { max: 2, window_ms: 60_000 } },
   });
+  await issueTestCredentials(app, platform.services);
 });
 afterAll(async () => {
   await app?.close();
@@ -105,8 +107,17 @@ describe("rate limits per client address", () => {
 
   it("refuse a 9001 beyond the limit with the interface's envelope, and never limit the other transactions", async () => {
     const his = new HisSession(app, H3);
-    const send = (infno: string, input: Record<string, unknown>) =>
-      app.inject({ method: "POST", url: "/fsi/api/rsfComIfsService/callService", payload: his.envelope(infno, input), remoteAddress: "198.51.100.7" });
+    // Signed by the hospital's credential (the guard admits it), from one address or another.
+    const signed = (infno: string, input: Record<string, unknown>, remoteAddress: string) => {
+      const payload = JSON.stringify(his.envelope(infno, input));
+      const credential = testCredential(app, H3);
+      if (!credential) throw new Error("no test credential for H3");
+      return app.inject({
+        method: "POST", url: "/fsi/api/rsfComIfsService/callService", payload, remoteAddress,
+        headers: { "content-type": "application/json", ...signRequest(credential, payload) },
+      });
+    };
+    const send = (infno: string, input: Record<string, unknown>) => signed(infno, input, "198.51.100.7");
     const signin = { signIn: { opter_no: "T001", mac: "00-00", ip: "198.51.100.7" } };
     expect((await send("9001", signin)).json().infcode).toBe(0);
     expect((await send("9001", signin)).json().infcode).toBe(0);
@@ -118,7 +129,7 @@ describe("rate limits per client address", () => {
     // Other transactions of the same address go on (a catalogue query needs no sign-in result here: any answer but the limit).
     for (let i = 0; i < 5; i++) expect((await send("1101", { data: {} })).json().err_msg).not.toMatch(/过于频繁/);
     // Another address still signs in.
-    const other = await app.inject({ method: "POST", url: "/fsi/api/rsfComIfsService/callService", payload: his.envelope("9001", signin), remoteAddress: "198.51.100.8" });
+    const other = await signed("9001", signin, "198.51.100.8");
     expect(other.json().infcode).toBe(0);
   });
 

@@ -1,6 +1,6 @@
 import { spawn, type ChildProcess } from "node:child_process";
 import { randomBytes } from "node:crypto";
-import { mkdtempSync, rmSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -9,6 +9,7 @@ import { inArray } from "drizzle-orm";
 import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { parseYuan } from "../../src/domain/money.js";
+import { signRequest, type HisCredential } from "../../src/lib/hisSignature.js";
 import { DEMO_FIXMEDINS, DEMO_PERSONS, demoData } from "../../src/services/demo.js";
 import { nowText } from "../../src/services/ids.js";
 import { openDatabase, type OpenOptions } from "../../src/store/db.js";
@@ -112,11 +113,22 @@ class ServerProcess {
   }
 }
 
-/** A hospital's HIS over real HTTP, with msgids of its own (fixmedins_code + time + sequence). */
+/** The demo hospitals' credentials, as `yibao serve` wrote them beside the data for a demo database. */
+function demoCredential(code: string): HisCredential {
+  const file = JSON.parse(readFileSync(join(dataDir, "data", "demo-his-credentials.json"), "utf8")) as { credentials: (HisCredential & { fixmedins_code: string })[] };
+  const found = file.credentials.find((c) => c.fixmedins_code === code);
+  if (!found) throw new Error(`no demo credential for ${code}`);
+  return found;
+}
+
+/** A hospital's HIS over real HTTP, with msgids of its own (fixmedins_code + time + sequence), signed. */
 class HttpHis {
   private seq = 0;
   signNo = "";
-  constructor(readonly server: ServerProcess, readonly code: string) {}
+  private readonly credential: HisCredential;
+  constructor(readonly server: ServerProcess, readonly code: string) {
+    this.credential = demoCredential(code);
+  }
 
   envelope(infno: string, input: Record<string, unknown>) {
     this.seq += 1;
@@ -129,8 +141,10 @@ class HttpHis {
   }
 
   async send(body: object): Promise<Envelope> {
+    const payload = JSON.stringify(body);
+    // Signed at each send: a retry after the restart is the same body under a fresh nonce.
     const r = await fetch(`${this.server.url}${HIS_PATH}`, {
-      method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(body), signal: AbortSignal.timeout(30_000),
+      method: "POST", headers: { "content-type": "application/json", ...signRequest(this.credential, payload) }, body: payload, signal: AbortSignal.timeout(30_000),
     });
     return (await r.json()) as Envelope;
   }
@@ -270,9 +284,10 @@ beforeAll(async () => {
     env.DATABASE_URL = url.toString();
     openOptions = { url: url.toString(), poolSize: 2 };
   } else {
-    env.YIBAO_DATA = join(dataDir, "data");
-    openOptions = { dataDir: env.YIBAO_DATA };
+    openOptions = { dataDir: join(dataDir, "data") };
   }
+  // The embedded database (PGlite run) and, on both runs, the demo's credentials file the hospitals sign with.
+  env.YIBAO_DATA = join(dataDir, "data");
   server = new ServerProcess(env, await freePort());
   timings.firstStartMs = await server.start(150_000);
 }, 180_000);

@@ -587,12 +587,9 @@ describe("bad input: infcode -1 and nothing changed", () => {
     const shortMsgid = await refused(platform.database, () => his.send({ ...his.envelope("2201", { data: {} }), msgid: "H4510000000120220901090000001" }));
     expect(shortMsgid.err_msg).toMatch(/^msgid: must be 30 characters/);
 
-    const raw = await refused(platform.database, async () => {
-      const res = await platform.app.inject({ method: "POST", url: "/fsi/api/rsfComIfsService/callService", payload: '{"infno":"2201","msgid":', headers: { "content-type": "application/json" } });
-      expect(res.statusCode).toBe(200);
-      return res.json() as { infcode: number; err_msg: string | null };
-    });
-    expect(raw.err_msg).toMatch(/请求报文无法解析 \/ malformed request/);
+    // Signed, but not JSON: the envelope's own refusal.
+    const raw = await refused(platform.database, () => his.send('{"infno":"2201","msgid":'));
+    expect(raw.err_msg).toBe("请求报文无法解析 / malformed request");
     const notObject = await refused(platform.database, () => his.send([1, 2, 3]));
     expect(notObject.err_msg).toMatch(/^\(input\): /);
 

@@ -2,7 +2,9 @@ import type { FastifyInstance } from "fastify";
 import { buildServer } from "../../src/api/server.js";
 import { TEST_LIMITS } from "./limits.js";
 import { residentIdCheckChar } from "../../src/domain/ids.js";
+import { signRequest, type HisCredential } from "../../src/lib/hisSignature.js";
 import { Services } from "../../src/services/context.js";
+import { issueCredential } from "../../src/services/hisCredentials.js";
 import { shippedCatalogueEntries } from "../../src/services/reference.js";
 import type { Database } from "../../src/store/db.js";
 import { catalogueEntries, enrollments, fixmedins, personIdentities, persons } from "../../src/store/schema.js";
@@ -60,10 +62,30 @@ export async function seedBasics(database: Database, people: TestPerson[]): Prom
 /** A node of a parsed answer, typed as JSON.parse types it: the tests read answers by field name. */
 export type ParsedJson = ReturnType<typeof JSON.parse>;
 
-/** A hospital's conversation with the server, over HTTP (Fastify inject), with msgids of its own. */
+/** The credentials issued to the test hospitals of a server (issueTestCredentials), which HisSession signs with. */
+const credentialsOf = new WeakMap<FastifyInstance, Map<string, HisCredential>>();
+
+/** Issues each hospital a credential and keeps it for the sessions on `app`. */
+export async function issueTestCredentials(app: FastifyInstance, services: Services, codes: readonly string[] = [H3, H2, H1, HNC]): Promise<Map<string, HisCredential>> {
+  const map = credentialsOf.get(app) ?? new Map<string, HisCredential>();
+  for (const code of codes) {
+    const issued = await issueCredential(services, code, "test");
+    map.set(code, { access_key: issued.access_key, secret: issued.secret });
+  }
+  credentialsOf.set(app, map);
+  return map;
+}
+
+export function testCredential(app: FastifyInstance, code: string): HisCredential | undefined {
+  return credentialsOf.get(app)?.get(code);
+}
+
+/** A hospital's conversation with the server, over HTTP (Fastify inject), with msgids of its own, signed. */
 export class HisSession {
   private seq = 0;
   signNo = "";
+  /** The credential the requests are signed with: by default the hospital's from issueTestCredentials; null: unsigned. */
+  credential: HisCredential | null | undefined = undefined;
   constructor(readonly app: FastifyInstance, readonly fixmedinsCode: string, readonly clock = { time: "2022-03-01 10:00:00" }) {}
 
   nextMsgid(): string {
@@ -80,7 +102,12 @@ export class HisSession {
   }
 
   async send(body: unknown): Promise<{ infcode: number; err_msg: string | null; warn_msg: string | null; output: Record<string, ParsedJson> }> {
-    const res = await this.app.inject({ method: "POST", url: "/fsi/api/rsfComIfsService/callService", payload: body as object });
+    const payload = typeof body === "string" ? body : JSON.stringify(body);
+    const credential = this.credential === undefined ? testCredential(this.app, this.fixmedinsCode) : this.credential;
+    const signed = credential ? signRequest(credential, payload) : {};
+    const res = await this.app.inject({
+      method: "POST", url: "/fsi/api/rsfComIfsService/callService", payload, headers: { "content-type": "application/json", ...signed },
+    });
     return res.json();
   }
 
@@ -114,6 +141,7 @@ export async function openTestPlatform(people: TestPerson[]): Promise<TestPlatfo
   const services = new Services(database);
   await services.recordPolicies();
   const app = await buildServer({ services, logger: false, limits: TEST_LIMITS });
+  await issueTestCredentials(app, services);
   return { database, services, app, close: async () => { await app.close(); await database.close(); } };
 }
 

@@ -4,6 +4,8 @@ import { readFileSync } from "node:fs";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { DEMO_PASSWORD, DEMO_PERSONS } from "../../src/services/demo.js";
 import { fromRoot } from "../../src/lib/paths.js";
+import { signRequest, type HisCredential } from "../../src/lib/hisSignature.js";
+import { demoCredentials } from "../../src/services/hisCredentials.js";
 import { rowsOf } from "../../src/services/imports.js";
 import { createRequire } from "node:module";
 import { mkdirSync, writeFileSync } from "node:fs";
@@ -333,6 +335,43 @@ describe("accessibility (axe-core, WCAG 2 A and AA rules)", () => {
   });
 });
 
+describe("the interface's credentials and refusals in the console", () => {
+  it("an administrator issues a credential on the hospitals page (the secret shown once) that a HIS then signs with; the refusal log shows an unsigned probe", async () => {
+    const page = await newPage();
+    await signIn(page, "admin");
+    await page.goto(`${world.url}/console/hospitals`);
+    await page.getByTestId("hospital-row").first().waitFor();
+    const row = page.getByTestId("hospital-row").filter({ hasText: "H45100000002" });
+    await row.getByTestId("hospital-credentials").click();
+    await page.getByTestId("his-credentials-table").waitFor();
+    await page.getByTestId("his-credential-issue").click();
+    const secret = (await page.getByTestId("his-credential-secret").innerText()).trim();
+    const accessKey = (await page.getByTestId("his-credential-shown-key").innerText()).trim();
+    expect(accessKey).toMatch(/^AK[A-Z0-9]{20}$/);
+    expect(secret).toMatch(/^[\w-]{43}$/);
+    await screenshot(page, "13-his-credential-issued");
+    await page.keyboard.press("Escape");
+    await expect.poll(() => page.getByTestId("his-credential-row").filter({ hasText: accessKey }).count()).toBe(1);
+    expect(await page.getByTestId("his-credentials-table").innerText()).not.toContain(secret);
+
+    // The hospital's HIS signs with it; an unsigned probe is refused and logged.
+    const body = JSON.stringify(envelope("9001", "0101", { signIn: { opter_no: "A1", mac: "00", ip: "127.0.0.1" } }, ""));
+    const signedBody = body.replaceAll("H45100000001", "H45100000002");
+    const signed = await world.app.inject({ method: "POST", url: "/fsi/api/rsfComIfsService/callService", payload: signedBody, headers: { "content-type": "application/json", ...signRequest({ access_key: accessKey, secret }, signedBody) } });
+    expect(signed.json()).toMatchObject({ infcode: 0 });
+    const probe = await world.app.inject({ method: "POST", url: "/fsi/api/rsfComIfsService/callService", payload: signedBody, headers: { "content-type": "application/json" } });
+    expect(probe.json()).toMatchObject({ infcode: -1 });
+
+    const auditor = await newPage();
+    await signIn(auditor, "auditor");
+    await auditor.getByTestId("nav-hisRefusals").first().click();
+    await auditor.getByTestId("refusal-row").first().waitFor();
+    expect(await auditor.getByTestId("refusal-row").first().innerText()).toContain("未签名");
+    expect(await auditor.getByTestId("refusals-table").innerText()).toContain("H45100000002");
+    await screenshot(auditor, "14-his-refusals");
+  });
+});
+
 describe("the portal, on a phone", () => {
   it("the insured sees their own bills with the explanation, their progress and their voucher", async () => {
     const page = await newPage({ width: 375, height: 812 });
@@ -357,9 +396,17 @@ describe("the portal, on a phone", () => {
     // No sideways scrolling at a phone's width.
     expect(await page.evaluate("document.documentElement.scrollWidth")).toBeLessThanOrEqual(375);
     // The hospital scans it: 1101 with mdtrt_cert_type 01 finds the holder.
-    const sign = await world.app.inject({ method: "POST", url: "/fsi/api/rsfComIfsService/callService", payload: envelope("9001", "0001", { signIn: { opter_no: "A1", mac: "00", ip: "127.0.0.1" } }, "") });
+    // Signed with the demo hospital's credential, as its HIS would (an unsigned request is refused).
+    const [credential] = await demoCredentials(world.services, ["H45100000001"]);
+    const his = (body: object) => {
+      const payload = JSON.stringify(body);
+      return world.app.inject({ method: "POST", url: "/fsi/api/rsfComIfsService/callService", payload, headers: { "content-type": "application/json", ...signRequest(credential as HisCredential, payload) } });
+    };
+    const unsigned = await world.app.inject({ method: "POST", url: "/fsi/api/rsfComIfsService/callService", payload: envelope("9001", "0001", { signIn: { opter_no: "A1", mac: "00", ip: "127.0.0.1" } }, "") });
+    expect(unsigned.json()).toMatchObject({ infcode: -1, output: null });
+    const sign = await his(envelope("9001", "0001", { signIn: { opter_no: "A1", mac: "00", ip: "127.0.0.1" } }, ""));
     const signNo = sign.json().output.signinoutb.sign_no as string;
-    const found = await world.app.inject({ method: "POST", url: "/fsi/api/rsfComIfsService/callService", payload: envelope("1101", "0002", { data: { mdtrt_cert_type: "01", mdtrt_cert_no: token } }, signNo) });
+    const found = await his(envelope("1101", "0002", { data: { mdtrt_cert_type: "01", mdtrt_cert_no: token } }, signNo));
     expect(found.json()).toMatchObject({ infcode: 0, output: { baseinfo: { certno: WEI.certno, psn_name: WEI.psn_name } } });
   });
 

@@ -13,6 +13,7 @@ import {
 import { enrollmentContributionsRoute, listEnrollmentsRoute, recomputeSubsidiesRoute, subsidyRegisterRoute } from "./enrollments.js";
 import { getHouseholdRoute, getPersonRoute, searchPersonsRoute } from "./persons.js";
 import { importRosterRoute } from "./rosters.js";
+import { issueCredentialRoute, listCredentialsRoute, refusalsRoute, revokeCredentialRoute, rotateCredentialRoute } from "./hisCredentials.js";
 
 /** Every route of /api/v1, in the order the document lists them. */
 export const V1_ROUTES: readonly Route[] = [
@@ -50,6 +51,11 @@ export const V1_ROUTES: readonly Route[] = [
   listSettlementsRoute,
   getSettlementRoute,
   hospitalsRoute,
+  listCredentialsRoute,
+  issueCredentialRoute,
+  rotateCredentialRoute,
+  revokeCredentialRoute,
+  refusalsRoute,
   reconciliationRoute,
   listPoliciesRoute,
   getPolicyRoute,
@@ -69,6 +75,7 @@ export const V1_TAGS: Record<string, string> = {
   coverage: "参保率 / Coverage",
   imports: "文件导入 / Imports",
   settlements: "结算、机构与对账 / Settlements, hospitals and reconciliation",
+  his: "医疗机构接口凭证与拒绝日志 / The hospital interface's credentials and refusals",
   policies: "政策 / Policies",
   portal: "参保人门户 / The insured person's portal",
 };

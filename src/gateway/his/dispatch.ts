@@ -8,8 +8,10 @@ import type { Services } from "../../services/context.js";
 import { newId, nowText } from "../../services/ids.js";
 import type { Queryable } from "../../store/db.js";
 import { messageLog } from "../../store/schema.js";
+import { recordRefusal } from "../../services/hisRefusals.js";
+import type { HisCaller } from "./types.js";
 import { HANDLERS } from "./handlers/index.js";
-import { checkSignIn } from "./handlers/signin.js";
+import { checkSignIn, SignNoOfOtherCredential } from "./handlers/signin.js";
 import type { MessageContext } from "./types.js";
 
 /** The request envelope of the national interface (his-interface.md, Transport). */
@@ -82,6 +84,20 @@ function answer(received: string, output: Record<string, unknown> | null, error:
 /** An answer refused before any transaction runs (the 9001 rate limit of plugin.ts): infcode -1, nothing changed. */
 export const refusal = (error: string): ResponseEnvelope => answer(nowText(), null, error);
 
+/**
+ * The answer to a sender the guard refused: a stable code in brackets, then what was wrong (never a secret, never an
+ * internal text).
+ */
+export function refusedAnswer(reason: string, message: string): ResponseEnvelope {
+  return answer(nowText(), null, `[${reason}] 请求被拒绝 / refused: ${message}`);
+}
+
+/** What a client is told of an error of the server: a stable code and the msgid; the detail is in the server log. */
+export const INTERNAL_ERROR_CODE = "internal_error";
+export function internalErrorText(msgid: string | null): string {
+  return `[${INTERNAL_ERROR_CODE}] 内部错误，交易未生效 / internal error, nothing was changed${msgid ? ` (msgid ${msgid}; the server log has the details)` : ""}`;
+}
+
 function isUniqueViolation(error: unknown): boolean {
   for (let e: unknown = error; e; e = (e as { cause?: unknown }).cause) {
     if ((e as { code?: string }).code === "23505") return true;
@@ -107,17 +123,28 @@ async function previousAnswer(q: Queryable, msgid: string, hash: string): Promis
  * transaction, so the same message again returns the first answer and moves no money twice. Every error answers
  * infcode -1 and changes nothing.
  */
-export async function callService(services: Services, body: unknown, log?: DispatchLog): Promise<ResponseEnvelope> {
+/** What the guard hands on for a signed body that is not JSON. */
+export const NOT_JSON: unique symbol = Symbol("not JSON");
+
+export async function callService(services: Services, body: unknown, caller: HisCaller, log?: DispatchLog): Promise<ResponseEnvelope> {
   const received = nowText();
+  if (body === NOT_JSON) return answer(received, null, "请求报文无法解析 / malformed request");
   let env: z.output<typeof envelope>;
   try {
     env = parseWith(envelope, body);
   } catch (error) {
     return answer(received, null, error instanceof DomainError ? error.message : "请求报文无法解析 / malformed request");
   }
+  // The institution is the verified credential's: a body speaking for another is refused (the guard refused it already
+  // on HTTP; this holds for in-process callers too).
+  if (env.fixmedins_code !== caller.fixmedins_code) {
+    return answer(received, null, `[institution_mismatch] fixmedins_code: ${env.fixmedins_code} is not the institution of the credential (${caller.fixmedins_code})`);
+  }
   const handler = HANDLERS.get(env.infno);
   if (!handler) return answer(received, null, `infno: ${env.infno} is not a transaction Yibao serves`);
-  const hash = createHash("sha256").update(stableStringify(body)).digest("hex");
+  // The credential is part of the message: the same msgid and body from another credential is another message (its
+  // first answer, a sign_no say, is not handed to whoever repeats the body).
+  const hash = createHash("sha256").update(`${caller.access_key}\n`).update(stableStringify(body)).digest("hex");
 
   const run = async (q: Queryable): Promise<ResponseEnvelope> => {
     if (!handler.readOnly) {
@@ -127,10 +154,11 @@ export async function callService(services: Services, body: unknown, log?: Dispa
       const prev = await previousAnswer(q, env.msgid, hash);
       if (prev) throw new Replay(prev);
     }
-    if (handler.needsSignIn !== false) await checkSignIn(services, q, env.fixmedins_code, env.sign_no ?? null);
+    if (handler.needsSignIn !== false) await checkSignIn(services, q, caller, env.sign_no ?? null);
     const ctx: MessageContext = {
       services,
       q,
+      access_key: caller.access_key,
       infno: env.infno,
       msgid: env.msgid,
       fixmedins_code: env.fixmedins_code,
@@ -167,6 +195,17 @@ export async function callService(services: Services, body: unknown, log?: Dispa
     return response;
   } catch (error) {
     if (error instanceof Replay) return error.response;
+    if (error instanceof SignNoOfOtherCredential) {
+      try {
+        await recordRefusal(services, {
+          address: null, access_key: caller.access_key, fixmedins_code: caller.fixmedins_code, infno: env.infno, msgid: env.msgid,
+          reason: "sign_no_of_other_credential", detail: error.message,
+        });
+      } catch (again) {
+        log?.error({ msgid: env.msgid, err: again }, "the refusal could not be logged");
+      }
+      return answer(received, null, `[sign_no_of_other_credential] ${error.message}`);
+    }
     if (error instanceof DomainError) {
       log?.info({ infno: env.infno, msgid: env.msgid, refused: error.message }, `${handler.name} refused`);
       return answer(received, null, error.message);
@@ -180,7 +219,8 @@ export async function callService(services: Services, body: unknown, log?: Dispa
         if (again instanceof DomainError) return answer(received, null, again.message);
       }
     }
+    // Stack overflows, broken invariants, driver errors: their text is for the log, never for the client.
     log?.error({ infno: env.infno, msgid: env.msgid, err: error }, `${handler.name} failed`);
-    return answer(received, null, `内部错误，交易未生效 / internal error, nothing was changed (${(error as Error).message})`);
+    return answer(received, null, internalErrorText(env.msgid));
   }
 }

@@ -6,6 +6,8 @@ import type { Queryable } from "../../store/db.js";
 export interface MessageContext {
   services: Services;
   q: Queryable;
+  /** The credential the request was signed with (src/gateway/his/guard.ts). */
+  access_key: string;
   infno: string;
   msgid: string;
   fixmedins_code: string;
@@ -37,4 +39,10 @@ export interface Handler<S extends z.ZodType = z.ZodType> {
 
 export function defineHandler<S extends z.ZodType>(h: Handler<S>): Handler<S> {
   return h;
+}
+
+/** Who sent a request, from the credential that signed it (the guard, guard.ts): never from the body. */
+export interface HisCaller {
+  access_key: string;
+  fixmedins_code: string;
 }

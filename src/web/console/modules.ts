@@ -1,5 +1,5 @@
 import {
-  AuditOutlined, BankOutlined, CloudUploadOutlined, DashboardOutlined, FileSearchOutlined, FileTextOutlined, GiftOutlined,
+  AuditOutlined, BankOutlined, SafetyCertificateOutlined, CloudUploadOutlined, DashboardOutlined, FileSearchOutlined, FileTextOutlined, GiftOutlined,
   ReconciliationOutlined, SearchOutlined, TeamOutlined, UsergroupDeleteOutlined,
 } from "@ant-design/icons";
 import { lazy, type ComponentType, type LazyExoticComponent } from "react";
@@ -115,6 +115,14 @@ export const MODULES: readonly ConsoleModule[] = [
     icon: AuditOutlined,
     roles: ["admin", "auditor"],
     page: lazy(() => import("./pages/SigninsPage")),
+  },
+  {
+    key: "hisRefusals",
+    path: "/console/his-refusals",
+    labelKey: "nav.hisRefusals",
+    icon: SafetyCertificateOutlined,
+    roles: ["admin", "auditor"],
+    page: lazy(() => import("./pages/HisRefusalsPage")),
   },
   {
     key: "users",

@@ -593,6 +593,90 @@ export type paths = {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/hospitals/{fixmedins_code}/his-credentials": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * 机构接口凭证 / A hospital's interface credentials
+         * @description 不含密钥 / without the secrets (the server keeps none).
+         */
+        get: operations["listHisCredentials"];
+        put?: never;
+        /**
+         * 签发接口凭证 / Issue an interface credential
+         * @description 答复中的 secret 仅显示这一次 / the answer's secret is shown this once.
+         */
+        post: operations["issueHisCredential"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/his-credentials/{access_key}/rotate": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * 轮换接口密钥 / Rotate an interface credential's secret
+         * @description 新密钥仅显示这一次；旧密钥在 24 小时内仍有效 / the new secret is shown this once; the previous one is still accepted for 24 hours.
+         */
+        post: operations["rotateHisCredential"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/his-credentials/{access_key}/revoke": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * 吊销接口凭证 / Revoke an interface credential
+         * @description 立即生效（其他服务进程 10 秒内）/ at once (within 10 seconds in other server processes).
+         */
+        post: operations["revokeHisCredential"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/his/refusals": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * 接口拒绝日志 / Refused interface requests
+         * @description 医疗机构接口因凭证、机构、重放或频率被拒绝的每个请求，最新在前；本地区机构的（全国范围另含未知机构的）/ every request the hospital-facing interface refused for its credential, institution, replay or rate, newest first: those naming an institution of your region (a national scope: all).
+         */
+        get: operations["listHisRefusals"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/reconciliation": {
         parameters: {
             query?: never;
@@ -4017,6 +4101,475 @@ export interface operations {
                             /** @description 元 / yuan, at most two decimals */
                             fund_pay_sumamt: number;
                         }[];
+                    };
+                };
+            };
+            /** @description 输入有误 / Invalid input: the field and the rule */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 未登录或会话已过期 / Not signed in, or the session expired */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 无权访问 / Not permitted: another role, region, hospital or person */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    listHisCredentials: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                fixmedins_code: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description 成功 / OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        items: {
+                            /** @description 访问密钥标识（请求头 _api_access_key）/ the access key, sent as _api_access_key */
+                            access_key: string;
+                            fixmedins_code: string;
+                            /** @description 当前密钥指纹（SHA-256 前 16 位）/ first 16 hex of SHA-256(secret): which secret is current */
+                            fingerprint: string;
+                            /** @enum {string} */
+                            status: "active" | "revoked";
+                            /** Format: date-time */
+                            issued_at: string;
+                            issued_by: string;
+                            rotated_at: string | null;
+                            rotated_by: string | null;
+                            revoked_at: string | null;
+                            revoked_by: string | null;
+                            /** @description 轮换前的旧密钥有效至 / until when the secret before the last rotation is still accepted */
+                            previous_valid_until: string | null;
+                        }[];
+                    };
+                };
+            };
+            /** @description 输入有误 / Invalid input: the field and the rule */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 未登录或会话已过期 / Not signed in, or the session expired */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 无权访问 / Not permitted: another role, region, hospital or person */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 不存在 / Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    issueHisCredential: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                fixmedins_code: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": Record<string, never>;
+            };
+        };
+        responses: {
+            /** @description 已创建 / Created */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @description 访问密钥标识（请求头 _api_access_key）/ the access key, sent as _api_access_key */
+                        access_key: string;
+                        fixmedins_code: string;
+                        /** @description 当前密钥指纹（SHA-256 前 16 位）/ first 16 hex of SHA-256(secret): which secret is current */
+                        fingerprint: string;
+                        /** @enum {string} */
+                        status: "active" | "revoked";
+                        /** Format: date-time */
+                        issued_at: string;
+                        issued_by: string;
+                        rotated_at: string | null;
+                        rotated_by: string | null;
+                        revoked_at: string | null;
+                        revoked_by: string | null;
+                        /** @description 轮换前的旧密钥有效至 / until when the secret before the last rotation is still accepted */
+                        previous_valid_until: string | null;
+                        /** @description 密钥，仅此一次显示，服务器不保存 / the secret, shown this once: the server cannot show it again */
+                        secret: string;
+                    };
+                };
+            };
+            /** @description 输入有误 / Invalid input: the field and the rule */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 未登录或会话已过期 / Not signed in, or the session expired */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 无权访问 / Not permitted: another role, region, hospital or person */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 不存在 / Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 上传过大 / Body too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 不支持的内容类型 / Unsupported content type */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    rotateHisCredential: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                access_key: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": Record<string, never>;
+            };
+        };
+        responses: {
+            /** @description 成功 / OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @description 访问密钥标识（请求头 _api_access_key）/ the access key, sent as _api_access_key */
+                        access_key: string;
+                        fixmedins_code: string;
+                        /** @description 当前密钥指纹（SHA-256 前 16 位）/ first 16 hex of SHA-256(secret): which secret is current */
+                        fingerprint: string;
+                        /** @enum {string} */
+                        status: "active" | "revoked";
+                        /** Format: date-time */
+                        issued_at: string;
+                        issued_by: string;
+                        rotated_at: string | null;
+                        rotated_by: string | null;
+                        revoked_at: string | null;
+                        revoked_by: string | null;
+                        /** @description 轮换前的旧密钥有效至 / until when the secret before the last rotation is still accepted */
+                        previous_valid_until: string | null;
+                        /** @description 密钥，仅此一次显示，服务器不保存 / the secret, shown this once: the server cannot show it again */
+                        secret: string;
+                    };
+                };
+            };
+            /** @description 输入有误 / Invalid input: the field and the rule */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 未登录或会话已过期 / Not signed in, or the session expired */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 无权访问 / Not permitted: another role, region, hospital or person */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 不存在 / Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 冲突 / Conflict with the current state */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 上传过大 / Body too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 不支持的内容类型 / Unsupported content type */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    revokeHisCredential: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                access_key: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": Record<string, never>;
+            };
+        };
+        responses: {
+            /** @description 成功 / OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @description 访问密钥标识（请求头 _api_access_key）/ the access key, sent as _api_access_key */
+                        access_key: string;
+                        fixmedins_code: string;
+                        /** @description 当前密钥指纹（SHA-256 前 16 位）/ first 16 hex of SHA-256(secret): which secret is current */
+                        fingerprint: string;
+                        /** @enum {string} */
+                        status: "active" | "revoked";
+                        /** Format: date-time */
+                        issued_at: string;
+                        issued_by: string;
+                        rotated_at: string | null;
+                        rotated_by: string | null;
+                        revoked_at: string | null;
+                        revoked_by: string | null;
+                        /** @description 轮换前的旧密钥有效至 / until when the secret before the last rotation is still accepted */
+                        previous_valid_until: string | null;
+                    };
+                };
+            };
+            /** @description 输入有误 / Invalid input: the field and the rule */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 未登录或会话已过期 / Not signed in, or the session expired */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 无权访问 / Not permitted: another role, region, hospital or person */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 不存在 / Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 冲突 / Conflict with the current state */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 上传过大 / Body too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 不支持的内容类型 / Unsupported content type */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    listHisRefusals: {
+        parameters: {
+            query?: {
+                /** @description 页码 / page number, from 1 */
+                page?: number;
+                /** @description 每页条数 / rows per page, at most 500 */
+                page_size?: number;
+                fixmedins_code?: string;
+                reason?: "unsigned" | "unknown_key" | "revoked" | "bad_signature" | "stale_timestamp" | "bad_nonce" | "replayed_nonce" | "body_digest" | "institution_mismatch" | "sign_no_of_other_credential" | "rate_limited";
+                /** @description 自（含，北京时间）/ from this day (China time), included */
+                date_from?: string;
+                /** @description 至（含，北京时间）/ to this day (China time), included */
+                date_to?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description 成功 / OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        items: {
+                            id: number;
+                            /** Format: date-time */
+                            at: string;
+                            address: string | null;
+                            access_key: string | null;
+                            fixmedins_code: string | null;
+                            fixmedins_name: string | null;
+                            infno: string | null;
+                            msgid: string | null;
+                            /** @description unsigned | unknown_key | revoked | bad_signature | stale_timestamp | bad_nonce | replayed_nonce | body_digest | institution_mismatch | sign_no_of_other_credential | rate_limited */
+                            reason: string;
+                            detail: string;
+                        }[];
+                        page: number;
+                        page_size: number;
+                        /** @description 符合条件的总条数 / rows matching, all pages (counted up to 10,000) */
+                        total: number;
+                        /** @description 为 true 时符合条件的超过 10,000 条，total 为 10,000；请缩小条件 / true: more than 10,000 rows match and total is 10,000; narrow the filter */
+                        total_capped?: boolean;
                     };
                 };
             };

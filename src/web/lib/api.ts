@@ -5,6 +5,7 @@ import type {
   RecomputeResult, Reconciliation, ReconciliationQuery, ResolveAllResult, ResolveRequest, ResolveResult, ResponseOf,
   RosterImportResult, RosterSource, ScanResult, SettlementDetail, SettlementListItem, SettlementQuery, SignInAnswer,
   SigninAttempt, SubsidyRegister, SubsidyStatistics, Voucher,
+  HisCredential, HisRefusal, HisRefusalQuery, IssuedHisCredential,
 } from "./types";
 
 /**
@@ -71,6 +72,13 @@ export const resolveAllDuplicates = (year: number, operator?: string) => post<Re
 export const listSettlements = (q: SettlementQuery) => get<Paged<SettlementListItem>>("/settlements", { ...q });
 export const getSettlement = (setlId: string) => get<SettlementDetail>(`/settlements/${enc(setlId)}`);
 export const listHospitals = (year?: number) => get<ResponseOf<"listHospitals">>("/hospitals", { year });
+
+// The hospital interface's credentials (administrators issue, rotate and revoke; auditors read) and refusals
+export const listHisCredentials = (code: string) => get<ResponseOf<"listHisCredentials">>(`/hospitals/${enc(code)}/his-credentials`);
+export const issueHisCredential = (code: string) => post<IssuedHisCredential>(`/hospitals/${enc(code)}/his-credentials`, {});
+export const rotateHisCredential = (accessKey: string) => post<IssuedHisCredential>(`/his-credentials/${enc(accessKey)}/rotate`, {});
+export const revokeHisCredential = (accessKey: string) => post<HisCredential>(`/his-credentials/${enc(accessKey)}/revoke`, {});
+export const listHisRefusals = (q: HisRefusalQuery) => get<Paged<HisRefusal>>("/his/refusals", { ...q });
 export const getReconciliation = (q: ReconciliationQuery) => get<Reconciliation>("/reconciliation", { ...q });
 
 // Policies

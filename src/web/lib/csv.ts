@@ -1,10 +1,8 @@
+import { csvCell } from "./spreadsheet";
+
 /** Writes rows as a CSV file and hands it to the browser (with a BOM, so Excel reads the Chinese right). */
 export function downloadCsv(fileName: string, header: string[], rows: (string | number | null | undefined)[][]): void {
-  const cell = (value: string | number | null | undefined) => {
-    const text = value === null || value === undefined ? "" : String(value);
-    return /[",\r\n]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
-  };
-  const text = [header, ...rows].map((row) => row.map(cell).join(",")).join("\r\n");
+  const text = [header, ...rows].map((row) => row.map(csvCell).join(",")).join("\r\n");
   const url = URL.createObjectURL(new Blob(["\uFEFF", text, "\r\n"], { type: "text/csv;charset=utf-8" }));
   const a = document.createElement("a");
   a.href = url;

@@ -6,7 +6,7 @@ import {
   cancelDischarge, cancelEncounter, cancelFeeLines, discharge, getEncounter, openEncounter, updateVisit, uploadFeeLines, type Diagnosis,
 } from "../../../services/encounters.js";
 import { feeLineWire, lineSplitToWire } from "../../../wire/settlement.js";
-import { verifyVoucher } from "../../../services/voucher.js";
+import { checkVoucherUse, claimVoucher, verifyVoucher } from "../../../services/voucher.js";
 import { defineHandler, type MessageContext } from "../types.js";
 
 const diseinfo = z
@@ -49,10 +49,11 @@ export const outpatientRegister = defineHandler({
   }),
   async handle(ctx, { data }) {
     const { psn_no, insutype, begntime, ipt_otp_no, ...info } = data;
-    await checkVoucherOf(ctx, info, psn_no, "data");
+    const token = await checkVoucherOf(ctx, info, psn_no, "data");
     const e = await openEncounter(ctx.services, ctx.q, {
       kind: "outpatient", psn_no, insutype, begntime, ipt_otp_no, fixmedins_code: ctx.fixmedins_code, med_type: "11", info,
     });
+    if (token) await claimVoucher(ctx.q, token, { psn_no, fixmedins_code: ctx.fixmedins_code, mdtrt_id: e.mdtrt_id }, "data.mdtrt_cert_no");
     return { output: { data: { mdtrt_id: e.mdtrt_id, psn_no, ipt_otp_no } }, effects: { mdtrt_id: e.mdtrt_id, psn_no } };
   },
 });
@@ -157,13 +158,15 @@ const admission = z.object({
  * A visit opened with the electronic voucher (mdtrt_cert_type 01) must carry a live token of the platform for the same
  * person; the other certificates are the hospital's to check (an ID card is read by its own reader).
  */
-async function checkVoucherOf(ctx: MessageContext, info: Record<string, unknown>, psnNo: string, at: string): Promise<void> {
-  if (info.mdtrt_cert_type !== "01") return;
+async function checkVoucherOf(ctx: MessageContext, info: Record<string, unknown>, psnNo: string, at: string): Promise<string | null> {
+  if (info.mdtrt_cert_type !== "01") return null;
   if (typeof info.mdtrt_cert_no !== "string" || info.mdtrt_cert_no === "") {
     throw new DomainError(`${at}.mdtrt_cert_no`, "is required with mdtrt_cert_type 01: the electronic voucher token (ecToken)");
   }
   const voucher = await verifyVoucher(ctx.services, info.mdtrt_cert_no, `${at}.mdtrt_cert_no`);
   if (voucher.psn_no !== psnNo) throw new DomainError(`${at}.mdtrt_cert_no`, `is the voucher of another person than ${at}.psn_no`);
+  await checkVoucherUse(ctx.q, info.mdtrt_cert_no, voucher, ctx.fixmedins_code, `${at}.mdtrt_cert_no`);
+  return info.mdtrt_cert_no;
 }
 
 export const admit = defineHandler({
@@ -173,10 +176,11 @@ export const admit = defineHandler({
   input: z.object({ mdtrtinfo: admission, diseinfo }),
   async handle(ctx, { mdtrtinfo, diseinfo: list }) {
     const { psn_no, insutype, begntime, ipt_no, ...info } = mdtrtinfo;
-    await checkVoucherOf(ctx, info, psn_no, "mdtrtinfo");
+    const token = await checkVoucherOf(ctx, info, psn_no, "mdtrtinfo");
     const e = await openEncounter(ctx.services, ctx.q, {
       kind: "inpatient", psn_no, insutype, begntime, ipt_otp_no: ipt_no, fixmedins_code: ctx.fixmedins_code, med_type: "21", info, diagnoses: toDiagnoses(list),
     });
+    if (token) await claimVoucher(ctx.q, token, { psn_no, fixmedins_code: ctx.fixmedins_code, mdtrt_id: e.mdtrt_id }, "mdtrtinfo.mdtrt_cert_no");
     return { output: { result: { mdtrt_id: e.mdtrt_id, psn_no, ipt_no } }, effects: { mdtrt_id: e.mdtrt_id, psn_no } };
   },
 });

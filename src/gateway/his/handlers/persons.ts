@@ -8,7 +8,7 @@ import { MED_TYPES } from "../../../domain/codes.js";
 import { dateTimeField } from "../../../domain/zodFields.js";
 import { ageOn, enrollmentOn, enrollmentsOf, findPersonByCertno, getPerson, identitiesOf } from "../../../services/persons.js";
 import { loadAccumulators } from "../../../services/settlement.js";
-import { issueVoucher, verifyVoucher, VISIT_TOKEN_TTL_SECONDS } from "../../../services/voucher.js";
+import { checkVoucherUse, issueVoucher, verifyVoucher, VISIT_TOKEN_TTL_SECONDS } from "../../../services/voucher.js";
 import { encounters } from "../../../store/schema.js";
 import { defineHandler } from "../types.js";
 
@@ -36,6 +36,7 @@ export const personInfo = defineHandler({
     if (data.mdtrt_cert_type === "01") {
       if (!data.mdtrt_cert_no) throw new DomainError("data.mdtrt_cert_no", "is required: the electronic voucher token from the QR code");
       const voucher = await verifyVoucher(ctx.services, data.mdtrt_cert_no, "data.mdtrt_cert_no");
+      await checkVoucherUse(ctx.q, data.mdtrt_cert_no, voucher, ctx.fixmedins_code, "data.mdtrt_cert_no");
       person = await getPerson(ctx.q, voucher.psn_no, "data.mdtrt_cert_no");
       if (data.certno && data.certno.toUpperCase() !== person.certno) throw new DomainError("data.certno", "is not the voucher holder's ID number");
     } else {
@@ -100,8 +101,10 @@ export const voucherDecode = defineHandler({
   }),
   async handle(ctx, { data }) {
     const voucher = await verifyVoucher(ctx.services, data.ecQrCode, "data.ecQrCode");
+    await checkVoucherUse(ctx.q, data.ecQrCode, voucher, ctx.fixmedins_code, "data.ecQrCode");
     const person = await getPerson(ctx.q, voucher.psn_no, "data.ecQrCode");
-    const visit = await issueVoucher(ctx.services, person.psn_no, Date.now(), VISIT_TOKEN_TTL_SECONDS);
+    // Bound to this hospital; it ends with the visit it registers, or after VISIT_TOKEN_TTL_SECONDS if it registers none.
+    const visit = await issueVoucher(ctx.services, person.psn_no, Date.now(), VISIT_TOKEN_TTL_SECONDS, ctx.fixmedins_code);
     const enrolled = await enrollmentsOf(ctx.q, person.psn_no);
     return {
       output: {

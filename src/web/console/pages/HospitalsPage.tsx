@@ -1,3 +1,4 @@
+import { Button } from "antd";
 import { useState } from "react";
 import { countColumn, moneyColumn, textColumn } from "../../components/columns";
 import { DataTable } from "../../components/DataTable";
@@ -9,12 +10,20 @@ import { useI18n } from "../../i18n";
 import { listHospitals } from "../../lib/api";
 import type { Hospital } from "../../lib/types";
 import { useApi } from "../../lib/useApi";
+import { useUser } from "../../lib/auth";
+import { CredentialsDrawer } from "../hospitals/CredentialsDrawer";
 
-/** The designated hospitals the user may see, with their settlement totals. */
+/**
+ * The designated hospitals the user may see, with their settlement totals; for administrators and auditors, each
+ * hospital's credentials on the interface (administrators issue, rotate and revoke them).
+ */
 export default function HospitalsPage() {
   const workingYear = useWorkingYear();
   const { t, tryT } = useI18n();
+  const me = useUser();
+  const credentials = me.role === "admin" || me.role === "auditor";
   const [year, setYear] = useState(workingYear);
+  const [open, setOpen] = useState<Hospital | null>(null);
   const hospitals = useApi(`hospitals:${year}`, () => listHospitals(year));
   return (
     <Page
@@ -43,11 +52,23 @@ export default function HospitalsPage() {
                 countColumn(t("hospital.settlements"), "settlements"),
                 moneyColumn(t("split.medfee_sumamt"), "medfee_sumamt"),
                 moneyColumn(t("split.fund_pay_sumamt"), "fund_pay_sumamt"),
+                ...(credentials
+                  ? [{
+                      title: t("hospital.credentials"),
+                      key: "credentials",
+                      render: (_: unknown, row: Hospital) => (
+                        <Button size="small" onClick={() => setOpen(row)} aria-label={t("hisCred.manageAria", { code: row.fixmedins_code })} data-testid="hospital-credentials">
+                          {t("hisCred.manage")}
+                        </Button>
+                      ),
+                    }]
+                  : []),
               ]}
             />
           )}
         </Loadable>
       </Section>
+      {open ? <CredentialsDrawer hospital={open} manage={me.role === "admin"} onClose={() => setOpen(null)} /> : null}
     </Page>
   );
 }

@@ -6,3 +6,4 @@ export * from "./persons";
 export * from "./portal";
 export * from "./settlements";
 export * from "./subsidies";
+export * from "./his";
