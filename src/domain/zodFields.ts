@@ -3,7 +3,7 @@ import { CATEGORIES } from "./codes.js";
 import { DomainError } from "./errors.js";
 import { parseDate, parseDateTime, parseRegionCode } from "./ids.js";
 import { parseYuan, type Fen } from "./money.js";
-import { parseQuantity, type Quantity } from "./quantity.js";
+import { parseQuantity, parseUnitPrice, type Quantity, type UnitPrice } from "./quantity.js";
 import { parseRatio, type Ratio } from "./ratio.js";
 
 /** A zod field from one of the domain's parsers, so that schemas at every edge refuse bad input the same way. */
@@ -22,6 +22,8 @@ export function fromParser<T>(parse: (value: unknown, field: string) => T) {
 export const yuanField = fromParser<Fen>((v, f) => parseYuan(v, f));
 export const ratioField = fromParser<Ratio>((v, f) => parseRatio(v, f));
 export const quantityField = fromParser<Quantity>((v, f) => parseQuantity(v, f));
+/** A unit price on the wire (yuan, at most six decimals, not negative) → millionths of a yuan. */
+export const unitPriceField = fromParser<UnitPrice>((v, f) => parseUnitPrice(v, f));
 export const regionField = fromParser<string>((v, f) => parseRegionCode(v, f));
 export const dateField = fromParser<string>((v, f) => parseDate(v, f));
 export const dateTimeField = fromParser<string>((v, f) => parseDateTime(v, f));

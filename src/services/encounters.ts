@@ -1,6 +1,9 @@
 import { and, eq, inArray, isNull } from "drizzle-orm";
 import type { FilingType, MedType } from "../domain/codes.js";
 import { DomainError } from "../domain/errors.js";
+import { formatYuan } from "../domain/money.js";
+import { agreesWithinOneFen, PRICE_PER_FEN, priceTimesCount, priceToNumber, quantityToNumber } from "../domain/quantity.js";
+import { roundHalfUpDiv } from "../domain/ratio.js";
 import { splitLine } from "../domain/settlement/lines.js";
 import type { FeeLine, LineSplit } from "../domain/settlement/types.js";
 import type { Queryable } from "../store/db.js";
@@ -202,6 +205,14 @@ export async function uploadFeeLines(
   if (existing.length > 0) {
     await q.delete(feeLines).where(and(eq(feeLines.mdtrt_id, mdtrtId), eq(feeLines.cancelled, true), inArray(feeLines.feedetl_sn, sns)));
   }
+  lines.forEach((l, i) => {
+    if (l.det_item_fee_sumamt !== undefined && !agreesWithinOneFen(l.det_item_fee_sumamt, l.pric, l.cnt)) {
+      throw new DomainError(
+        `feedetail[${i}].det_item_fee_sumamt`,
+        `${formatYuan(l.det_item_fee_sumamt)} disagrees with pric × cnt = ${priceToNumber(l.pric)} × ${quantityToNumber(l.cnt)} = ${formatYuan(priceTimesCount(l.pric, l.cnt))} by more than a fen`,
+      );
+    }
+  });
   const catalogue = await services.catalogue(e.mdtrtarea_admvs, q);
   const splits = lines.map((l) => splitLine(l, catalogue, e.mdtrtarea_admvs, (l.fee_ocur_time ?? e.begntime).slice(0, 10)));
   if (lines.length > 0) {
@@ -214,7 +225,8 @@ export async function uploadFeeLines(
           chrg_bchno: l.chrg_bchno,
           med_list_codg: l.med_list_codg,
           medins_list_codg: l.medins_list_codg,
-          pric_fen: l.pric,
+          pric_fen: roundHalfUpDiv(l.pric, PRICE_PER_FEN),
+          pric_e6: l.pric,
           cnt_e4: l.cnt,
           det_item_fee_sumamt: s.det_item_fee_sumamt,
           fulamt_ownpay_amt: s.fulamt_ownpay_amt,

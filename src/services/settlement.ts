@@ -3,7 +3,7 @@ import type { ChrgitmLevel, Level } from "../domain/codes.js";
 import { DomainError, invariant } from "../domain/errors.js";
 import { formatYuan, type Fen } from "../domain/money.js";
 import { selectPolicy } from "../domain/policy/select.js";
-import type { Quantity } from "../domain/quantity.js";
+import { priceOfFen, type Quantity, type UnitPrice } from "../domain/quantity.js";
 import { emptyAccumulators, reverseDelta } from "../domain/settlement/accumulators.js";
 import { settle } from "../domain/settlement/engine.js";
 import type { AccumulatorDelta, Accumulators, FeeLine, FundStep, SettlementResult } from "../domain/settlement/types.js";
@@ -74,7 +74,7 @@ export async function settleEncounter(services: Services, q: Queryable, req: Set
   const lines: FeeLine[] = rows.map((r) => ({
     feedetl_sn: r.feedetl_sn,
     med_list_codg: r.med_list_codg,
-    pric: r.pric_fen as Fen,
+    pric: (r.pric_e6 ?? priceOfFen(r.pric_fen as Fen)) as UnitPrice,
     cnt: r.cnt_e4 as Quantity,
     det_item_fee_sumamt: r.det_item_fee_sumamt as Fen,
   }));

@@ -280,6 +280,12 @@ export const feeLines = pgTable(
     setl_id: text("setl_id"),
     cancelled: boolean("cancelled").notNull().default(false),
     created_at: created(),
+    // ---- issue 20
+    /**
+     * The unit price exactly, in millionths of a yuan (the national document's six decimals); pric_fen is it rounded half
+     * up to the fen for readers of whole fen. Null on lines stored before: their pric_fen is exact.
+     */
+    pric_e6: bigint("pric_e6", { mode: "number" }),
   },
   (t) => [uniqueIndex("fee_lines_key").on(t.mdtrt_id, t.feedetl_sn), index("fee_lines_setl").on(t.setl_id)],
 );

@@ -2,7 +2,7 @@ import type { Catalogue } from "../catalogue/catalogue.js";
 import type { Category, ChrgitmLevel, FilingType, Level, ListType, MedType } from "../codes.js";
 import type { Fen } from "../money.js";
 import type { Policy } from "../policy/schema.js";
-import type { Quantity } from "../quantity.js";
+import type { Quantity, UnitPrice } from "../quantity.js";
 import type { Ratio } from "../ratio.js";
 
 export interface PersonCategory {
@@ -51,7 +51,7 @@ export interface Encounter {
 export interface FeeLine {
   feedetl_sn: string;
   med_list_codg: string;
-  pric: Fen;
+  pric: UnitPrice;
   cnt: Quantity;
   /** Given by the hospital; otherwise round(pric × cnt). */
   det_item_fee_sumamt?: Fen;
@@ -91,7 +91,7 @@ export interface LineSplit {
   feedetl_sn: string;
   med_list_codg: string;
   med_list_name: string | null;
-  pric: Fen;
+  pric: UnitPrice;
   cnt: Quantity;
   det_item_fee_sumamt: Fen;
   pric_uplmt_amt: Fen | null;

@@ -1,7 +1,7 @@
 import { z } from "zod";
 import { MED_TYPES } from "../../../domain/codes.js";
 import { DomainError } from "../../../domain/errors.js";
-import { dateTimeField } from "../../../domain/zodFields.js";
+import { dateTimeField, unitPriceField } from "../../../domain/zodFields.js";
 import {
   cancelDischarge, cancelEncounter, cancelFeeLines, discharge, getEncounter, openEncounter, updateVisit, uploadFeeLines, type Diagnosis,
 } from "../../../services/encounters.js";
@@ -100,6 +100,8 @@ export const outpatientVisitInfo = defineHandler({
 const feedetail = z
   .array(
     feeLineWire.extend({
+      // Six decimals, as the national document gives a price (a tablet of a box: 0.0833); the amount stays in fen.
+      pric: unitPriceField,
       mdtrt_id: z.string().min(1).max(30),
       psn_no: z.string().min(1).max(30),
       chrg_bchno: z.string().max(30).optional(),

@@ -11,6 +11,7 @@ import {
   inpatientPreSettle, inpatientReverse, inpatientSettle, outpatientPreSettle, outpatientReverse, outpatientSettle,
 } from "./settlement.js";
 import { signIn, signOut } from "./signin.js";
+import { LETTERED } from "./variants.js";
 
 /** Every transaction Yibao answers, by infno. */
 export const HANDLERS: ReadonlyMap<string, Handler> = new Map(
@@ -21,5 +22,14 @@ export const HANDLERS: ReadonlyMap<string, Handler> = new Map(
     admit, dischargeHandler, inpatientInfoChange, admissionCancel, dischargeCancel,
     inpatientFeeUpload, inpatientFeeCancel, inpatientPreSettle, inpatientSettle, inpatientReverse,
     chronicFiling, chronicFilingCancel, reverseByMessage, totalsReconcile, detailReconcile, accumulatorsQuery,
+    ...LETTERED,
   ] as Handler[]).map((h) => [h.infno, h]),
 );
+
+/** The lettered variants served, for the words of a refusal of another. */
+export const VARIANTS: readonly string[] = LETTERED.map((h) => h.infno);
+
+/** The transaction a lettered variant varies (2207A → 2207); a plain number is its own. */
+export function baseInfno(infno: string): string {
+  return HANDLERS.get(infno)?.variantOf ?? infno;
+}

@@ -1,0 +1,1 @@
+ALTER TABLE "fee_lines" ADD COLUMN "pric_e6" bigint;
