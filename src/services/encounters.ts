@@ -55,7 +55,8 @@ export interface OpenEncounterInput {
   insutype: string;
   fixmedins_code: string;
   begntime: string;
-  med_type: MedType;
+  /** The national medical type (med_type); the policy gives the rule it settles under. */
+  med_type: string;
   ipt_otp_no: string | null;
   info: Record<string, unknown>;
   diagnoses?: Diagnosis[];
@@ -125,7 +126,9 @@ export interface VisitInfoInput {
   mdtrt_id: string;
   psn_no: string;
   fixmedins_code: string;
-  med_type: MedType;
+  /** The national medical type, stored as sent; `rule` is what the policy settles it as. */
+  med_type: string;
+  rule: MedType;
   opsp_dise_code: string | null;
   info: Record<string, unknown>;
   diagnoses: Diagnosis[];
@@ -135,7 +138,7 @@ export interface VisitInfoInput {
 export async function updateVisit(q: Queryable, input: VisitInfoInput): Promise<EncounterRow> {
   const e = await getEncounter(q, input.mdtrt_id, input.fixmedins_code, input.psn_no);
   assertOpen(e);
-  if (input.med_type === "14") {
+  if (input.rule === "14") {
     if (!input.opsp_dise_code) throw new DomainError("opsp_dise_code", "a chronic/special disease visit (med_type 14) needs the disease code");
     const filings = await q
       .select()
@@ -148,7 +151,7 @@ export async function updateVisit(q: Queryable, input: VisitInfoInput): Promise<
   }
   const [row] = await q
     .update(encounters)
-    .set({ med_type: input.med_type, opsp_dise_code: input.med_type === "14" ? input.opsp_dise_code : null, info: { ...(e.info as object), ...input.info } })
+    .set({ med_type: input.med_type, opsp_dise_code: input.rule === "14" ? input.opsp_dise_code : null, info: { ...(e.info as object), ...input.info } })
     .where(eq(encounters.mdtrt_id, input.mdtrt_id))
     .returning();
   if (input.diagnoses.length > 0) await replaceDiagnoses(q, input.mdtrt_id, input.diagnoses);

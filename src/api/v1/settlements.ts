@@ -1,6 +1,6 @@
 import { z } from "zod";
 import { mayReadSettlement, settlementFilter } from "../../domain/access.js";
-import { CATEGORY_NAMES, CHRGITM_NAMES, INSUTYPE_NAMES, MED_TYPE_NAMES, type Category, type ChrgitmLevel, type MedType } from "../../domain/codes.js";
+import { CATEGORY_NAMES, CHRGITM_NAMES, INSUTYPE_NAMES, NATIONAL_MED_TYPES, type Category, type ChrgitmLevel } from "../../domain/codes.js";
 import { toYuan, type Fen } from "../../domain/money.js";
 import { regionName } from "../../domain/regions.js";
 import { policyId } from "../../domain/policy/schema.js";
@@ -52,7 +52,7 @@ function toSummary(s: SettlementListRow): z.output<typeof settlementSummary> {
   return {
     setl_id: s.setl_id, mdtrt_id: s.mdtrt_id, psn_no: s.psn_no, psn_name: s.psn_name, certno: s.certno,
     fixmedins_code: s.fixmedins_code, fixmedins_name: s.fixmedins_name, insutype: s.insutype, insutype_name: INSUTYPE_NAMES[s.insutype] ?? s.insutype,
-    med_type: s.med_type, med_type_name: MED_TYPE_NAMES[s.med_type as MedType] ?? s.med_type, setl_time: s.setl_time, year: s.year,
+    med_type: s.med_type, med_type_name: (NATIONAL_MED_TYPES as Record<string, { name: string }>)[s.med_type]?.name ?? s.med_type, setl_time: s.setl_time, year: s.year,
     insuplc_admdvs: s.insuplc_admdvs, mdtrtarea_admvs: s.mdtrtarea_admvs,
     medfee_sumamt: toYuan(s.medfee_sumamt), fund_pay_sumamt: toYuan(s.fund_pay_sumamt), hifp_pay: toYuan(s.hifp_pay), hifmi_pay: toYuan(s.hifmi_pay),
     hifob_pay: toYuan(s.hifob_pay), maf_pay: toYuan(s.maf_pay), oth_pay: toYuan(s.oth_pay), acct_pay: toYuan(s.acct_pay), psn_cash_pay: toYuan(s.psn_cash_pay),

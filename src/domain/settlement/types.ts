@@ -120,7 +120,8 @@ export interface SetlInfo {
   cvlserv_flag: string;
   setl_time: string;
   mdtrt_cert_type: string;
-  med_type: MedType;
+  /** The national medical type of the encounter (the engine settles it under its rule, Encounter.med_type). */
+  med_type: string;
   medfee_sumamt: Fen;
   fulamt_ownpay_amt: Fen;
   overlmt_selfpay: Fen;

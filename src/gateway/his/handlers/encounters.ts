@@ -1,11 +1,13 @@
 import { z } from "zod";
-import { MED_TYPES } from "../../../domain/codes.js";
+import { NATIONAL_MED_TYPE_CODES, NATIONAL_MED_TYPES, type MedType } from "../../../domain/codes.js";
+import { medTypeRule, selectPolicy } from "../../../domain/policy/select.js";
 import { DomainError } from "../../../domain/errors.js";
 import { dateTimeField, unitPriceField } from "../../../domain/zodFields.js";
 import {
   cancelDischarge, cancelEncounter, cancelFeeLines, discharge, getEncounter, openEncounter, updateVisit, uploadFeeLines, type Diagnosis,
 } from "../../../services/encounters.js";
 import { feeLineWire, lineSplitToWire } from "../../../wire/settlement.js";
+import { getPerson } from "../../../services/persons.js";
 import { verifyVoucher } from "../../../services/voucher.js";
 import { defineHandler, type MessageContext } from "../types.js";
 
@@ -68,9 +70,16 @@ export const outpatientRegisterCancel = defineHandler({
   },
 });
 
+const nationalMedType = z.enum(NATIONAL_MED_TYPE_CODES, `must be a national medical type (医疗类别): ${NATIONAL_MED_TYPE_CODES.join(", ")}`);
+
+/** The rule the insured region's policy of the date of care settles a medical type under; refused where it pays none. */
+function ruleOf(ctx: MessageContext, insuplcAdmdvs: string, date: string, medType: string, field: string): MedType {
+  return medTypeRule(selectPolicy(ctx.services.policies, insuplcAdmdvs, date).policy, medType, field);
+}
+
 const visitInfo = z.object({
   ...ids,
-  med_type: z.enum(MED_TYPES),
+  med_type: nationalMedType,
   begntime: z.string().optional(),
   main_cond_dscr: z.string().optional(),
   dise_codg: z.string().optional(),
@@ -85,13 +94,14 @@ export const outpatientVisitInfo = defineHandler({
   input: z.object({ mdtrtinfo: visitInfo, diseinfo }),
   async handle(ctx, { mdtrtinfo, diseinfo: list }) {
     const { mdtrt_id, psn_no, med_type, opsp_dise_code, ...info } = mdtrtinfo;
-    if (med_type === "21") throw new DomainError("mdtrtinfo.med_type", "21 is inpatient: admit with 2401");
+    if (NATIONAL_MED_TYPES[med_type].care === "inpatient") throw new DomainError("mdtrtinfo.med_type", `${med_type} (${NATIONAL_MED_TYPES[med_type].name}) is inpatient: admit with 2401`);
     // A stay's medical type is its own (2401/2403): outpatient visit info must not turn it into a visit settled by outpatient rules.
     const e = await getEncounter(ctx.q, mdtrt_id, ctx.fixmedins_code, psn_no);
     if (e.kind !== "outpatient") throw new DomainError("mdtrtinfo.mdtrt_id", `${mdtrt_id} is an inpatient stay: change it with 2403`);
+    const rule = ruleOf(ctx, e.insuplc_admdvs, e.begntime, med_type, "mdtrtinfo.med_type");
     await updateVisit(ctx.q, {
-      mdtrt_id, psn_no, fixmedins_code: ctx.fixmedins_code, med_type,
-      opsp_dise_code: opsp_dise_code ?? (med_type === "14" ? (mdtrtinfo.dise_codg ?? null) : null), info, diagnoses: toDiagnoses(list),
+      mdtrt_id, psn_no, fixmedins_code: ctx.fixmedins_code, med_type, rule,
+      opsp_dise_code: opsp_dise_code ?? (rule === "14" ? (mdtrtinfo.dise_codg ?? null) : null), info, diagnoses: toDiagnoses(list),
     });
     return { output: {} };
   },
@@ -151,7 +161,7 @@ const admission = z.object({
   psn_no: z.string().min(1).max(30),
   insutype: z.string().regex(/^\d{3}$/),
   begntime: dateTimeField,
-  med_type: z.literal("21").optional(),
+  med_type: nationalMedType.optional(),
   ipt_no: z.string().min(1).max(30),
 }).passthrough();
 
@@ -168,16 +178,24 @@ async function checkVoucherOf(ctx: MessageContext, info: Record<string, unknown>
   if (voucher.psn_no !== psnNo) throw new DomainError(`${at}.mdtrt_cert_no`, `is the voucher of another person than ${at}.psn_no`);
 }
 
+/** A stay's medical type must be inpatient care that the insured region's policy pays (as 21). */
+async function inpatientType(ctx: MessageContext, psnNo: string, begntime: string, medType: keyof typeof NATIONAL_MED_TYPES, field: string) {
+  if (NATIONAL_MED_TYPES[medType].care !== "inpatient") throw new DomainError(field, `${medType} (${NATIONAL_MED_TYPES[medType].name}) is outpatient care: register it with 2201 and 2203`);
+  const person = await getPerson(ctx.q, psnNo);
+  ruleOf(ctx, person.insuplc_admdvs, begntime, medType, field);
+}
+
 export const admit = defineHandler({
   infno: "2401",
   name: "入院办理",
   readOnly: false,
   input: z.object({ mdtrtinfo: admission, diseinfo }),
   async handle(ctx, { mdtrtinfo, diseinfo: list }) {
-    const { psn_no, insutype, begntime, ipt_no, ...info } = mdtrtinfo;
+    const { psn_no, insutype, begntime, ipt_no, med_type = "21", ...info } = mdtrtinfo;
     await checkVoucherOf(ctx, info, psn_no, "mdtrtinfo");
+    await inpatientType(ctx, psn_no, begntime, med_type, "mdtrtinfo.med_type");
     const e = await openEncounter(ctx.services, ctx.q, {
-      kind: "inpatient", psn_no, insutype, begntime, ipt_otp_no: ipt_no, fixmedins_code: ctx.fixmedins_code, med_type: "21", info, diagnoses: toDiagnoses(list),
+      kind: "inpatient", psn_no, insutype, begntime, ipt_otp_no: ipt_no, fixmedins_code: ctx.fixmedins_code, med_type, info, diagnoses: toDiagnoses(list),
     });
     return { output: { result: { mdtrt_id: e.mdtrt_id, psn_no, ipt_no } }, effects: { mdtrt_id: e.mdtrt_id, psn_no } };
   },
@@ -201,12 +219,14 @@ export const inpatientInfoChange = defineHandler({
   infno: "2403",
   name: "住院信息变更",
   readOnly: false,
-  input: z.object({ adminfo: z.object({ ...ids }).passthrough(), diseinfo }),
+  input: z.object({ adminfo: z.object({ ...ids, med_type: nationalMedType.optional() }).passthrough(), diseinfo }),
   async handle(ctx, { adminfo, diseinfo: list }) {
-    const { mdtrt_id, psn_no, ...info } = adminfo;
+    const { mdtrt_id, psn_no, med_type, ...info } = adminfo;
     const e = await getEncounter(ctx.q, mdtrt_id, ctx.fixmedins_code, psn_no);
     if (e.kind !== "inpatient") throw new DomainError("adminfo.mdtrt_id", `${mdtrt_id} is not an inpatient stay`);
-    await updateVisit(ctx.q, { mdtrt_id, psn_no, fixmedins_code: ctx.fixmedins_code, med_type: "21", opsp_dise_code: null, info, diagnoses: toDiagnoses(list) });
+    // The stay keeps its medical type unless the change names another inpatient one (外伤住院 found to be 普通住院).
+    if (med_type) await inpatientType(ctx, psn_no, e.begntime, med_type, "adminfo.med_type");
+    await updateVisit(ctx.q, { mdtrt_id, psn_no, fixmedins_code: ctx.fixmedins_code, med_type: med_type ?? e.med_type, rule: "21", opsp_dise_code: null, info, diagnoses: toDiagnoses(list) });
     return { output: {} };
   },
 });

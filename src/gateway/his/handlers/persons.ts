@@ -4,7 +4,7 @@ import { ACCUMULATOR_KEYS } from "../../../domain/settlement/accumulators.js";
 import { DomainError } from "../../../domain/errors.js";
 import { toYuan, type Fen } from "../../../domain/money.js";
 import { parseResidentId } from "../../../domain/ids.js";
-import { MED_TYPES } from "../../../domain/codes.js";
+import { NATIONAL_MED_TYPE_CODES, NATIONAL_MED_TYPES } from "../../../domain/codes.js";
 import { dateTimeField } from "../../../domain/zodFields.js";
 import { ageOn, enrollmentOn, enrollmentsOf, findPersonByCertno, getPerson, identitiesOf } from "../../../services/persons.js";
 import { loadAccumulators } from "../../../services/settlement.js";
@@ -132,7 +132,7 @@ export const benefitCheck = defineHandler({
       psn_no: z.string().min(1),
       insutype: z.string().regex(/^\d{3}$/),
       fixmedins_code: z.string().optional(),
-      med_type: z.enum(MED_TYPES),
+      med_type: z.enum(NATIONAL_MED_TYPE_CODES, "must be a national medical type (医疗类别)"),
       begntime: dateTimeField,
       endtime: z.union([dateTimeField, z.literal("")]).optional(),
       dise_codg: z.string().optional(),
@@ -155,7 +155,7 @@ export const benefitCheck = defineHandler({
       .from(encounters)
       .where(and(eq(encounters.psn_no, person.psn_no), eq(encounters.kind, "inpatient"), inArray(encounters.status, ["admitted", "discharged"])));
     const elsewhere = open.filter((o) => o.fixmedins_code !== ctx.fixmedins_code);
-    if (data.med_type === "21") {
+    if (NATIONAL_MED_TYPES[data.med_type].care === "inpatient") {
       trtinfo.push({
         psn_no: person.psn_no,
         trt_chk_type: "02",

@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { MED_TYPES } from "../../../domain/codes.js";
+import { NATIONAL_MED_TYPE_CODES } from "../../../domain/codes.js";
 import { toYuan, type Fen } from "../../../domain/money.js";
 import { yuanField } from "../../../domain/zodFields.js";
 import { reverseSettlement, settleEncounter } from "../../../services/settlement.js";
@@ -12,7 +12,7 @@ const settleData = z.object({
   psn_no: z.string().min(1).max(30),
   mdtrt_cert_type: z.string().optional(),
   mdtrt_cert_no: z.string().optional(),
-  med_type: z.enum(MED_TYPES).optional(),
+  med_type: z.enum(NATIONAL_MED_TYPE_CODES, "must be a national medical type (医疗类别)").optional(),
   medfee_sumamt: yuanField,
   psn_setlway: z.string().optional(),
   mdtrt_id: z.string().min(1).max(30),
