@@ -1,7 +1,7 @@
 import { z } from "zod";
 import { CATEGORIES } from "./codes.js";
 import { DomainError } from "./errors.js";
-import { parseDate, parseDateTime, parseRegionCode } from "./ids.js";
+import { parseDate, parseDateTime, parseDay, parseRegionCode, parseYearMonth } from "./ids.js";
 import { parseYuan, type Fen } from "./money.js";
 import { parseQuantity, parseUnitPrice, type Quantity, type UnitPrice } from "./quantity.js";
 import { parseRatio, type Ratio } from "./ratio.js";
@@ -27,6 +27,8 @@ export const unitPriceField = fromParser<UnitPrice>((v, f) => parseUnitPrice(v, 
 export const regionField = fromParser<string>((v, f) => parseRegionCode(v, f));
 export const dateField = fromParser<string>((v, f) => parseDate(v, f));
 export const dateTimeField = fromParser<string>((v, f) => parseDateTime(v, f));
+export const dayField = fromParser<string>((v, f) => parseDay(v, f));
+export const yearMonthField = fromParser<string>((v, f) => parseYearMonth(v, f));
 export const categoryField = z.enum(CATEGORIES);
 
 type Issue = z.core.$ZodIssue;

@@ -66,6 +66,16 @@ const SETLINFO_MONEY = new Set<keyof SetlInfo>([
   "fund_pay_sumamt", "psn_part_amt", "acct_pay", "psn_cash_pay", "hosp_part_amt", "balc", "acct_mulaid_pay",
 ]);
 
+/** Every field of a settlement's setlinfo (2206/2207, 2303/2304), in the national document's order. */
+export const SETLINFO_FIELDS = [
+  "mdtrt_id", "setl_id", "psn_no", "psn_name", "psn_cert_type", "certno", "gend", "naty", "brdy", "age", "insutype", "psn_type",
+  "cvlserv_flag", "setl_time", "mdtrt_cert_type", "med_type", "medfee_sumamt", "fulamt_ownpay_amt", "overlmt_selfpay",
+  "preselfpay_amt", "inscp_scp_amt", "act_pay_dedc", "hifp_pay", "pool_prop_selfpay", "cvlserv_pay", "hifes_pay", "hifmi_pay",
+  "hifob_pay", "maf_pay", "hifdm_pay", "oth_pay", "fund_pay_sumamt", "psn_part_amt", "acct_pay", "psn_cash_pay", "hosp_part_amt",
+  "balc", "acct_mulaid_pay", "medins_setl_id", "clr_optins", "clr_way", "clr_type",
+] as const;
+export const SETLDETAIL_FIELDS = ["fund_pay_type", "fund_pay_type_name", "inscp_scp_amt", "crt_payb_lmt_amt", "fund_payamt", "setl_proc_info"] as const;
+
 export function setlinfoToWire(s: SetlInfo & Record<string, unknown>): Record<string, unknown> {
   const out: Record<string, unknown> = {};
   for (const [k, v] of Object.entries(s)) out[k] = SETLINFO_MONEY.has(k as keyof SetlInfo) ? toYuan(v as Fen) : v;

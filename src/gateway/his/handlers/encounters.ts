@@ -6,7 +6,7 @@ import { dateTimeField, unitPriceField } from "../../../domain/zodFields.js";
 import {
   cancelDischarge, cancelEncounter, cancelFeeLines, discharge, getEncounter, openEncounter, updateVisit, uploadFeeLines, type Diagnosis,
 } from "../../../services/encounters.js";
-import { feeLineWire, lineSplitToWire } from "../../../wire/settlement.js";
+import { feeLineWire, LINE_RESULT_FIELDS, lineSplitToWire } from "../../../wire/settlement.js";
 import { getPerson } from "../../../services/persons.js";
 import { verifyVoucher } from "../../../services/voucher.js";
 import { defineHandler, type MessageContext } from "../types.js";
@@ -34,6 +34,7 @@ export const outpatientRegister = defineHandler({
   infno: "2201",
   name: "门诊挂号",
   readOnly: false,
+  output: { data: ["mdtrt_id", "psn_no", "ipt_otp_no"] },
   input: z.object({
     data: z.object({
       psn_no: z.string().min(1).max(30),
@@ -142,6 +143,7 @@ export const outpatientFeeUpload = defineHandler({
   infno: "2204",
   name: "门诊费用明细上传",
   readOnly: false,
+  output: { "result[]": LINE_RESULT_FIELDS },
   input: z.object({ feedetail }),
   handle: (ctx, input) => upload(ctx, input.feedetail, "outpatient"),
 });
@@ -150,6 +152,7 @@ export const outpatientFeeCancel = defineHandler({
   infno: "2205",
   name: "门诊费用明细撤销",
   readOnly: false,
+  output: { "": ["cancelled"] },
   input: z.object({ data: z.object({ ...ids, chrg_bchno: z.string().min(1) }) }),
   async handle(ctx, { data }) {
     const n = await cancelFeeLines(ctx.q, data.mdtrt_id, ctx.fixmedins_code, data.psn_no, { chrg_bchno: data.chrg_bchno === "0000" ? null : data.chrg_bchno });
@@ -189,6 +192,7 @@ export const admit = defineHandler({
   infno: "2401",
   name: "入院办理",
   readOnly: false,
+  output: { result: ["mdtrt_id", "psn_no", "ipt_no"] },
   input: z.object({ mdtrtinfo: admission, diseinfo }),
   async handle(ctx, { mdtrtinfo, diseinfo: list }) {
     const { psn_no, insutype, begntime, ipt_no, med_type = "21", ...info } = mdtrtinfo;
@@ -257,17 +261,25 @@ export const inpatientFeeUpload = defineHandler({
   infno: "2301",
   name: "住院费用明细上传",
   readOnly: false,
+  output: { "result[]": LINE_RESULT_FIELDS },
   input: z.object({ feedetail }),
   handle: (ctx, input) => upload(ctx, input.feedetail, "inpatient"),
 });
+
+const inpatientCancelLine = z.object({ ...ids, feedetl_sn: z.union([z.string().min(1), z.number()]).transform(String) }).passthrough();
 
 export const inpatientFeeCancel = defineHandler({
   infno: "2302",
   name: "住院费用明细撤销",
   readOnly: false,
-  input: z.object({ data: z.object({ ...ids, feedetl_sn: z.union([z.string().min(1), z.number()]).transform(String) }) }),
+  output: { "": ["cancelled"] },
+  // One line, or (as several clients send it) an array of lines to cancel together: all or none.
+  input: z.object({ data: z.union([inpatientCancelLine, z.array(inpatientCancelLine).min(1, "must name at least one line").max(5_000)]) }),
   async handle(ctx, { data }) {
-    const n = await cancelFeeLines(ctx.q, data.mdtrt_id, ctx.fixmedins_code, data.psn_no, { feedetl_sn: data.feedetl_sn });
+    let n = 0;
+    for (const line of Array.isArray(data) ? data : [data]) {
+      n += await cancelFeeLines(ctx.q, line.mdtrt_id, ctx.fixmedins_code, line.psn_no, { feedetl_sn: line.feedetl_sn });
+    }
     return { output: { cancelled: n } };
   },
 });

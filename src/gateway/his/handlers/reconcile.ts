@@ -1,14 +1,15 @@
 import { z } from "zod";
 import { formatYuan, toYuan, type Fen } from "../../../domain/money.js";
-import { dateField, yuanField } from "../../../domain/zodFields.js";
+import { dayField, yuanField } from "../../../domain/zodFields.js";
 import { ledgerTotals, statementRows, totalsOf, type StatementTotals } from "../../../services/reconcile.js";
 import { DomainError } from "../../../domain/errors.js";
 import { defineHandler } from "../types.js";
 
 const period = {
   setl_optins: z.union([z.literal(""), z.string().regex(/^\d{6}$/)]).optional().transform((v) => v || undefined),
-  stmt_begndate: dateField,
-  stmt_enddate: dateField,
+  // A date, or a time in it ("2026-12-01 00:00:00", "2026-12-31 23:59:59"): clients send both.
+  stmt_begndate: dayField,
+  stmt_enddate: dayField,
   // HIS clients send "" for unused fields: "" is taken as absent.
   clr_type: z.string().optional().transform((v) => v || undefined),
   insutype: z.union([z.literal(""), z.string().regex(/^\d{3}$/)]).optional().transform((v) => v || undefined),
@@ -27,6 +28,8 @@ function differences(ours: StatementTotals, theirs: { medfee_sumamt: Fen; fund_p
   return out;
 }
 
+const TOTALS_FIELDS = ["medfee_sumamt", "fund_pay_sumamt", "acct_pay", "cash_payamt", "setl_cnt"];
+
 function totalsToWire(t: StatementTotals) {
   return { medfee_sumamt: toYuan(t.medfee_sumamt), fund_pay_sumamt: toYuan(t.fund_pay_sumamt), acct_pay: toYuan(t.acct_pay), cash_payamt: toYuan(t.psn_cash_pay), setl_cnt: t.count };
 }
@@ -36,6 +39,7 @@ export const totalsReconcile = defineHandler({
   infno: "3201",
   name: "医药机构费用结算对总账",
   readOnly: true,
+  output: { stmtinfo: ["setl_optins", "stmt_rslt", "stmt_rslt_dscr"], platform: TOTALS_FIELDS, ledger: TOTALS_FIELDS },
   input: z.object({
     data: z.object({
       ...period,
@@ -72,6 +76,7 @@ export const detailReconcile = defineHandler({
   infno: "3202",
   name: "医药机构费用结算对明细账",
   readOnly: true,
+  output: { stmtinfo: ["setl_optins", "stmt_rslt", "stmt_rslt_dscr"], "result[]": ["setl_id", "stmt_rslt", "memo"] },
   input: z.object({
     data: z.object({
       ...period,

@@ -1,4 +1,4 @@
-import { z } from "zod";
+import type { z } from "zod";
 import type { Handler } from "../types.js";
 import { outpatientVisitInfo } from "./encounters.js";
 import { inpatientPreSettle, inpatientSettle, outpatientPreSettle, outpatientSettle } from "./settlement.js";
