@@ -6,6 +6,10 @@ import type { z } from "zod";
  * the value along its schema and drops the null of every key whose schema accepts it missing (optional or defaulted), in
  * the envelope and at any depth of the input. A null where the field is required is kept, so the schema refuses it naming
  * the field. One rule at the edge, rather than `.nullable()` field by field.
+ *
+ * The same for "", which kiosk middlewares and Java clients write for every field they have no value for, where the
+ * field is optional and "" is not one of its values (an amount, a date, a flag): there it can only mean absent. Where ""
+ * is a value (a text field), it stays.
  */
 
 type Def = { type: string; innerType?: z.ZodType; in?: z.ZodType; out?: z.ZodType; shape?: Record<string, z.ZodType>; element?: z.ZodType; options?: z.ZodType[] };
@@ -37,6 +41,22 @@ function acceptsMissing(schema: z.ZodType): boolean {
   return known;
 }
 
+const takesEmpty = new WeakMap<z.ZodType, boolean>();
+function acceptsEmpty(schema: z.ZodType): boolean {
+  let known = takesEmpty.get(schema);
+  if (known === undefined) {
+    known = schema.safeParse("").success;
+    takesEmpty.set(schema, known);
+  }
+  return known;
+}
+
+/** Whether a field's value is the client's way of leaving it out. */
+function isAbsent(field: z.ZodType, v: unknown): boolean {
+  if (v === null) return acceptsMissing(field);
+  return v === "" && acceptsMissing(field) && !acceptsEmpty(field);
+}
+
 function isRecord(value: unknown): value is Record<string, unknown> {
   return typeof value === "object" && value !== null && !Array.isArray(value);
 }
@@ -49,7 +69,7 @@ export function withoutOptionalNulls(schema: z.ZodType, value: unknown): unknown
     for (const [key, field] of Object.entries(d.shape)) {
       if (!(key in value)) continue;
       const v = value[key];
-      const next = v === null ? (acceptsMissing(field) ? undefined : null) : typeof v === "object" ? withoutOptionalNulls(field, v) : v;
+      const next = isAbsent(field, v) ? undefined : typeof v === "object" && v !== null ? withoutOptionalNulls(field, v) : v;
       if (next !== v) {
         out ??= { ...value };
         if (next === undefined) delete out[key];
