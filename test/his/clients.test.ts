@@ -157,9 +157,9 @@ function feeLine(shape: Shape, l: BillLine, mdtrt_id: string, psn_no: string, at
     det_item_fee_sumamt: l.amount === null ? (shape === "clean" ? undefined : shape === "newtonsoft" ? new Raw("1.0") : num(shape, "1", 4)) : num(shape, l.amount, 4),
     fee_ocur_time: time(shape, at),
   };
-  if (shape === "newtonsoft" || shape === "python") {
-    Object.assign(line, { rxno: null, rx_circ_flag: null, dise_codg: null, sin_dos_dscr: null, used_frqu_dscr: null, prd_days: null, medc_way_dscr: null, bilg_dept_codg: null, bilg_dr_codg: null, hosp_appr_flag: null });
-    if (inpatient) Object.assign(line, { init_feedetl_sn: null, drord_no: null, med_type: null });
+  if (n !== undefined) {
+    Object.assign(line, { rxno: n, rx_circ_flag: n, dise_codg: n, sin_dos_dscr: n, used_frqu_dscr: n, prd_days: n, medc_way_dscr: n, bilg_dept_codg: n, bilg_dr_codg: n, hosp_appr_flag: n });
+    if (inpatient) Object.assign(line, { init_feedetl_sn: n, drord_no: n, med_type: n });
   }
   return line;
 }
