@@ -173,11 +173,19 @@ const PEOPLE = Object.fromEntries(SHAPES.map((shape, i) => [shape, {
   stayer: { psn_no: `P4510000003${i}2`, certno: makeId("451002", "1958-04-12", 301 + i * 2), insutype: "390" as const, categories: [{ type: "destitute", begin: "2022-01-01", end: null }] },
 }])) as unknown as Record<Shape, Record<"visitor" | "stayer", TestPerson>>;
 
+/** People of the medical-type tests, each with nothing accumulated. */
+const BY_MED_TYPE = {
+  emergency: { psn_no: "P451000000391", certno: makeId("451002", "1980-01-15", 391), insutype: "390" },
+  trauma: { psn_no: "P451000000392", certno: makeId("451002", "1958-04-12", 392), insutype: "390", categories: [{ type: "destitute", begin: "2022-01-01", end: null }] },
+  pharmacy: { psn_no: "P451000000393", certno: makeId("451002", "1985-02-03", 393), insutype: "310", balc_fen: 200_000 },
+  maternity: { psn_no: "P451000000394", certno: makeId("451002", "1993-06-01", 394), insutype: "310" },
+} satisfies Record<string, TestPerson>;
+
 let platform: TestPlatform;
 const sessions = {} as Record<Shape, HisSession>;
 
 beforeAll(async () => {
-  platform = await openTestPlatform(SHAPES.flatMap((s) => [PEOPLE[s].visitor, PEOPLE[s].stayer]));
+  platform = await openTestPlatform([...SHAPES.flatMap((s) => [PEOPLE[s].visitor, PEOPLE[s].stayer]), ...Object.values(BY_MED_TYPE)]);
   for (const [i, shape] of SHAPES.entries()) {
     sessions[shape] = new HisSession(platform.app, H3, { time: `2022-04-01 08:0${i}:00` });
     await sessions[shape].signIn();
@@ -202,43 +210,42 @@ function personQuery(shape: Shape, p: { certno: string }): Record<string, unknow
 interface Run { lines: ParsedJson[]; pre: ParsedJson; setl: ParsedJson; cum: Record<string, number> }
 
 /** 1101 → 2201 → 2203 → 2204 → 2206 → 2207, then 5206. */
-async function outpatient(shape: Shape): Promise<Run> {
+async function outpatient(shape: Shape, p: TestPerson = PEOPLE[shape].visitor, medType = "11"): Promise<Run> {
   const s = sessions[shape];
-  const p = PEOPLE[shape].visitor;
+  const acct = p.insutype === "310" ? "1" : "0";
   const n = none(shape);
   const info = await send(shape, s, "1101", personQuery(shape, p), "2022-04-01 08:25:00");
   expect(info.output.baseinfo.psn_no).toBe(p.psn_no);
   const reg = await send(shape, s, "2201", {
-    data: { psn_no: p.psn_no, insutype: "390", begntime: time(shape, "2022-04-01 08:30:00"), mdtrt_cert_type: "02", mdtrt_cert_no: p.certno, ipt_otp_no: `MZ-${shape}`, atddr_no: n, dr_name: n, dept_code: "A01", dept_name: "内科", caty: n },
+    data: { psn_no: p.psn_no, insutype: p.insutype, begntime: time(shape, "2022-04-01 08:30:00"), mdtrt_cert_type: "02", mdtrt_cert_no: p.certno, ipt_otp_no: `MZ-${p.psn_no}`, atddr_no: n, dr_name: n, dept_code: "A01", dept_name: "内科", caty: n },
   }, "2022-04-01 08:30:00");
   const mdtrt = reg.output.data.mdtrt_id as string;
   await send(shape, s, "2203", {
-    mdtrtinfo: { mdtrt_id: mdtrt, psn_no: p.psn_no, med_type: "11", begntime: time(shape, "2022-04-01 08:30:00"), main_cond_dscr: n, dise_codg: "J06.900", dise_name: "上呼吸道感染", birctrl_type: n },
+    mdtrtinfo: { mdtrt_id: mdtrt, psn_no: p.psn_no, med_type: medType, begntime: time(shape, "2022-04-01 08:30:00"), main_cond_dscr: n, dise_codg: "J06.900", dise_name: "上呼吸道感染", birctrl_type: n },
     diseinfo: [{ diag_type: "1", diag_srt_no: shape === "python" ? 1 : "1", diag_code: "J06.900", diag_name: "上呼吸道感染", diag_dept: n, dise_dor_no: n, dise_dor_name: n, diag_time: time(shape, "2022-04-01 08:40:00"), vali_flag: "1" }],
   }, "2022-04-01 08:40:00");
   const up = await send(shape, s, "2204", { feedetail: OUTPATIENT.map((l) => feeLine(shape, l, mdtrt, p.psn_no, "2022-04-01 08:50:00", false)) }, "2022-04-01 08:50:00");
   const sum = num(shape, String(total(OUTPATIENT)), 4);
   const settle = (extra: Record<string, unknown>) => ({
-    data: { psn_no: p.psn_no, mdtrt_cert_type: "02", mdtrt_cert_no: p.certno, med_type: "11", medfee_sumamt: sum, psn_setlway: "01", mdtrt_id: mdtrt, chrg_bchno: "B1", insutype: "390", acct_used_flag: shape === "python" ? 0 : "0", ...extra },
+    data: { psn_no: p.psn_no, mdtrt_cert_type: "02", mdtrt_cert_no: p.certno, med_type: medType, medfee_sumamt: sum, psn_setlway: "01", mdtrt_id: mdtrt, chrg_bchno: "B1", insutype: p.insutype, acct_used_flag: shape === "python" ? Number(acct) : acct, ...extra },
   });
   const pre = await send(shape, s, "2206", settle({}), "2022-04-01 09:00:00");
   const parts = shape === "csharp"
     ? { mid_setl_flag: "0", invono: "INV-1", fulamt_ownpay_amt: new Raw("0.0000"), overlmt_selfpay: new Raw("2.0000"), preselfpay_amt: new Raw("3.7500"), inscp_scp_amt: new Raw("94.7500") }
     : { invono: n, fulamt_ownpay_amt: n, overlmt_selfpay: n, preselfpay_amt: n, inscp_scp_amt: n };
   const setl = await send(shape, s, "2207", settle(parts), "2022-04-01 09:00:00");
-  return { lines: up.output.result, pre: pre.output, setl: setl.output, cum: await accumulators(shape, p.psn_no) };
+  return { lines: up.output.result, pre: pre.output, setl: setl.output, cum: await accumulators(shape, p.psn_no, p.insutype) };
 }
 
 /** 1101 → 2401 → 2301 (and a line cancelled by 2302) → 2402 → 2303 → 2304, then 5206. */
-async function inpatient(shape: Shape): Promise<Run> {
+async function inpatient(shape: Shape, p: TestPerson = PEOPLE[shape].stayer, medType = "21"): Promise<Run> {
   const s = sessions[shape];
-  const p = PEOPLE[shape].stayer;
   const n = none(shape);
   await send(shape, s, "1101", personQuery(shape, p), "2022-04-02 09:55:00");
   const adm = await send(shape, s, "2401", {
     mdtrtinfo: {
       psn_no: p.psn_no, insutype: "390", coner_name: n, tel: n, begntime: time(shape, "2022-04-02 10:00:00"), mdtrt_cert_type: "02", mdtrt_cert_no: p.certno,
-      med_type: "21", ipt_no: `ZY-${shape}`, medrcdno: n, atddr_no: "D01", chfpdr_name: "李四", adm_diag_dscr: "肺炎", adm_dept_codg: "A03", adm_dept_name: "呼吸内科", adm_bed: "12", dscg_maindiag_code: "J18.900", dscg_maindiag_name: "肺炎", main_cond_dscr: n, dise_codg: "J18.900", dise_name: "肺炎", oprn_oprt_code: n, fpsc_no: n,
+      med_type: medType, ipt_no: `ZY-${p.psn_no}`, medrcdno: n, atddr_no: "D01", chfpdr_name: "李四", adm_diag_dscr: "肺炎", adm_dept_codg: "A03", adm_dept_name: "呼吸内科", adm_bed: "12", dscg_maindiag_code: "J18.900", dscg_maindiag_name: "肺炎", main_cond_dscr: n, dise_codg: "J18.900", dise_name: "肺炎", oprn_oprt_code: n, fpsc_no: n,
     },
     diseinfo: [{ psn_no: p.psn_no, diag_type: "1", maindiag_flag: "1", diag_srt_no: shape === "python" ? 1 : "1", diag_code: "J18.900", diag_name: "肺炎", adm_cond: n, diag_dept: "A03", dise_dor_no: "D01", dise_dor_name: "李四", diag_time: time(shape, "2022-04-02 10:00:00") }],
   }, "2022-04-02 10:00:00");
@@ -256,13 +263,13 @@ async function inpatient(shape: Shape): Promise<Run> {
   });
   const pre = await send(shape, s, "2303", settle({}), "2022-04-08 09:30:00");
   const setl = await send(shape, s, "2304", settle({}), "2022-04-08 09:30:00");
-  return { lines: up.output.result.slice(0, INPATIENT.length), pre: pre.output, setl: setl.output, cum: await accumulators(shape, p.psn_no) };
+  return { lines: up.output.result.slice(0, INPATIENT.length), pre: pre.output, setl: setl.output, cum: await accumulators(shape, p.psn_no, p.insutype) };
 }
 
-async function accumulators(shape: Shape, psnNo: string): Promise<Record<string, number>> {
+async function accumulators(shape: Shape, psnNo: string, insutype = "390"): Promise<Record<string, number>> {
   const cumYm = shape === "python" ? "2022-04" : shape === "kiosk" ? "2022-04-30" : shape === "csharp" ? 202204 : "202204";
   const r = await send(shape, sessions[shape], "5206", { data: { psn_no: psnNo, cum_ym: cumYm } }, "2022-04-30 18:00:00");
-  for (const row of r.output.cuminfo) expect(row).toMatchObject({ cum_ym: "202204", year: 2022, insutype: "390" });
+  for (const row of r.output.cuminfo) expect(row).toMatchObject({ cum_ym: "202204", year: 2022, insutype });
   return Object.fromEntries(r.output.cuminfo.map((c: { cum_type_code: string; cum: number }) => [c.cum_type_code, c.cum]));
 }
 
@@ -358,5 +365,40 @@ describe("the edges stay exact", () => {
     expect(r.err_msg).toBe("infno: 2208B is not a transaction Yibao serves; of the lettered variants it serves 2203A, 2206A, 2207A, 2303A, 2304A, or send 2208");
     const noDiagnosis = await refused(platform.database, () => s.sendText(body("csharp", s, "2203", { mdtrtinfo: { mdtrt_id: "MZ0", psn_no: "P0", med_type: "11" }, diseinfo: [] }, "2022-04-03 09:00:00")));
     expect(noDiagnosis.err_msg).toBe("input.diseinfo: 2203A carries the visit's diagnoses: at least one is required");
+  });
+});
+
+describe("national medical types, each under the rule the policy gives it", () => {
+  it("13 急诊 settles as general outpatient (11) to the same fen, and answers 13", async () => {
+    const run = await outpatient("clean", BY_MED_TYPE.emergency, "13");
+    expect(amounts(run)).toEqual(amounts(runs.outpatient.clean));
+    expect(run.setl.setlinfo.med_type).toBe("13");
+  });
+
+  it("22 外伤住院 settles as inpatient (21) to the same fen, and answers 22", async () => {
+    const run = await inpatient("clean", BY_MED_TYPE.trauma, "22");
+    expect(amounts(run)).toEqual(amounts(runs.inpatient.clean));
+    expect(run.setl.setlinfo.med_type).toBe("22");
+  });
+
+  it("41 定点药店购药 settles as outpatient with the personal account: under the 500-yuan deductible, all 100.50 from the account", async () => {
+    const run = await outpatient("clean", BY_MED_TYPE.pharmacy, "41");
+    expect(run.setl.setlinfo).toMatchObject({ med_type: "41", inscp_scp_amt: 94.75, act_pay_dedc: 94.75, hifp_pay: 0, psn_part_amt: 100.5, acct_pay: 100.5, psn_cash_pay: 0, balc: 1899.5 });
+    expect(run.cum).toMatchObject({ outpatient_deductible_counted: 94.75, outpatient_basic_paid: 0 });
+  });
+
+  it("refuses in words a type the policy does not pay (51, 52), one of the other kind of care, and a code that is no national type", async () => {
+    const s = sessions.clean;
+    const p = BY_MED_TYPE.maternity;
+    const at = "2022-04-10 09:00:00";
+    const reg = await send("clean", s, "2201", { data: { psn_no: p.psn_no, insutype: "310", begntime: at, mdtrt_cert_type: "02", mdtrt_cert_no: p.certno, ipt_otp_no: "MZ-MAT" } }, at);
+    const mdtrt = reg.output.data.mdtrt_id as string;
+    const visit = (med_type: string) => refused(platform.database, () => s.sendText(body("clean", s, "2203", { mdtrtinfo: { mdtrt_id: mdtrt, psn_no: p.psn_no, med_type }, diseinfo: [] }, at)));
+    expect((await visit("51")).err_msg).toBe("mdtrtinfo.med_type: 51 (生育门诊) is not paid by the policy of 451000 for 2022: it gives no settlement rule for it");
+    expect((await visit("21")).err_msg).toBe("mdtrtinfo.med_type: 21 (普通住院) is inpatient: admit with 2401");
+    expect((await visit("99")).err_msg).toMatch(/^input\.mdtrtinfo\.med_type: must be a national medical type \(医疗类别\): 11, 12, 13, 14, 21/);
+    const admit = (med_type: string) => refused(platform.database, () => s.sendText(body("clean", s, "2401", { mdtrtinfo: { psn_no: p.psn_no, insutype: "310", begntime: at, med_type, ipt_no: "ZY-MAT" }, diseinfo: [] }, at)));
+    expect((await admit("52")).err_msg).toBe("mdtrtinfo.med_type: 52 (生育住院) is not paid by the policy of 451000 for 2022: it gives no settlement rule for it");
+    expect((await admit("13")).err_msg).toBe("mdtrtinfo.med_type: 13 (急诊) is outpatient care: register it with 2201 and 2203");
   });
 });
