@@ -9,6 +9,7 @@ import { registerEnrollmentCommands } from "./enrollment.js";
 import { registerDuplicateCommands } from "./duplicates.js";
 import { registerReportCommands } from "./report.js";
 import { registerUserCommands } from "./users.js";
+import { registerDocsCommands } from "./docs.js";
 
 const program = new Command();
 program
@@ -25,5 +26,6 @@ registerEnrollmentCommands(program);
 registerDuplicateCommands(program);
 registerReportCommands(program);
 registerUserCommands(program);
+registerDocsCommands(program);
 
 await program.parseAsync(process.argv);

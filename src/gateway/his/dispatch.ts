@@ -2,8 +2,7 @@ import { createHash } from "node:crypto";
 import { eq, sql } from "drizzle-orm";
 import { z } from "zod";
 import { DomainError } from "../../domain/errors.js";
-import { parseDateTime } from "../../domain/ids.js";
-import { parseWith } from "../../domain/zodFields.js";
+import { dateTimeField, parseWith } from "../../domain/zodFields.js";
 import type { Services } from "../../services/context.js";
 import { newId, nowText } from "../../services/ids.js";
 import type { Queryable } from "../../store/db.js";
@@ -24,7 +23,7 @@ function inputObject(value: unknown): unknown {
 }
 
 /** The request envelope of the national interface (his-interface.md, Transport). */
-const envelope = z
+export const envelope = z
   .object({
     // A letter after the number is a provincial or later variant of the transaction (2203A, 2207A).
     infno: z.string().regex(/^\d{4}[A-Z]?$/, "must be a 4-digit transaction number, with a capital letter after it for a variant (2203A)"),
@@ -41,12 +40,12 @@ const envelope = z
     opter_type: z.union([z.string(), z.number().int()]).transform(String).optional(),
     opter: z.string().optional(),
     opter_name: z.string().optional(),
-    inf_time: z.string().optional(),
+    inf_time: dateTimeField.optional(),
     fixmedins_code: z.string().min(1, "is required").max(30),
     fixmedins_name: z.string().optional(),
     sign_no: z.string().optional(),
     // Kiosk middlewares send the input serialised once more, as a JSON string: the same object, read once more.
-    input: z.preprocess(inputObject, z.record(z.string(), z.unknown(), "must be an object (or a JSON string of one)")).default({}),
+    input: z.preprocess(inputObject, z.record(z.string(), z.unknown(), "must be an object (or a JSON string of one)")).describe("object, or a JSON string of one").default({}),
   })
   .passthrough();
 
@@ -152,7 +151,7 @@ export async function callService(services: Services, body: unknown, log?: Dispa
       infno: env.infno,
       msgid: env.msgid,
       fixmedins_code: env.fixmedins_code,
-      inf_time: env.inf_time ? parseDateTime(env.inf_time, "inf_time") : received,
+      inf_time: env.inf_time ?? received,
       mdtrtarea_admvs: env.mdtrtarea_admvs || null,
       insuplc_admdvs: env.insuplc_admdvs || null,
       opter: env.opter ?? null,
