@@ -510,3 +510,24 @@ export const demoYears = pgTable("demo_years", {
   visits: integer("visits").notNull().default(0),
   created_at: created(),
 });
+
+// ---- issue 20
+
+/**
+ * Files a hospital uploaded with 9101 (文件上传), kept for the transaction that names them by file_qury_no (3202's detail
+ * by file). The content is base64 text, read the same by both drivers; a file is the hospital's own.
+ */
+export const hisFiles = pgTable(
+  "his_files",
+  {
+    file_qury_no: text("file_qury_no").primaryKey(),
+    fixmedins_code: text("fixmedins_code").notNull(),
+    filename: text("filename").notNull(),
+    size: integer("size").notNull(),
+    content_base64: text("content_base64").notNull(),
+    /** Until when the file can be named (dld_endtime). */
+    expires_at: timestamp("expires_at", { mode: "string" }).notNull(),
+    created_at: created(),
+  },
+  (t) => [index("his_files_hospital").on(t.fixmedins_code)],
+);

@@ -1,3 +1,4 @@
+import { deflateRawSync } from "node:zlib";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { HANDLERS } from "../../src/gateway/his/handlers/index.js";
 import { H3, HisSession, makeId, openTestPlatform, refused, type ParsedJson, type TestPerson, type TestPlatform } from "../support/his.js";
@@ -122,6 +123,34 @@ function conforms(infno: string, output: Record<string, ParsedJson>) {
       }
     }
   }
+}
+
+const CRC_TABLE = Array.from({ length: 256 }, (_, n) => {
+  let c = n;
+  for (let k = 0; k < 8; k++) c = c & 1 ? 0xedb88320 ^ (c >>> 1) : c >>> 1;
+  return c >>> 0;
+});
+function crc32(data: Buffer): number {
+  let c = 0xffffffff;
+  for (const b of data) c = (CRC_TABLE[(c ^ b) & 0xff] ?? 0) ^ (c >>> 8);
+  return (c ^ 0xffffffff) >>> 0;
+}
+
+/** A one-entry zip archive, deflated, as a C# HIS makes one with System.IO.Compression. */
+function zipOf(name: string, text: string): Buffer {
+  const data = Buffer.from(text, "utf8");
+  const packed = deflateRawSync(data);
+  const file = Buffer.from(name, "utf8");
+  const local = Buffer.alloc(30);
+  local.writeUInt32LE(0x04034b50, 0); local.writeUInt16LE(20, 4); local.writeUInt16LE(8, 8);
+  local.writeUInt32LE(crc32(data), 14); local.writeUInt32LE(packed.length, 18); local.writeUInt32LE(data.length, 22); local.writeUInt16LE(file.length, 26);
+  const central = Buffer.alloc(46);
+  central.writeUInt32LE(0x02014b50, 0); central.writeUInt16LE(20, 4); central.writeUInt16LE(20, 6); central.writeUInt16LE(8, 10);
+  central.writeUInt32LE(crc32(data), 16); central.writeUInt32LE(packed.length, 20); central.writeUInt32LE(data.length, 24); central.writeUInt16LE(file.length, 28);
+  const end = Buffer.alloc(22);
+  const centralAt = local.length + file.length + packed.length;
+  end.writeUInt32LE(0x06054b50, 0); end.writeUInt16LE(1, 8); end.writeUInt16LE(1, 10); end.writeUInt32LE(central.length + file.length, 12); end.writeUInt32LE(centralAt, 16);
+  return Buffer.concat([local, file, packed, central, file, end]);
 }
 
 // ---- the bill, the same for every shape
@@ -320,12 +349,14 @@ describe("the clean shape of the bill, to the fen", () => {
 describe.each(SHAPES.filter((s) => s !== "clean"))("a replay of the %s client", (shape) => {
   it("settles the visit (1101 → 2201 → 2203 → 2204 → 2206 → 2207) to the same fen as the clean shape", async () => {
     const run = await outpatient(shape);
+    runs.outpatient[shape] = run;
     expect(amounts(run)).toEqual(amounts(runs.outpatient.clean));
     expect(run.setl.setlinfo.setl_time).toBe("2022-04-01 09:00:00");
   });
 
   it("settles the stay (1101 → 2401 → 2301 → 2302 → 2402 → 2303 → 2304) to the same fen as the clean shape", async () => {
     const run = await inpatient(shape);
+    runs.inpatient[shape] = run;
     expect(amounts(run)).toEqual(amounts(runs.inpatient.clean));
   });
 });
@@ -337,6 +368,35 @@ describe("the edges stay exact", () => {
       data: { insutype: "390", clr_type: "", setl_optins: "451000", stmt_begndate: "2022-04-01 00:00:00", stmt_enddate: "2022-04-30 23:59:59", medfee_sumamt: "19583.65", fund_pay_sumamt: "15643.05", acct_pay: "0.0", fixmedins_setl_cnt: "10" },
     }, "2022-05-01 08:00:00");
     expect(r.output.stmtinfo).toEqual({ setl_optins: "451000", stmt_rslt: "0", stmt_rslt_dscr: "对账平" });
+  });
+
+  it("3202 by file: 9101 takes a zip as base64 (C#) or a text as a list of bytes (Java); the rows balance, a wrong one is reported", async () => {
+    const rows = SHAPES.flatMap((shape) => [runs.outpatient[shape], runs.inpatient[shape]]).map((r) => {
+      const i = r.setl.setlinfo;
+      return [i.setl_id, i.mdtrt_id, i.psn_no, i.medfee_sumamt.toFixed(2), i.fund_pay_sumamt.toFixed(2), i.acct_pay.toFixed(2), "0"].join("\t");
+    });
+    expect(rows).toHaveLength(10);
+    const period = { setl_optins: "451000", stmt_begndate: "2022-04-01", stmt_enddate: "2022-04-30", medfee_sumamt: 19583.65, fund_pay_sumamt: 15643.05, cash_payamt: 3940.6, fixmedins_setl_cnt: 10 };
+    const s = sessions.newtonsoft;
+    const text = `setl_id\tmdtrt_id\tpsn_no\tmedfee_sumamt\tfund_pay_sumamt\tacct_pay\trefd_setl_flag\n${rows.join("\n")}\n`;
+    const zipped = await send("newtonsoft", s, "9101", { fsUploadIn: { in: zipOf("H45100000001_3202.txt", text).toString("base64"), filename: "H45100000001_3202.zip", fixmedins_code: H3 } }, "2022-05-01 08:05:00");
+    expect(zipped.output).toMatchObject({ filename: "H45100000001_3202.zip", dld_endtime: "2022-05-02 08:05:00" });
+    const balanced = await send("newtonsoft", s, "3202", { data: { ...period, file_qury_no: zipped.output.file_qury_no, clr_type: null, insutype: null } }, "2022-05-01 08:06:00");
+    expect(balanced.output).toEqual({ stmtinfo: { setl_optins: "451000", stmt_rslt: "0", stmt_rslt_dscr: "明细对账平" }, result: [] });
+
+    const wrong = rows.map((r, i) => (i === 3 ? r.replace("\t3816.23\t", "\t3816.24\t") : r)).join("\r\n");
+    const java = await send("python", sessions.python, "9101", { fsUploadIn: { in: [...Buffer.from(wrong, "utf8")], filename: "detail.txt" } }, "2022-05-01 08:07:00");
+    const off = await send("python", sessions.python, "3202", { data: { ...period, file_qury_no: java.output.file_qury_no } }, "2022-05-01 08:08:00");
+    expect(off.output.stmtinfo).toMatchObject({ stmt_rslt: "1", stmt_rslt_dscr: "1笔不符" });
+    expect(off.output.result).toEqual([{ setl_id: runs.inpatient.newtonsoft.setl.setlinfo.setl_id, stmt_rslt: "1", memo: "金额不符：平台医疗费3816.23、基金3081.23、个账0.00" }]);
+
+    const none = await refused(platform.database, () => s.sendText(body("clean", s, "3202", { data: period }, "2022-05-01 08:09:00")));
+    expect(none.err_msg).toBe("detail: is required, or data.file_qury_no: the number 9101 answered for a file of the rows");
+    const other = await refused(platform.database, () => sessions.clean.sendText(body("clean", sessions.clean, "3202", { data: { ...period, file_qury_no: "FILE-NOT-THERE" } }, "2022-05-01 08:09:00")));
+    expect(other.err_msg).toBe("data.file_qury_no: no file FILE-NOT-THERE uploaded (9101) by H45100000001");
+    const bad = await send("python", sessions.python, "9101", { fsUploadIn: { in: [...Buffer.from("JS0\t\t\t1.234\t0\t0\t0", "utf8")], filename: "bad.txt" } }, "2022-05-01 08:10:00");
+    const badRow = await refused(platform.database, () => sessions.python.sendText(body("python", sessions.python, "3202", { data: { ...period, file_qury_no: bad.output.file_qury_no } }, "2022-05-01 08:11:00")));
+    expect(badRow.err_msg).toBe(`file ${bad.output.file_qury_no} line 1.medfee_sumamt: has more than two decimals: "1.234"`);
   });
 
   it("a null where the field is required is refused naming it; a stated total off by more than a fen, or a fraction of a fen, too", async () => {

@@ -1,5 +1,6 @@
 import type { Handler } from "../types.js";
 import { chronicFiling, chronicFilingCancel } from "./chronic.js";
+import { fileUpload } from "./files.js";
 import {
   admissionCancel, admit, dischargeCancel, dischargeHandler, inpatientFeeCancel, inpatientFeeUpload, inpatientInfoChange,
   outpatientFeeCancel, outpatientFeeUpload, outpatientRegister, outpatientRegisterCancel, outpatientVisitInfo,
@@ -21,7 +22,7 @@ export const HANDLERS: ReadonlyMap<string, Handler> = new Map(
     outpatientPreSettle, outpatientSettle, outpatientReverse,
     admit, dischargeHandler, inpatientInfoChange, admissionCancel, dischargeCancel,
     inpatientFeeUpload, inpatientFeeCancel, inpatientPreSettle, inpatientSettle, inpatientReverse,
-    chronicFiling, chronicFilingCancel, reverseByMessage, totalsReconcile, detailReconcile, accumulatorsQuery,
+    chronicFiling, chronicFilingCancel, reverseByMessage, totalsReconcile, detailReconcile, accumulatorsQuery, fileUpload,
     ...LETTERED,
   ] as Handler[]).map((h) => [h.infno, h]),
 );

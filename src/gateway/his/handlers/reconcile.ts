@@ -1,6 +1,7 @@
 import { z } from "zod";
 import { formatYuan, toYuan, type Fen } from "../../../domain/money.js";
-import { dayField, yuanField } from "../../../domain/zodFields.js";
+import { dayField, parseWith, yuanField } from "../../../domain/zodFields.js";
+import { fileText } from "../../../services/hisFiles.js";
 import { ledgerTotals, statementRows, totalsOf, type StatementTotals } from "../../../services/reconcile.js";
 import { DomainError } from "../../../domain/errors.js";
 import { defineHandler } from "../types.js";
@@ -71,7 +72,40 @@ export const totalsReconcile = defineHandler({
   },
 });
 
-/** 3202 明细对账: detail rows inline; answers each row that disagrees and each platform settlement the hospital lacks. */
+const detailRow = z.object({
+  setl_id: z.string().min(1),
+  mdtrt_id: z.string().optional(),
+  psn_no: z.string().optional(),
+  medfee_sumamt: yuanField,
+  fund_pay_sumamt: yuanField,
+  acct_pay: yuanField.optional(),
+  refd_setl_flag: z.string().optional(),
+}).passthrough();
+
+/** The columns of a detail file, in the national document's order. */
+const FILE_COLUMNS = ["setl_id", "mdtrt_id", "psn_no", "medfee_sumamt", "fund_pay_sumamt", "acct_pay", "refd_setl_flag"] as const;
+
+/**
+ * The rows of a detail file (9101): one settlement a line, its fields separated by tabs (or commas), in FILE_COLUMNS
+ * order; a first line of column names is skipped. Each row is refused as an inline row would be, naming its line.
+ */
+function fileRows(text: string, fileQuryNo: string): z.output<typeof detailRow>[] {
+  const out: z.output<typeof detailRow>[] = [];
+  text.replace(/^\uFEFF/, "").split(/\r?\n/).forEach((line, i) => {
+    if (line.trim() === "") return;
+    const cells = (line.includes("\t") ? line.split("\t") : line.split(",")).map((c) => c.trim());
+    if (i === 0 && cells[0] === "setl_id") return;
+    if (out.length >= 100_000) throw new DomainError(`file ${fileQuryNo}`, "holds more than 100000 rows");
+    const row = Object.fromEntries(FILE_COLUMNS.map((c, k) => [c, cells[k] === "" ? undefined : cells[k]]));
+    out.push(parseWith(detailRow, row, `file ${fileQuryNo} line ${i + 1}`));
+  });
+  return out;
+}
+
+/**
+ * 3202 明细对账: detail rows inline, or in a file uploaded with 9101 (data.file_qury_no); answers each row that disagrees
+ * and each platform settlement the hospital lacks.
+ */
 export const detailReconcile = defineHandler({
   infno: "3202",
   name: "医药机构费用结算对明细账",
@@ -84,22 +118,14 @@ export const detailReconcile = defineHandler({
       fund_pay_sumamt: yuanField.optional(),
       cash_payamt: yuanField.optional(),
       fixmedins_setl_cnt: z.union([z.string(), z.number()]).transform(Number).pipe(z.number().int().min(0)).optional(),
+      file_qury_no: z.string().min(1).optional(),
     }).passthrough(),
-    detail: z
-      .array(
-        z.object({
-          setl_id: z.string().min(1),
-          mdtrt_id: z.string().optional(),
-          psn_no: z.string().optional(),
-          medfee_sumamt: yuanField,
-          fund_pay_sumamt: yuanField,
-          acct_pay: yuanField.optional(),
-          refd_setl_flag: z.string().optional(),
-        }).passthrough(),
-      )
-      .max(100_000),
+    detail: z.array(detailRow).max(100_000).optional(),
   }),
-  async handle(ctx, { data, detail }) {
+  async handle(ctx, { data, detail: inline }) {
+    if (inline && data.file_qury_no) throw new DomainError("data.file_qury_no", "give the rows either inline (detail) or in a file, not both");
+    if (!inline && !data.file_qury_no) throw new DomainError("detail", "is required, or data.file_qury_no: the number 9101 answered for a file of the rows");
+    const detail = inline ?? fileRows(await fileText(ctx.q, ctx.fixmedins_code, data.file_qury_no ?? "", ctx.inf_time, "data.file_qury_no"), data.file_qury_no ?? "");
     const rows = await statementRows(ctx.q, { fixmedins_code: ctx.fixmedins_code, begindate: data.stmt_begndate, enddate: data.stmt_enddate, insutype: data.insutype, setl_optins: data.setl_optins, clr_type: data.clr_type });
     const ours = new Map(rows.map((r) => [r.setl_id, r]));
     const result: Record<string, unknown>[] = [];
