@@ -143,7 +143,7 @@ export const getSettlementRoute = defineRoute({
       list_type: z.string().nullable(),
       chrgitm_lv: z.string().nullable(),
       chrgitm_lv_name: z.string().nullable().meta({ description: "甲类 / 乙类 / 丙类" }),
-      pric: yuanOut,
+      pric: z.number().meta({ description: "元 / yuan, the unit price, at most six decimals" }),
       cnt: z.number(),
       det_item_fee_sumamt: yuanOut,
       fulamt_ownpay_amt: yuanOut,
@@ -178,7 +178,7 @@ export const getSettlementRoute = defineRoute({
       lines: found.lines.map((l) => ({
         feedetl_sn: l.feedetl_sn, med_list_codg: l.med_list_codg, med_list_name: l.med_list_name, list_type: l.list_type, chrgitm_lv: l.chrgitm_lv,
         chrgitm_lv_name: l.chrgitm_lv === null ? null : (CHRGITM_NAMES[l.chrgitm_lv as ChrgitmLevel] ?? l.chrgitm_lv),
-        pric: toYuan(l.pric_fen), cnt: l.cnt_e4 / 10_000, det_item_fee_sumamt: toYuan(l.det_item_fee_sumamt), fulamt_ownpay_amt: toYuan(l.fulamt_ownpay_amt),
+        pric: l.pric_e6 / 1_000_000, cnt: l.cnt_e4 / 10_000, det_item_fee_sumamt: toYuan(l.det_item_fee_sumamt), fulamt_ownpay_amt: toYuan(l.fulamt_ownpay_amt),
         overlmt_amt: toYuan(l.overlmt_amt), preselfpay_amt: toYuan(l.preselfpay_amt), inscp_scp_amt: toYuan(l.inscp_scp_amt),
       })),
       explanation_plain: plain.zh,
