@@ -72,9 +72,9 @@ function msgid(t: string): string {
 }
 
 /** The envelope of one message, as text. */
-function body(shape: Shape, session: HisSession, infno: string, input: Record<string, unknown>, at: string): string {
+function body(shape: Shape, session: HisSession, infno: string, input: Record<string, unknown>, at: string, id = msgid(at)): string {
   const sent = shape === "csharp" ? (INFNO[infno] ?? infno) : infno;
-  const base = { infno: sent, msgid: msgid(at), mdtrtarea_admvs: "451000", fixmedins_code: H3, sign_no: session.signNo };
+  const base = { infno: sent, msgid: id, mdtrtarea_admvs: "451000", fixmedins_code: H3, sign_no: session.signNo };
   switch (shape) {
     case "clean":
       return json({ ...base, insuplc_admdvs: "451000", recer_sys_code: "TEST", infver: "V1.0", opter_type: "1", opter: "T001", opter_name: "测试员", inf_time: at, input });
@@ -206,6 +206,7 @@ const PEOPLE = Object.fromEntries(SHAPES.map((shape, i) => [shape, {
 const BY_MED_TYPE = {
   emergency: { psn_no: "P451000000391", certno: makeId("451002", "1980-01-15", 391), insutype: "390" },
   trauma: { psn_no: "P451000000392", certno: makeId("451002", "1958-04-12", 392), insutype: "390", categories: [{ type: "destitute", begin: "2022-01-01", end: null }] },
+  reversed: { psn_no: "P451000000395", certno: makeId("451002", "1990-07-01", 395), insutype: "390" },
   pharmacy: { psn_no: "P451000000393", certno: makeId("451002", "1985-02-03", 393), insutype: "310", balc_fen: 200_000 },
   maternity: { psn_no: "P451000000394", certno: makeId("451002", "1993-06-01", 394), insutype: "310" },
 } satisfies Record<string, TestPerson>;
@@ -425,6 +426,24 @@ describe("the edges stay exact", () => {
     expect(r.err_msg).toBe("infno: 2208B is not a transaction Yibao serves; of the lettered variants it serves 2203A, 2206A, 2207A, 2303A, 2304A, or send 2208");
     const noDiagnosis = await refused(platform.database, () => s.sendText(body("csharp", s, "2203", { mdtrtinfo: { mdtrt_id: "MZ0", psn_no: "P0", med_type: "11" }, diseinfo: [] }, "2022-04-03 09:00:00")));
     expect(noDiagnosis.err_msg).toBe("input.diseinfo: 2203A carries the visit's diagnoses: at least one is required");
+  });
+
+  it("2601 reverses a 2207A by its msgid and the infno it was sent with", async () => {
+    const s = sessions.csharp;
+    const p = BY_MED_TYPE.reversed;
+    const at = "2022-04-20 10:00:00";
+    const reg = await send("csharp", s, "2201", { data: { psn_no: p.psn_no, insutype: "390", begntime: time("csharp", at), ipt_otp_no: "MZ-REV" } }, at);
+    const mdtrt = reg.output.data.mdtrt_id as string;
+    await send("csharp", s, "2203", { mdtrtinfo: { mdtrt_id: mdtrt, psn_no: p.psn_no, med_type: "11" }, diseinfo: [{ diag_type: "1", diag_srt_no: "1", diag_code: "J06.900", diag_name: "上呼吸道感染" }] }, at);
+    await send("csharp", s, "2204", { feedetail: [feeLine("csharp", OUTPATIENT[0] as BillLine, mdtrt, p.psn_no, at, false)] }, at);
+    const id = msgid(at);
+    const r = await s.sendText(body("csharp", s, "2207", { data: { psn_no: p.psn_no, mdtrt_id: mdtrt, insutype: "390", medfee_sumamt: new Raw("50.0000"), acct_used_flag: "0", mid_setl_flag: "0" } }, at, id));
+    expect(r.output.setlinfo).toMatchObject({ hifp_pay: 25, psn_cash_pay: 25 });
+    expect((await accumulators("clean", p.psn_no)).outpatient_basic_paid).toBe(25);
+    const plain = await refused(platform.database, () => s.sendText(body("clean", s, "2601", { data: { psn_no: p.psn_no, omsgid: id, oinfno: "2207" } }, at)));
+    expect(plain.err_msg).toBe(`data.oinfno: message ${id} was 2207A`);
+    await send("clean", s, "2601", { data: { psn_no: p.psn_no, omsgid: id, oinfno: "2207A" } }, at);
+    expect((await accumulators("clean", p.psn_no)).outpatient_basic_paid).toBe(0);
   });
 });
 

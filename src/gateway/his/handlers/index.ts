@@ -29,8 +29,3 @@ export const HANDLERS: ReadonlyMap<string, Handler> = new Map(
 
 /** The lettered variants served, for the words of a refusal of another. */
 export const VARIANTS: readonly string[] = LETTERED.map((h) => h.infno);
-
-/** The transaction a lettered variant varies (2207A → 2207); a plain number is its own. */
-export function baseInfno(infno: string): string {
-  return HANDLERS.get(infno)?.variantOf ?? infno;
-}

@@ -5,7 +5,6 @@ import { cancelDischarge, cancelEncounter, cancelFeeLines } from "../../../servi
 import { messageLog } from "../../../store/schema.js";
 import { defineHandler } from "../types.js";
 import { cancelChronicFiling } from "./chronic.js";
-import { baseInfno } from "./index.js";
 import { reverseMessage } from "./settlement.js";
 
 /** 2601 冲正: undoes an earlier message of this hospital by its msgid, as the hospital does when it lost the answer. */
@@ -22,7 +21,8 @@ export const reverseByMessage = defineHandler({
     const effects = (original.effects ?? {}) as Record<string, unknown>;
     if (effects.psn_no !== undefined && effects.psn_no !== data.psn_no) throw new DomainError("data.psn_no", `message ${data.omsgid} was not ${data.psn_no}'s`);
     const mdtrtId = String(effects.mdtrt_id ?? "");
-    switch (baseInfno(data.oinfno)) {
+    // A lettered variant (2207A) is undone as its plain transaction: the log holds it under the infno it was sent with.
+    switch (data.oinfno.slice(0, 4)) {
       case "2207":
       case "2304":
         await reverseMessage(ctx, { setl_id: String(effects.setl_id), mdtrt_id: mdtrtId, psn_no: data.psn_no });
