@@ -9,7 +9,7 @@ import { mulberry32 } from "../src/lib/random.js";
 import type { Category, Level } from "../src/domain/codes.js";
 import type { Fen } from "../src/domain/money.js";
 import type { Policy } from "../src/domain/policy/schema.js";
-import type { Quantity } from "../src/domain/quantity.js";
+import { priceOfFen, type Quantity } from "../src/domain/quantity.js";
 import { emptyAccumulators } from "../src/domain/settlement/accumulators.js";
 import { settle } from "../src/domain/settlement/engine.js";
 import type { Encounter, FeeLine, PersonCategory, SettlementPerson, SettlementResult } from "../src/domain/settlement/types.js";
@@ -152,7 +152,7 @@ function buildPopulation(entries: readonly CatalogueEntry[]): Population {
         return {
           feedetl_sn: String(lineSn),
           med_list_codg: entry?.med_list_codg ?? "ZZ-NOT-LISTED-0001",
-          pric: pricFen as Fen,
+          pric: priceOfFen(pricFen as Fen),
           cnt: cntE4 as Quantity,
         };
       });

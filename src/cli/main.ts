@@ -10,6 +10,7 @@ import { registerDuplicateCommands } from "./duplicates.js";
 import { registerReportCommands } from "./report.js";
 import { registerUserCommands } from "./users.js";
 import { registerHisCredentialCommands } from "./hisCredentials.js";
+import { registerDocsCommands } from "./docs.js";
 
 const program = new Command();
 program
@@ -27,5 +28,6 @@ registerDuplicateCommands(program);
 registerReportCommands(program);
 registerUserCommands(program);
 registerHisCredentialCommands(program);
+registerDocsCommands(program);
 
 await program.parseAsync(process.argv);

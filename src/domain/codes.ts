@@ -33,9 +33,34 @@ export const INSUTYPE_NAMES: Record<string, string> = {
   "510": "生育保险",
 };
 
+/** The three settlement rules (settlement-spec.md, Step 2): general outpatient, chronic/special disease, inpatient. */
 export const MED_TYPES = ["11", "14", "21"] as const;
 export type MedType = (typeof MED_TYPES)[number];
 export const MED_TYPE_NAMES: Record<MedType, string> = { "11": "普通门诊", "14": "门诊慢特病", "21": "普通住院" };
+
+/**
+ * The national medical types (医疗类别, med_type) a HIS sends, each with where it is cared for: an outpatient visit
+ * (2201/2203, settled by 2206/2207) or an inpatient stay (2401, settled by 2303/2304). The region's policy says under
+ * which rule each is settled, or that it does not pay it (policies/*.yaml, med_types).
+ */
+export const NATIONAL_MED_TYPES = {
+  "11": { name: "普通门诊", care: "outpatient" },
+  "12": { name: "门诊挂号", care: "outpatient" },
+  "13": { name: "急诊", care: "outpatient" },
+  "14": { name: "门诊慢特病", care: "outpatient" },
+  "21": { name: "普通住院", care: "inpatient" },
+  "22": { name: "外伤住院", care: "inpatient" },
+  "23": { name: "转外诊治住院", care: "inpatient" },
+  "24": { name: "急诊转住院", care: "inpatient" },
+  "26": { name: "单病种住院", care: "inpatient" },
+  "28": { name: "日间手术", care: "inpatient" },
+  "41": { name: "定点药店购药", care: "outpatient" },
+  "51": { name: "生育门诊", care: "outpatient" },
+  "52": { name: "生育住院", care: "inpatient" },
+  "53": { name: "计划生育手术费", care: "outpatient" },
+} as const satisfies Record<string, { name: string; care: "outpatient" | "inpatient" }>;
+export type NationalMedType = keyof typeof NATIONAL_MED_TYPES;
+export const NATIONAL_MED_TYPE_CODES = Object.keys(NATIONAL_MED_TYPES) as [NationalMedType, ...NationalMedType[]];
 
 export const LEVELS = ["1", "2", "3"] as const;
 export type Level = (typeof LEVELS)[number];

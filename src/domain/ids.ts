@@ -62,16 +62,52 @@ export function parseDate(value: unknown, field: string): string {
   return text;
 }
 
-/** A timestamp "yyyy-MM-dd HH:mm:ss" (the national interface's form); a bare date is taken at 00:00:00. */
+const CHINA_OFFSET_MINUTES = 8 * 60;
+
+/**
+ * A timestamp "yyyy-MM-dd HH:mm:ss" (the national interface's form); a bare date is taken at 00:00:00. ISO forms as .NET
+ * and Java clients write them are the same instant: "T" for the space, fractions of a second (dropped: no rule reads
+ * them), and an offset ("Z", "+08:00"), which is turned into China time, the interface's clock.
+ */
 export function parseDateTime(value: unknown, field: string): string {
   const text = typeof value === "string" ? value.trim() : "";
-  const m = /^(\d{4}-\d{2}-\d{2})(?:[ T](\d{2}):(\d{2}):(\d{2}))?$/.exec(text);
+  const m = /^(\d{4}-\d{2}-\d{2})(?:[ T](\d{2}):(\d{2}):(\d{2})(?:\.\d{1,9})?(Z|[+-]\d{2}:?\d{2})?)?$/.exec(text);
   if (!m) throw new DomainError(field, `must be a time "yyyy-MM-dd HH:mm:ss", got ${JSON.stringify(value)}`);
   parseDate(m[1], field);
+  const offset = m[5];
+  if (offset !== undefined && m[2] !== undefined) {
+    const minutes = offset === "Z" ? 0 : (offset.startsWith("-") ? -1 : 1) * (Number(offset.slice(1, 3)) * 60 + Number(offset.slice(-2)));
+    if (minutes !== CHINA_OFFSET_MINUTES) {
+      const utc = Date.UTC(Number(m[1]?.slice(0, 4)), Number(m[1]?.slice(5, 7)) - 1, Number(m[1]?.slice(8, 10)), Number(m[2]), Number(m[3]), Number(m[4])) - minutes * 60_000;
+      const china = new Date(utc + CHINA_OFFSET_MINUTES * 60_000).toISOString();
+      return `${china.slice(0, 10)} ${china.slice(11, 19)}`;
+    }
+  }
   if (m[2] !== undefined && (Number(m[2]) > 23 || Number(m[3]) > 59 || Number(m[4]) > 59)) {
     throw new DomainError(field, `has an invalid time of day "${text}"`);
   }
   return m[2] === undefined ? `${m[1]} 00:00:00` : `${m[1]} ${m[2]}:${m[3]}:${m[4]}`;
+}
+
+/** A day: "YYYY-MM-DD", or the date of a timestamp (3201's stmt_begndate sent as "2026-12-01 00:00:00"). */
+export function parseDay(value: unknown, field: string): string {
+  if (typeof value === "string" && /^\d{4}-\d{2}-\d{2}$/.test(value.trim())) return parseDate(value, field);
+  try {
+    return parseDateTime(value, field).slice(0, 10);
+  } catch {
+    throw new DomainError(field, `must be a date YYYY-MM-DD (or a time "yyyy-MM-dd HH:mm:ss"), got ${JSON.stringify(value)}`);
+  }
+}
+
+/** A month "yyyyMM" from the forms clients send for it: 202203, "2022-03", "2022/03", or a date or time in the month. */
+export function parseYearMonth(value: unknown, field: string): string {
+  const text = typeof value === "number" && Number.isInteger(value) ? String(value) : typeof value === "string" ? value.trim() : "";
+  const m = /^(\d{4})[-/]?(\d{2})(?:[-/]?(\d{2})(?:[ T].*)?)?$/.exec(text);
+  const month = Number(m?.[2]);
+  if (!m || month < 1 || month > 12 || (m[3] !== undefined && !isValidDate(Number(m[1]), month, Number(m[3])))) {
+    throw new DomainError(field, `must be a month yyyyMM (or yyyy-MM, or a date in it), got ${JSON.stringify(value)}`);
+  }
+  return `${m[1]}${m[2]}`;
 }
 
 /** Whether `date` (YYYY-MM-DD) lies in [begin, end], both ends included, an absent end open. */

@@ -19,7 +19,7 @@ export interface ParseMoneyOptions {
 
 /**
  * Parses yuan (a JSON number or a string such as "23442.46") into fen.
- * At most two decimals; NaN, infinities, exponents, and negatives (unless allowed) are errors naming the field.
+ * At most two decimals (zeros after them allowed); NaN, infinities, exponents, and negatives (unless allowed) are errors naming the field.
  */
 export function parseYuan(value: unknown, field: string, options: ParseMoneyOptions = {}): Fen {
   let text: string;
@@ -34,8 +34,9 @@ export function parseYuan(value: unknown, field: string, options: ParseMoneyOpti
   const match = DECIMAL.exec(text);
   if (!match) throw new DomainError(field, `must be an amount in yuan with at most two decimals, got "${text}"`);
   const [, sign, whole = "", decimals = ""] = match;
-  if (decimals.length > 2) throw new DomainError(field, `has more than two decimals: "${text}"`);
-  const n = Number(whole) * 100 + Number(decimals.padEnd(2, "0"));
+  // SQL scale ("12.5000", a C# decimal as stored) is the same amount; a digit below the fen is not money Yibao can hold.
+  if (decimals.length > 2 && /[1-9]/.test(decimals.slice(2))) throw new DomainError(field, `has more than two decimals: "${text}"`);
+  const n = Number(whole) * 100 + Number(decimals.slice(0, 2).padEnd(2, "0"));
   if (!Number.isSafeInteger(n)) throw new DomainError(field, `is too large: "${text}"`);
   if (sign && n !== 0 && !options.allowNegative) throw new DomainError(field, `must not be negative: "${text}"`);
   return (sign ? -n : n) as Fen;

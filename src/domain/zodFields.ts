@@ -1,9 +1,9 @@
 import { z } from "zod";
 import { CATEGORIES } from "./codes.js";
 import { DomainError } from "./errors.js";
-import { parseDate, parseDateTime, parseRegionCode } from "./ids.js";
+import { parseDate, parseDateTime, parseDay, parseRegionCode, parseYearMonth } from "./ids.js";
 import { parseYuan, type Fen } from "./money.js";
-import { parseQuantity, type Quantity } from "./quantity.js";
+import { parseQuantity, parseUnitPrice, type Quantity, type UnitPrice } from "./quantity.js";
 import { parseRatio, type Ratio } from "./ratio.js";
 
 /** A zod field from one of the domain's parsers, so that schemas at every edge refuse bad input the same way. */
@@ -19,12 +19,16 @@ export function fromParser<T>(parse: (value: unknown, field: string) => T) {
 }
 
 /** Yuan on the wire (at most two decimals, not negative) → fen. */
-export const yuanField = fromParser<Fen>((v, f) => parseYuan(v, f));
+export const yuanField = fromParser<Fen>((v, f) => parseYuan(v, f)).describe("amount in yuan, number or text, two decimals (zeros after them accepted: 12.5000)");
 export const ratioField = fromParser<Ratio>((v, f) => parseRatio(v, f));
-export const quantityField = fromParser<Quantity>((v, f) => parseQuantity(v, f));
-export const regionField = fromParser<string>((v, f) => parseRegionCode(v, f));
-export const dateField = fromParser<string>((v, f) => parseDate(v, f));
-export const dateTimeField = fromParser<string>((v, f) => parseDateTime(v, f));
+export const quantityField = fromParser<Quantity>((v, f) => parseQuantity(v, f)).describe("count above 0, number or text, four decimals (0.0833, 40.0000)");
+/** A unit price on the wire (yuan, at most six decimals, not negative) → millionths of a yuan. */
+export const unitPriceField = fromParser<UnitPrice>((v, f) => parseUnitPrice(v, f)).describe("unit price in yuan, number or text, six decimals (0.0833, 25.000000)");
+export const regionField = fromParser<string>((v, f) => parseRegionCode(v, f)).describe("6-digit region code");
+export const dateField = fromParser<string>((v, f) => parseDate(v, f)).describe("date yyyy-MM-dd");
+export const dateTimeField = fromParser<string>((v, f) => parseDateTime(v, f)).describe("time yyyy-MM-dd HH:mm:ss (a date alone, ISO with T, fractions, Z or an offset accepted)");
+export const dayField = fromParser<string>((v, f) => parseDay(v, f)).describe("date yyyy-MM-dd, or a time in it");
+export const yearMonthField = fromParser<string>((v, f) => parseYearMonth(v, f)).describe("month yyyyMM (202204, 2022-04, or a date in the month)");
 export const categoryField = z.enum(CATEGORIES);
 
 type Issue = z.core.$ZodIssue;

@@ -8,7 +8,7 @@ import { setMaxListeners } from "node:events";
 import { readFileSync } from "node:fs";
 import { fromRoot } from "../lib/paths.js";
 import { parseYuan, toYuan, type Fen } from "../domain/money.js";
-import { priceTimesCount, type Quantity } from "../domain/quantity.js";
+import { priceOfFen, priceTimesCount, type Quantity } from "../domain/quantity.js";
 import { csvRecords } from "../lib/csv.js";
 import { mulberry32 } from "../lib/random.js";
 import {
@@ -205,7 +205,7 @@ export function unitPriceFen(item: FeeItem, rng: Rng): number {
 export function draftLine(item: FeeItem, pricFen: number, cntTenths: number): FeeLineDraft {
   if (!Number.isSafeInteger(pricFen) || pricFen <= 0) throw new Error(`price must be a positive number of fen, got ${pricFen}`);
   if (!Number.isSafeInteger(cntTenths) || cntTenths <= 0) throw new Error(`count must be a positive number of tenths, got ${cntTenths}`);
-  const amountFen = priceTimesCount(pricFen as Fen, (cntTenths * 1000) as Quantity);
+  const amountFen = priceTimesCount(priceOfFen(pricFen as Fen), (cntTenths * 1000) as Quantity);
   return { item, pricFen, cntTenths, amountFen };
 }
 

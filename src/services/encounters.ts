@@ -1,6 +1,9 @@
 import { and, eq, inArray, isNull } from "drizzle-orm";
 import type { FilingType, MedType } from "../domain/codes.js";
 import { DomainError } from "../domain/errors.js";
+import { formatYuan } from "../domain/money.js";
+import { agreesWithinOneFen, PRICE_PER_FEN, priceTimesCount, priceToNumber, quantityToNumber } from "../domain/quantity.js";
+import { roundHalfUpDiv } from "../domain/ratio.js";
 import { splitLine } from "../domain/settlement/lines.js";
 import type { FeeLine, LineSplit } from "../domain/settlement/types.js";
 import type { Queryable } from "../store/db.js";
@@ -52,7 +55,8 @@ export interface OpenEncounterInput {
   insutype: string;
   fixmedins_code: string;
   begntime: string;
-  med_type: MedType;
+  /** The national medical type (med_type); the policy gives the rule it settles under. */
+  med_type: string;
   ipt_otp_no: string | null;
   info: Record<string, unknown>;
   diagnoses?: Diagnosis[];
@@ -122,7 +126,9 @@ export interface VisitInfoInput {
   mdtrt_id: string;
   psn_no: string;
   fixmedins_code: string;
-  med_type: MedType;
+  /** The national medical type, stored as sent; `rule` is what the policy settles it as. */
+  med_type: string;
+  rule: MedType;
   opsp_dise_code: string | null;
   info: Record<string, unknown>;
   diagnoses: Diagnosis[];
@@ -132,7 +138,7 @@ export interface VisitInfoInput {
 export async function updateVisit(q: Queryable, input: VisitInfoInput): Promise<EncounterRow> {
   const e = await getEncounter(q, input.mdtrt_id, input.fixmedins_code, input.psn_no);
   assertOpen(e);
-  if (input.med_type === "14") {
+  if (input.rule === "14") {
     if (!input.opsp_dise_code) throw new DomainError("opsp_dise_code", "a chronic/special disease visit (med_type 14) needs the disease code");
     const filings = await q
       .select()
@@ -145,7 +151,7 @@ export async function updateVisit(q: Queryable, input: VisitInfoInput): Promise<
   }
   const [row] = await q
     .update(encounters)
-    .set({ med_type: input.med_type, opsp_dise_code: input.med_type === "14" ? input.opsp_dise_code : null, info: { ...(e.info as object), ...input.info } })
+    .set({ med_type: input.med_type, opsp_dise_code: input.rule === "14" ? input.opsp_dise_code : null, info: { ...(e.info as object), ...input.info } })
     .where(eq(encounters.mdtrt_id, input.mdtrt_id))
     .returning();
   if (input.diagnoses.length > 0) await replaceDiagnoses(q, input.mdtrt_id, input.diagnoses);
@@ -202,6 +208,14 @@ export async function uploadFeeLines(
   if (existing.length > 0) {
     await q.delete(feeLines).where(and(eq(feeLines.mdtrt_id, mdtrtId), eq(feeLines.cancelled, true), inArray(feeLines.feedetl_sn, sns)));
   }
+  lines.forEach((l, i) => {
+    if (l.det_item_fee_sumamt !== undefined && !agreesWithinOneFen(l.det_item_fee_sumamt, l.pric, l.cnt)) {
+      throw new DomainError(
+        `feedetail[${i}].det_item_fee_sumamt`,
+        `${formatYuan(l.det_item_fee_sumamt)} disagrees with pric × cnt = ${priceToNumber(l.pric)} × ${quantityToNumber(l.cnt)} = ${formatYuan(priceTimesCount(l.pric, l.cnt))} by more than a fen`,
+      );
+    }
+  });
   const catalogue = await services.catalogue(e.mdtrtarea_admvs, q);
   const splits = lines.map((l) => splitLine(l, catalogue, e.mdtrtarea_admvs, (l.fee_ocur_time ?? e.begntime).slice(0, 10)));
   if (lines.length > 0) {
@@ -214,7 +228,8 @@ export async function uploadFeeLines(
           chrg_bchno: l.chrg_bchno,
           med_list_codg: l.med_list_codg,
           medins_list_codg: l.medins_list_codg,
-          pric_fen: l.pric,
+          pric_fen: roundHalfUpDiv(l.pric, PRICE_PER_FEN),
+          pric_e6: l.pric,
           cnt_e4: l.cnt,
           det_item_fee_sumamt: s.det_item_fee_sumamt,
           fulamt_ownpay_amt: s.fulamt_ownpay_amt,

@@ -2,8 +2,8 @@ import { and, eq, inArray, isNull } from "drizzle-orm";
 import type { ChrgitmLevel, Level } from "../domain/codes.js";
 import { DomainError, invariant } from "../domain/errors.js";
 import { formatYuan, type Fen } from "../domain/money.js";
-import { selectPolicy } from "../domain/policy/select.js";
-import type { Quantity } from "../domain/quantity.js";
+import { medTypeRule, selectPolicy } from "../domain/policy/select.js";
+import { priceOfFen, type Quantity, type UnitPrice } from "../domain/quantity.js";
 import { emptyAccumulators, reverseDelta } from "../domain/settlement/accumulators.js";
 import { settle } from "../domain/settlement/engine.js";
 import type { AccumulatorDelta, Accumulators, FeeLine, FundStep, SettlementResult } from "../domain/settlement/types.js";
@@ -74,7 +74,7 @@ export async function settleEncounter(services: Services, q: Queryable, req: Set
   const lines: FeeLine[] = rows.map((r) => ({
     feedetl_sn: r.feedetl_sn,
     med_list_codg: r.med_list_codg,
-    pric: r.pric_fen as Fen,
+    pric: (r.pric_e6 ?? priceOfFen(r.pric_fen as Fen)) as UnitPrice,
     cnt: r.cnt_e4 as Quantity,
     det_item_fee_sumamt: r.det_item_fee_sumamt as Fen,
   }));
@@ -92,6 +92,9 @@ export async function settleEncounter(services: Services, q: Queryable, req: Set
     : [];
   const admissionDeductibleCounted = earlier.reduce((sum, r) => sum + r.act, 0) as Fen;
   const choice = selectPolicy(services.policies, person.insuplc_admdvs, date);
+  // The encounter keeps the national medical type it was sent with; the insured region's policy says under which rule it
+  // settles (12 门诊挂号 as 11, 22 外伤住院 as 21), or refuses it as one it does not pay.
+  const rule = medTypeRule(choice.policy, e.med_type);
   const result = settle({
     policy: choice.policy,
     catalogue: await services.catalogue(e.mdtrtarea_admvs, q),
@@ -99,7 +102,7 @@ export async function settleEncounter(services: Services, q: Queryable, req: Set
     accumulators: await loadAccumulators(q, person.psn_no, year),
     encounter: {
       mdtrt_id: e.mdtrt_id,
-      med_type: e.med_type as "11" | "14" | "21",
+      med_type: rule,
       setl_time: req.setl_time,
       medins_lv: hospital.medins_lv as Level,
       mdtrtarea_admvs: e.mdtrtarea_admvs,
@@ -111,6 +114,7 @@ export async function settleEncounter(services: Services, q: Queryable, req: Set
     lines,
   });
   if (choice.warning) result.warnings.unshift(choice.warning);
+  result.setlinfo.med_type = e.med_type;
   for (const [field, value] of Object.entries(req.expected ?? {})) {
     const computed = result.setlinfo[field as keyof typeof req.expected & keyof typeof result.setlinfo] as Fen;
     if (value !== undefined && value !== computed) {

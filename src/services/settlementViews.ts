@@ -110,7 +110,8 @@ export interface LineRow {
   med_list_name: string | null;
   list_type: string | null;
   chrgitm_lv: string | null;
-  pric_fen: Fen;
+  /** The unit price exactly, in millionths of a yuan (six decimals, as the hospital sent it). */
+  pric_e6: number;
   cnt_e4: number;
   det_item_fee_sumamt: Fen;
   fulamt_ownpay_amt: Fen;
@@ -138,7 +139,7 @@ export async function settlementDetail(q: Queryable, setlId: string): Promise<Se
       select fund_pay_type, fund_pay_type_name, inscp_scp_amt, crt_payb_lmt_amt, fund_payamt, setl_proc_info
       from settlement_funds where setl_id = ${setlId} order by fund_pay_type`),
     rowsOf<Record<string, unknown>>(q, sql`
-      select l.feedetl_sn, l.med_list_codg, c.med_list_name, c.list_type, coalesce(l.chrgitm_lv, c.chrgitm_lv) as chrgitm_lv, l.pric_fen, l.cnt_e4,
+      select l.feedetl_sn, l.med_list_codg, c.med_list_name, c.list_type, coalesce(l.chrgitm_lv, c.chrgitm_lv) as chrgitm_lv, coalesce(l.pric_e6, l.pric_fen * 10000) as pric_e6, l.cnt_e4,
         l.det_item_fee_sumamt, l.fulamt_ownpay_amt, l.overlmt_amt, l.preselfpay_amt, l.inscp_scp_amt
       from fee_lines l
       left join lateral (
@@ -165,7 +166,7 @@ export async function settlementDetail(q: Queryable, setlId: string): Promise<Se
       med_list_name: (l.med_list_name as string | null) ?? null,
       list_type: (l.list_type as string | null) ?? null,
       chrgitm_lv: (l.chrgitm_lv as string | null) ?? null,
-      pric_fen: Number(l.pric_fen) as Fen,
+      pric_e6: Number(l.pric_e6),
       cnt_e4: Number(l.cnt_e4),
       det_item_fee_sumamt: Number(l.det_item_fee_sumamt) as Fen,
       fulamt_ownpay_amt: Number(l.fulamt_ownpay_amt) as Fen,

@@ -4,6 +4,7 @@ import type { Catalogue } from "../domain/catalogue/catalogue.js";
 import { FILING_TYPES, LEVELS, MED_TYPES } from "../domain/codes.js";
 import { DomainError } from "../domain/errors.js";
 import { formatYuanGrouped, toYuan, type Fen } from "../domain/money.js";
+import { priceOfFen } from "../domain/quantity.js";
 import { policyId, type Policy } from "../domain/policy/schema.js";
 import { emptyAccumulators } from "../domain/settlement/accumulators.js";
 import { settle } from "../domain/settlement/engine.js";
@@ -171,7 +172,7 @@ export function parseSimulationCsv(text: string, source: string): SimulationData
         }
       }
     }
-    enc.lines.push({ feedetl_sn: String(rowNo), med_list_codg: row.med_list_codg, pric: row.pric, cnt: row.cnt });
+    enc.lines.push({ feedetl_sn: String(rowNo), med_list_codg: row.med_list_codg, pric: priceOfFen(row.pric), cnt: row.cnt });
   });
 
   const out: SimPerson[] = [];

@@ -294,6 +294,12 @@ export const feeLines = pgTable(
     setl_id: text("setl_id"),
     cancelled: boolean("cancelled").notNull().default(false),
     created_at: created(),
+    // ---- issue 20
+    /**
+     * The unit price exactly, in millionths of a yuan (the national document's six decimals); pric_fen is it rounded half
+     * up to the fen for readers of whole fen. Null on lines stored before: their pric_fen is exact.
+     */
+    pric_e6: bigint("pric_e6", { mode: "number" }),
   },
   (t) => [uniqueIndex("fee_lines_key").on(t.mdtrt_id, t.feedetl_sn), index("fee_lines_setl").on(t.setl_id)],
 );
@@ -639,3 +645,24 @@ export const voucherClaims = pgTable("voucher_claims", {
   mdtrt_id: text("mdtrt_id").notNull(),
   claimed_at: timestamp("claimed_at", { withTimezone: true }).notNull().defaultNow(),
 });
+
+// ---- issue 20
+
+/**
+ * Files a hospital uploaded with 9101 (文件上传), kept for the transaction that names them by file_qury_no (3202's detail
+ * by file). The content is base64 text, read the same by both drivers; a file is the hospital's own.
+ */
+export const hisFiles = pgTable(
+  "his_files",
+  {
+    file_qury_no: text("file_qury_no").primaryKey(),
+    fixmedins_code: text("fixmedins_code").notNull(),
+    filename: text("filename").notNull(),
+    size: integer("size").notNull(),
+    content_base64: text("content_base64").notNull(),
+    /** Until when the file can be named (dld_endtime). */
+    expires_at: timestamp("expires_at", { mode: "string" }).notNull(),
+    created_at: created(),
+  },
+  (t) => [index("his_files_hospital").on(t.fixmedins_code)],
+);

@@ -9,7 +9,7 @@ import { Catalogue, type CatalogueEntry } from "../../src/domain/catalogue/catal
 import { CATEGORIES, FILING_TYPES, type Category, type ChrgitmLevel, type FilingType, type Level, type MedType } from "../../src/domain/codes.js";
 import { withinValidity } from "../../src/domain/ids.js";
 import { formatYuan, type Fen } from "../../src/domain/money.js";
-import type { Quantity } from "../../src/domain/quantity.js";
+import { priceOfFen, type Quantity } from "../../src/domain/quantity.js";
 import { parseRatio, PPM, type Ratio } from "../../src/domain/ratio.js";
 import { applyDelta, emptyAccumulators, reverseDelta } from "../../src/domain/settlement/accumulators.js";
 import { settle } from "../../src/domain/settlement/engine.js";
@@ -131,7 +131,7 @@ function toEncounter(e: EncounterSpec, index: number): { encounter: Encounter; l
       acct_used_flag: e.acct,
     },
     lines: e.lines.map((l, i) => {
-      const fee: FeeLine = { feedetl_sn: String(i + 1), med_list_codg: l.code, pric: l.pric as Fen, cnt: l.cnt as Quantity };
+      const fee: FeeLine = { feedetl_sn: String(i + 1), med_list_codg: l.code, pric: priceOfFen(l.pric as Fen), cnt: l.cnt as Quantity };
       if (l.given !== undefined) fee.det_item_fee_sumamt = l.given as Fen;
       return fee;
     }),
@@ -181,7 +181,7 @@ function modelSettle(entries: readonly CatalogueEntry[], p: SettlementPerson, ac
   const region = enc.mdtrtarea_admvs;
   let medfee = 0n, fulamt = 0n, overlmt = 0n, preself = 0n, I = 0n;
   for (const l of lines) {
-    const amount = l.det_item_fee_sumamt !== undefined ? B(l.det_item_fee_sumamt) : halfUp(B(l.pric) * B(l.cnt), 10_000n);
+    const amount = l.det_item_fee_sumamt !== undefined ? B(l.det_item_fee_sumamt) : halfUp(B(l.pric) * B(l.cnt), 100_000_000n); // pric in 10⁻⁴ fen, cnt in 10⁻⁴
     medfee += amount;
     const entry = entries.find((x) => x.admdvs === region && x.med_list_codg === l.med_list_codg && withinValidity(date, x.begndate, x.enddate));
     if (!entry || entry.chrgitm_lv === "03") {
@@ -189,7 +189,7 @@ function modelSettle(entries: readonly CatalogueEntry[], p: SettlementPerson, ac
       continue;
     }
     const cap = entry.pric_uplmt_amt;
-    const over = cap !== null && l.pric > cap ? min(amount, halfUp(B(l.pric - cap) * B(l.cnt), 10_000n)) : 0n;
+    const over = cap !== null && l.pric > cap * 10_000 ? min(amount, halfUp((B(l.pric) - B(cap) * 10_000n) * B(l.cnt), 100_000_000n)) : 0n;
     const pre = halfUp((amount - over) * B(entry.selfpay_prop), PPMn);
     overlmt += over;
     preself += pre;

@@ -8,7 +8,7 @@ import type { Category, ChrgitmLevel, FilingType, Level, MedType } from "../../s
 import { DomainError } from "../../src/domain/errors.js";
 import { parseYuan, type Fen } from "../../src/domain/money.js";
 import type { Policy } from "../../src/domain/policy/schema.js";
-import { parseQuantity, type Quantity } from "../../src/domain/quantity.js";
+import { parseQuantity, priceOfFen, type Quantity } from "../../src/domain/quantity.js";
 import { parseRatio, RATIO_ZERO } from "../../src/domain/ratio.js";
 import { emptyAccumulators } from "../../src/domain/settlement/accumulators.js";
 import { settle } from "../../src/domain/settlement/engine.js";
@@ -117,7 +117,7 @@ let lineCounter = 0;
 
 export function line(code: string, pric: string | number, cnt: string | number = 1, given?: string | number): FeeLine {
   lineCounter += 1;
-  const l: FeeLine = { feedetl_sn: String(lineCounter), med_list_codg: code, pric: yuan(pric), cnt: qty(cnt) };
+  const l: FeeLine = { feedetl_sn: String(lineCounter), med_list_codg: code, pric: priceOfFen(yuan(pric)), cnt: qty(cnt) };
   if (given !== undefined) l.det_item_fee_sumamt = yuan(given);
   return l;
 }

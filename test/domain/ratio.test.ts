@@ -2,7 +2,7 @@ import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { InvariantError } from "../../src/domain/errors.js";
 import type { Fen } from "../../src/domain/money.js";
-import { parseQuantity, priceTimesCount, quantityToNumber } from "../../src/domain/quantity.js";
+import { parseQuantity, priceOfFen, priceTimesCount, quantityToNumber } from "../../src/domain/quantity.js";
 import {
   addRatio,
   applyRatio,
@@ -152,9 +152,9 @@ describe("quantities (cnt)", () => {
     expect(parseQuantity("0.5", "cnt")).toBe(5000);
     expect(parseQuantity(3, "cnt")).toBe(30_000);
     expect(quantityToNumber(parseQuantity("2.25", "cnt"))).toBe(2.25);
-    expect(priceTimesCount(f(3333), parseQuantity("0.5", "cnt"))).toBe(1667); // 33.33 yuan × 0.5 = 16.665 → 16.67
-    expect(priceTimesCount(f(10_000), parseQuantity(3, "cnt"))).toBe(30_000);
-    expect(priceTimesCount(f(1), parseQuantity("0.0001", "cnt"))).toBe(0);
+    expect(priceTimesCount(priceOfFen(f(3333)), parseQuantity("0.5", "cnt"))).toBe(1667); // 33.33 yuan × 0.5 = 16.665 → 16.67
+    expect(priceTimesCount(priceOfFen(f(10_000)), parseQuantity(3, "cnt"))).toBe(30_000);
+    expect(priceTimesCount(priceOfFen(f(1)), parseQuantity("0.0001", "cnt"))).toBe(0);
   });
 
   it("refuses zero, negatives and five decimals, naming the field", () => {

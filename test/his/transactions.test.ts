@@ -569,7 +569,7 @@ describe("tilts and assistance through the interface", () => {
     });
     expect(setl.output.setldetail).toEqual([
       expect.objectContaining({ fund_pay_type: "390100", inscp_scp_amt: 59200, crt_payb_lmt_amt: 150000, fund_payamt: 38480 }),
-      expect.objectContaining({ fund_pay_type: "390200", inscp_scp_amt: 21520, crt_payb_lmt_amt: null, fund_payamt: 9113 }),
+      expect.objectContaining({ fund_pay_type: "390200", inscp_scp_amt: 21520, crt_payb_lmt_amt: 0, fund_payamt: 9113 }),
       expect.objectContaining({ fund_pay_type: "610100", inscp_scp_amt: 12407, crt_payb_lmt_amt: 50000, fund_payamt: 6844.2 }),
     ]);
     expect(setl.output.setldetail[1].setl_proc_info).toMatch(/起付线7500\.00元（防返贫监测对象倾斜/);
@@ -580,7 +580,7 @@ describe("tilts and assistance through the interface", () => {
 });
 
 describe("bad input: infcode -1 and nothing changed", () => {
-  it("refuses an unknown infno, a msgid of the wrong length, a body that is not JSON, a price with three decimals, an unknown person", async () => {
+  it("refuses an unknown infno, a msgid of the wrong length, a body that is not JSON, a price with seven decimals, an unknown person", async () => {
     his.clock.time = "2022-09-01 09:00:00";
     const unknownInfno = await refuse(his, "9999", { data: {} });
     expect(unknownInfno.err_msg).toBe("infno: 9999 is not a transaction Yibao serves");
@@ -594,8 +594,8 @@ describe("bad input: infcode -1 and nothing changed", () => {
     expect(notObject.err_msg).toMatch(/^\(input\): /);
 
     const mdtrt = await visit(his, RESIDENT, "MZ-BAD");
-    const price = await refuse(his, "2204", { feedetail: [{ ...line(his, mdtrt, RESIDENT.psn_no, "1", AMOX, 1, 2), pric: 1.234, det_item_fee_sumamt: 2.47 }] });
-    expect(price.err_msg).toMatch(/feedetail\[0\]\.pric: has more than two decimals: "1\.234"/);
+    const price = await refuse(his, "2204", { feedetail: [{ ...line(his, mdtrt, RESIDENT.psn_no, "1", AMOX, 1, 2), pric: 1.2345678, det_item_fee_sumamt: 2.47 }] });
+    expect(price.err_msg).toMatch(/feedetail\[0\]\.pric: has more than six decimals: 1\.2345678/);
     const count = await refuse(his, "2204", { feedetail: [line(his, mdtrt, RESIDENT.psn_no, "1", AMOX, 1, 2), { ...line(his, mdtrt, RESIDENT.psn_no, "2", AMOX, 1, 1), cnt: 0 }] });
     expect(count.err_msg).toMatch(/feedetail\[1\]\.cnt: must be greater than 0/);
 

@@ -111,6 +111,12 @@ export class HisSession {
     return res.json();
   }
 
+  /** A body as JSON text, byte for byte as a client wrote it ("25.0", "12.5000", nulls): what a replay must send. */
+  async sendText(text: string): Promise<{ infcode: number; err_msg: string | null; warn_msg: string | null; output: Record<string, ParsedJson> }> {
+    const res = await this.app.inject({ method: "POST", url: "/fsi/api/rsfComIfsService/callService", payload: text, headers: { "content-type": "application/json" } });
+    return res.json();
+  }
+
   async call(infno: string, input: Record<string, unknown>, msgid?: string) {
     return this.send(this.envelope(infno, input, msgid));
   }

@@ -1,6 +1,6 @@
 import { z } from "zod";
 import { mayReadSettlement, settlementFilter } from "../../domain/access.js";
-import { CATEGORY_NAMES, CHRGITM_NAMES, INSUTYPE_NAMES, MED_TYPE_NAMES, type Category, type ChrgitmLevel, type MedType } from "../../domain/codes.js";
+import { CATEGORY_NAMES, CHRGITM_NAMES, INSUTYPE_NAMES, NATIONAL_MED_TYPES, type Category, type ChrgitmLevel } from "../../domain/codes.js";
 import { toYuan, type Fen } from "../../domain/money.js";
 import { regionName } from "../../domain/regions.js";
 import { policyId } from "../../domain/policy/schema.js";
@@ -52,7 +52,7 @@ function toSummary(s: SettlementListRow): z.output<typeof settlementSummary> {
   return {
     setl_id: s.setl_id, mdtrt_id: s.mdtrt_id, psn_no: s.psn_no, psn_name: s.psn_name, certno: s.certno,
     fixmedins_code: s.fixmedins_code, fixmedins_name: s.fixmedins_name, insutype: s.insutype, insutype_name: INSUTYPE_NAMES[s.insutype] ?? s.insutype,
-    med_type: s.med_type, med_type_name: MED_TYPE_NAMES[s.med_type as MedType] ?? s.med_type, setl_time: s.setl_time, year: s.year,
+    med_type: s.med_type, med_type_name: (NATIONAL_MED_TYPES as Record<string, { name: string }>)[s.med_type]?.name ?? s.med_type, setl_time: s.setl_time, year: s.year,
     insuplc_admdvs: s.insuplc_admdvs, mdtrtarea_admvs: s.mdtrtarea_admvs,
     medfee_sumamt: toYuan(s.medfee_sumamt), fund_pay_sumamt: toYuan(s.fund_pay_sumamt), hifp_pay: toYuan(s.hifp_pay), hifmi_pay: toYuan(s.hifmi_pay),
     hifob_pay: toYuan(s.hifob_pay), maf_pay: toYuan(s.maf_pay), oth_pay: toYuan(s.oth_pay), acct_pay: toYuan(s.acct_pay), psn_cash_pay: toYuan(s.psn_cash_pay),
@@ -143,7 +143,7 @@ export const getSettlementRoute = defineRoute({
       list_type: z.string().nullable(),
       chrgitm_lv: z.string().nullable(),
       chrgitm_lv_name: z.string().nullable().meta({ description: "甲类 / 乙类 / 丙类" }),
-      pric: yuanOut,
+      pric: z.number().meta({ description: "元 / yuan, the unit price, at most six decimals" }),
       cnt: z.number(),
       det_item_fee_sumamt: yuanOut,
       fulamt_ownpay_amt: yuanOut,
@@ -178,7 +178,7 @@ export const getSettlementRoute = defineRoute({
       lines: found.lines.map((l) => ({
         feedetl_sn: l.feedetl_sn, med_list_codg: l.med_list_codg, med_list_name: l.med_list_name, list_type: l.list_type, chrgitm_lv: l.chrgitm_lv,
         chrgitm_lv_name: l.chrgitm_lv === null ? null : (CHRGITM_NAMES[l.chrgitm_lv as ChrgitmLevel] ?? l.chrgitm_lv),
-        pric: toYuan(l.pric_fen), cnt: l.cnt_e4 / 10_000, det_item_fee_sumamt: toYuan(l.det_item_fee_sumamt), fulamt_ownpay_amt: toYuan(l.fulamt_ownpay_amt),
+        pric: l.pric_e6 / 1_000_000, cnt: l.cnt_e4 / 10_000, det_item_fee_sumamt: toYuan(l.det_item_fee_sumamt), fulamt_ownpay_amt: toYuan(l.fulamt_ownpay_amt),
         overlmt_amt: toYuan(l.overlmt_amt), preselfpay_amt: toYuan(l.preselfpay_amt), inscp_scp_amt: toYuan(l.inscp_scp_amt),
       })),
       explanation_plain: plain.zh,

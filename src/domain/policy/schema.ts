@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { FILING_TYPES } from "../codes.js";
+import { FILING_TYPES, MED_TYPES, NATIONAL_MED_TYPE_CODES, NATIONAL_MED_TYPES, type NationalMedType } from "../codes.js";
 import { categoryField, parseWith, ratioField, regionField, yuanField } from "../zodFields.js";
 
 /**
@@ -91,6 +91,21 @@ const applicationAssistance = z.object({
   annual_limit: yuan,
 });
 
+/** Where a policy names no medical types, it pays the three the rules are: each under itself. */
+const RULES_ONLY = { "11": { rule: "11" }, "14": { rule: "14" }, "21": { rule: "21" } } as const;
+
+const medTypes = z
+  .partialRecord(z.enum(NATIONAL_MED_TYPE_CODES, "must be a national medical type (med_type)"), z.object({ rule: z.enum(MED_TYPES), note: z.string().optional() }).strict())
+  .default(RULES_ONLY)
+  .superRefine((m, ctx) => {
+    for (const [code, r] of Object.entries(m) as [NationalMedType, { rule: string }][]) {
+      // The rules' own codes settle under themselves: 11, 14 and 21 keep the amounts the spec fixes for them.
+      if ((MED_TYPES as readonly string[]).includes(code) && r.rule !== code) ctx.addIssue({ code: "custom", path: [code, "rule"], message: `${code} must settle under its own rule` });
+      const care = NATIONAL_MED_TYPES[code].care;
+      if ((r.rule === "21") !== (care === "inpatient")) ctx.addIssue({ code: "custom", path: [code, "rule"], message: `${code} is ${care} care: its rule must be ${care === "inpatient" ? "21" : "11 or 14"}` });
+    }
+  });
+
 export const SUBSIDY_CONDITIONS = ["serious_illness", "severe_disability", "age_60_plus", "under_18"] as const;
 
 const enrollment = z.object({
@@ -114,6 +129,7 @@ export const policySchema = z
     offsite,
     application_assistance: applicationAssistance,
     enrollment: z.array(enrollment),
+    med_types: medTypes,
   })
   .strict()
   .superRefine((p, ctx) => {

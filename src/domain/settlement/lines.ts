@@ -3,7 +3,7 @@ import { CHRGITM_NAMES } from "../codes.js";
 import { invariant, InvariantError } from "../errors.js";
 import { ZERO, type Fen } from "../money.js";
 import { applyRatio, formatRatio, RATIO_ZERO } from "../ratio.js";
-import { priceTimesCount } from "../quantity.js";
+import { priceOfFen, priceTimesCount, type UnitPrice } from "../quantity.js";
 import type { FeeLine, LineSplit } from "./types.js";
 
 /** Step 1 for one line: looked up in the treating region's catalogue as valid on the date of care. */
@@ -31,8 +31,9 @@ export function splitLine(line: FeeLine, catalogue: Catalogue, treatingRegion: s
     };
   }
   const cap = entry.pric_uplmt_amt;
+  const capPrice = cap === null ? null : priceOfFen(cap);
   // A line whose given amount is below price × count cannot be over its cap by more than its amount.
-  const overlmt = cap !== null && line.pric > cap ? (Math.min(amount, priceTimesCount((line.pric - cap) as Fen, line.cnt)) as Fen) : ZERO;
+  const overlmt = capPrice !== null && line.pric > capPrice ? (Math.min(amount, priceTimesCount((line.pric - capPrice) as UnitPrice, line.cnt)) as Fen) : ZERO;
   const preselfpay = applyRatio((amount - overlmt) as Fen, entry.selfpay_prop);
   const inscp = (amount - overlmt - preselfpay) as Fen;
   if (!(inscp >= 0 && overlmt >= 0 && preselfpay >= 0)) throw new InvariantError(`line ${line.feedetl_sn} splits negative`);

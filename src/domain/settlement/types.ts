@@ -2,7 +2,7 @@ import type { Catalogue } from "../catalogue/catalogue.js";
 import type { Category, ChrgitmLevel, FilingType, Level, ListType, MedType } from "../codes.js";
 import type { Fen } from "../money.js";
 import type { Policy } from "../policy/schema.js";
-import type { Quantity } from "../quantity.js";
+import type { Quantity, UnitPrice } from "../quantity.js";
 import type { Ratio } from "../ratio.js";
 
 export interface PersonCategory {
@@ -51,7 +51,7 @@ export interface Encounter {
 export interface FeeLine {
   feedetl_sn: string;
   med_list_codg: string;
-  pric: Fen;
+  pric: UnitPrice;
   cnt: Quantity;
   /** Given by the hospital; otherwise round(pric × cnt). */
   det_item_fee_sumamt?: Fen;
@@ -91,7 +91,7 @@ export interface LineSplit {
   feedetl_sn: string;
   med_list_codg: string;
   med_list_name: string | null;
-  pric: Fen;
+  pric: UnitPrice;
   cnt: Quantity;
   det_item_fee_sumamt: Fen;
   pric_uplmt_amt: Fen | null;
@@ -120,7 +120,8 @@ export interface SetlInfo {
   cvlserv_flag: string;
   setl_time: string;
   mdtrt_cert_type: string;
-  med_type: MedType;
+  /** The national medical type of the encounter (the engine settles it under its rule, Encounter.med_type). */
+  med_type: string;
   medfee_sumamt: Fen;
   fulamt_ownpay_amt: Fen;
   overlmt_selfpay: Fen;

@@ -2,22 +2,33 @@ import { createHash } from "node:crypto";
 import { eq, sql } from "drizzle-orm";
 import { z } from "zod";
 import { DomainError } from "../../domain/errors.js";
-import { parseDateTime } from "../../domain/ids.js";
-import { parseWith } from "../../domain/zodFields.js";
+import { dateTimeField, parseWith } from "../../domain/zodFields.js";
 import type { Services } from "../../services/context.js";
 import { newId, nowText } from "../../services/ids.js";
 import type { Queryable } from "../../store/db.js";
 import { messageLog } from "../../store/schema.js";
 import { recordRefusal } from "../../services/hisRefusals.js";
 import type { HisCaller } from "./types.js";
-import { HANDLERS } from "./handlers/index.js";
+import { HANDLERS, VARIANTS } from "./handlers/index.js";
+import { withoutOptionalNulls } from "./lenient.js";
 import { checkSignIn, SignNoOfOtherCredential } from "./handlers/signin.js";
 import type { MessageContext } from "./types.js";
 
+function inputObject(value: unknown): unknown {
+  if (typeof value !== "string") return value;
+  if (value.trim() === "") return undefined;
+  try {
+    return JSON.parse(value) as unknown;
+  } catch {
+    return value;
+  }
+}
+
 /** The request envelope of the national interface (his-interface.md, Transport). */
-const envelope = z
+export const envelope = z
   .object({
-    infno: z.string().regex(/^\d{4}$/, "must be a 4-digit transaction number"),
+    // A letter after the number is a provincial or later variant of the transaction (2203A, 2207A).
+    infno: z.string().regex(/^\d{4}[A-Z]?$/, "must be a 4-digit transaction number, with a capital letter after it for a variant (2203A)"),
     msgid: z.string().length(30, "must be 30 characters: fixmedins_code (12) + yyyyMMddHHmmss (14) + sequence (4)"),
     mdtrtarea_admvs: z.string().regex(/^\d{6}$/).optional().or(z.literal("")),
     insuplc_admdvs: z.string().regex(/^\d{6}$/).optional().or(z.literal("")),
@@ -27,16 +38,25 @@ const envelope = z
     cainfo: z.string().optional(),
     signtype: z.string().optional(),
     infver: z.string().optional(),
-    opter_type: z.string().optional(),
+    // Some clients type it as an integer (1 clerk, 2 self-service terminal, 3 mobile).
+    opter_type: z.union([z.string(), z.number().int()]).transform(String).optional(),
     opter: z.string().optional(),
     opter_name: z.string().optional(),
-    inf_time: z.string().optional(),
+    inf_time: dateTimeField.optional(),
     fixmedins_code: z.string().min(1, "is required").max(30),
     fixmedins_name: z.string().optional(),
     sign_no: z.string().optional(),
-    input: z.record(z.string(), z.unknown()).default({}),
+    // Kiosk middlewares send the input serialised once more, as a JSON string: the same object, read once more.
+    input: z.preprocess(inputObject, z.record(z.string(), z.unknown(), "must be an object (or a JSON string of one)")).describe("object, or a JSON string of one").default({}),
   })
   .passthrough();
+
+function unserved(infno: string): string {
+  if (/[A-Z]$/.test(infno)) {
+    return `infno: ${infno} is not a transaction Yibao serves; of the lettered variants it serves ${VARIANTS.join(", ")}${HANDLERS.has(infno.slice(0, 4)) ? `, or send ${infno.slice(0, 4)}` : ""}`;
+  }
+  return `infno: ${infno} is not a transaction Yibao serves`;
+}
 
 export interface ResponseEnvelope {
   infcode: 0 | -1;
@@ -131,7 +151,7 @@ export async function callService(services: Services, body: unknown, caller: His
   if (body === NOT_JSON) return answer(received, null, "请求报文无法解析 / malformed request");
   let env: z.output<typeof envelope>;
   try {
-    env = parseWith(envelope, body);
+    env = parseWith(envelope, withoutOptionalNulls(envelope, body));
   } catch (error) {
     return answer(received, null, error instanceof DomainError ? error.message : "请求报文无法解析 / malformed request");
   }
@@ -141,7 +161,7 @@ export async function callService(services: Services, body: unknown, caller: His
     return answer(received, null, `[institution_mismatch] fixmedins_code: ${env.fixmedins_code} is not the institution of the credential (${caller.fixmedins_code})`);
   }
   const handler = HANDLERS.get(env.infno);
-  if (!handler) return answer(received, null, `infno: ${env.infno} is not a transaction Yibao serves`);
+  if (!handler) return answer(received, null, unserved(env.infno));
   // The credential is part of the message: the same msgid and body from another credential is another message (its
   // first answer, a sign_no say, is not handed to whoever repeats the body).
   const hash = createHash("sha256").update(`${caller.access_key}\n`).update(stableStringify(body)).digest("hex");
@@ -162,12 +182,12 @@ export async function callService(services: Services, body: unknown, caller: His
       infno: env.infno,
       msgid: env.msgid,
       fixmedins_code: env.fixmedins_code,
-      inf_time: env.inf_time ? parseDateTime(env.inf_time, "inf_time") : received,
+      inf_time: env.inf_time ?? received,
       mdtrtarea_admvs: env.mdtrtarea_admvs || null,
       insuplc_admdvs: env.insuplc_admdvs || null,
       opter: env.opter ?? null,
     };
-    const input = parseWith(handler.input, env.input, "input");
+    const input = parseWith(handler.input, withoutOptionalNulls(handler.input, env.input), "input");
     const result = await handler.handle(ctx, input);
     const response = answer(received, result.output, null, result.warnings);
     if (!handler.readOnly) {

@@ -32,6 +32,11 @@ export interface Handler<S extends z.ZodType = z.ZodType> {
   input: S;
   /** Read-only transactions read one snapshot (a read-only transaction) and are not kept in the message log. */
   readOnly: boolean;
+  /** A lettered variant (2203A) names the transaction it varies, and says how it differs. */
+  variantOf?: string;
+  differences?: string;
+  /** Every field of the answer, by node ("setlinfo", "result[]"): what a client may read, and what the tests hold it to. */
+  output?: Readonly<Record<string, readonly string[]>>;
   /** Needs a sign-in (9001) of the hospital; only 9001 itself does not. */
   needsSignIn?: boolean;
   handle(ctx: MessageContext, input: z.output<S>): Promise<HandlerResult>;

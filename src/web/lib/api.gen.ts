@@ -4008,7 +4008,7 @@ export interface operations {
                             chrgitm_lv: string | null;
                             /** @description 甲类 / 乙类 / 丙类 */
                             chrgitm_lv_name: string | null;
-                            /** @description 元 / yuan, at most two decimals */
+                            /** @description 元 / yuan, the unit price, at most six decimals */
                             pric: number;
                             cnt: number;
                             /** @description 元 / yuan, at most two decimals */

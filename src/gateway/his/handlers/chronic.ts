@@ -12,6 +12,7 @@ export const chronicFiling = defineHandler({
   infno: "2503",
   name: "人员慢特病备案",
   readOnly: false,
+  output: { result: ["trt_dcla_detl_sn"] },
   input: z.object({
     data: z.object({
       psn_no: z.string().min(1),

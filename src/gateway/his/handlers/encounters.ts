@@ -1,11 +1,13 @@
 import { z } from "zod";
-import { MED_TYPES } from "../../../domain/codes.js";
+import { NATIONAL_MED_TYPE_CODES, NATIONAL_MED_TYPES, type MedType } from "../../../domain/codes.js";
+import { medTypeRule, selectPolicy } from "../../../domain/policy/select.js";
 import { DomainError } from "../../../domain/errors.js";
-import { dateTimeField } from "../../../domain/zodFields.js";
+import { dateTimeField, unitPriceField } from "../../../domain/zodFields.js";
 import {
   cancelDischarge, cancelEncounter, cancelFeeLines, discharge, getEncounter, openEncounter, updateVisit, uploadFeeLines, type Diagnosis,
 } from "../../../services/encounters.js";
-import { feeLineWire, lineSplitToWire } from "../../../wire/settlement.js";
+import { feeLineWire, LINE_RESULT_FIELDS, lineSplitToWire } from "../../../wire/settlement.js";
+import { getPerson } from "../../../services/persons.js";
 import { checkVoucherUse, claimVoucher, verifyVoucher } from "../../../services/voucher.js";
 import { defineHandler, type MessageContext } from "../types.js";
 
@@ -32,6 +34,7 @@ export const outpatientRegister = defineHandler({
   infno: "2201",
   name: "门诊挂号",
   readOnly: false,
+  output: { data: ["mdtrt_id", "psn_no", "ipt_otp_no"] },
   input: z.object({
     data: z.object({
       psn_no: z.string().min(1).max(30),
@@ -69,9 +72,16 @@ export const outpatientRegisterCancel = defineHandler({
   },
 });
 
+const nationalMedType = z.enum(NATIONAL_MED_TYPE_CODES, `must be a national medical type (医疗类别): ${NATIONAL_MED_TYPE_CODES.join(", ")}`);
+
+/** The rule the insured region's policy of the date of care settles a medical type under; refused where it pays none. */
+function ruleOf(ctx: MessageContext, insuplcAdmdvs: string, date: string, medType: string, field: string): MedType {
+  return medTypeRule(selectPolicy(ctx.services.policies, insuplcAdmdvs, date).policy, medType, field);
+}
+
 const visitInfo = z.object({
   ...ids,
-  med_type: z.enum(MED_TYPES),
+  med_type: nationalMedType,
   begntime: z.string().optional(),
   main_cond_dscr: z.string().optional(),
   dise_codg: z.string().optional(),
@@ -86,13 +96,14 @@ export const outpatientVisitInfo = defineHandler({
   input: z.object({ mdtrtinfo: visitInfo, diseinfo }),
   async handle(ctx, { mdtrtinfo, diseinfo: list }) {
     const { mdtrt_id, psn_no, med_type, opsp_dise_code, ...info } = mdtrtinfo;
-    if (med_type === "21") throw new DomainError("mdtrtinfo.med_type", "21 is inpatient: admit with 2401");
+    if (NATIONAL_MED_TYPES[med_type].care === "inpatient") throw new DomainError("mdtrtinfo.med_type", `${med_type} (${NATIONAL_MED_TYPES[med_type].name}) is inpatient: admit with 2401`);
     // A stay's medical type is its own (2401/2403): outpatient visit info must not turn it into a visit settled by outpatient rules.
     const e = await getEncounter(ctx.q, mdtrt_id, ctx.fixmedins_code, psn_no);
     if (e.kind !== "outpatient") throw new DomainError("mdtrtinfo.mdtrt_id", `${mdtrt_id} is an inpatient stay: change it with 2403`);
+    const rule = ruleOf(ctx, e.insuplc_admdvs, e.begntime, med_type, "mdtrtinfo.med_type");
     await updateVisit(ctx.q, {
-      mdtrt_id, psn_no, fixmedins_code: ctx.fixmedins_code, med_type,
-      opsp_dise_code: opsp_dise_code ?? (med_type === "14" ? (mdtrtinfo.dise_codg ?? null) : null), info, diagnoses: toDiagnoses(list),
+      mdtrt_id, psn_no, fixmedins_code: ctx.fixmedins_code, med_type, rule,
+      opsp_dise_code: opsp_dise_code ?? (rule === "14" ? (mdtrtinfo.dise_codg ?? null) : null), info, diagnoses: toDiagnoses(list),
     });
     return { output: {} };
   },
@@ -101,6 +112,8 @@ export const outpatientVisitInfo = defineHandler({
 const feedetail = z
   .array(
     feeLineWire.extend({
+      // Six decimals, as the national document gives a price (a tablet of a box: 0.0833); the amount stays in fen.
+      pric: unitPriceField,
       mdtrt_id: z.string().min(1).max(30),
       psn_no: z.string().min(1).max(30),
       chrg_bchno: z.string().max(30).optional(),
@@ -131,6 +144,7 @@ export const outpatientFeeUpload = defineHandler({
   infno: "2204",
   name: "门诊费用明细上传",
   readOnly: false,
+  output: { "result[]": LINE_RESULT_FIELDS },
   input: z.object({ feedetail }),
   handle: (ctx, input) => upload(ctx, input.feedetail, "outpatient"),
 });
@@ -139,6 +153,7 @@ export const outpatientFeeCancel = defineHandler({
   infno: "2205",
   name: "门诊费用明细撤销",
   readOnly: false,
+  output: { "": ["cancelled"] },
   input: z.object({ data: z.object({ ...ids, chrg_bchno: z.string().min(1) }) }),
   async handle(ctx, { data }) {
     const n = await cancelFeeLines(ctx.q, data.mdtrt_id, ctx.fixmedins_code, data.psn_no, { chrg_bchno: data.chrg_bchno === "0000" ? null : data.chrg_bchno });
@@ -150,7 +165,7 @@ const admission = z.object({
   psn_no: z.string().min(1).max(30),
   insutype: z.string().regex(/^\d{3}$/),
   begntime: dateTimeField,
-  med_type: z.literal("21").optional(),
+  med_type: nationalMedType.optional(),
   ipt_no: z.string().min(1).max(30),
 }).passthrough();
 
@@ -169,16 +184,25 @@ async function checkVoucherOf(ctx: MessageContext, info: Record<string, unknown>
   return info.mdtrt_cert_no;
 }
 
+/** A stay's medical type must be inpatient care that the insured region's policy pays (as 21). */
+async function inpatientType(ctx: MessageContext, psnNo: string, begntime: string, medType: keyof typeof NATIONAL_MED_TYPES, field: string) {
+  if (NATIONAL_MED_TYPES[medType].care !== "inpatient") throw new DomainError(field, `${medType} (${NATIONAL_MED_TYPES[medType].name}) is outpatient care: register it with 2201 and 2203`);
+  const person = await getPerson(ctx.q, psnNo);
+  ruleOf(ctx, person.insuplc_admdvs, begntime, medType, field);
+}
+
 export const admit = defineHandler({
   infno: "2401",
   name: "入院办理",
   readOnly: false,
+  output: { result: ["mdtrt_id", "psn_no", "ipt_no"] },
   input: z.object({ mdtrtinfo: admission, diseinfo }),
   async handle(ctx, { mdtrtinfo, diseinfo: list }) {
-    const { psn_no, insutype, begntime, ipt_no, ...info } = mdtrtinfo;
+    const { psn_no, insutype, begntime, ipt_no, med_type = "21", ...info } = mdtrtinfo;
     const token = await checkVoucherOf(ctx, info, psn_no, "mdtrtinfo");
+    await inpatientType(ctx, psn_no, begntime, med_type, "mdtrtinfo.med_type");
     const e = await openEncounter(ctx.services, ctx.q, {
-      kind: "inpatient", psn_no, insutype, begntime, ipt_otp_no: ipt_no, fixmedins_code: ctx.fixmedins_code, med_type: "21", info, diagnoses: toDiagnoses(list),
+      kind: "inpatient", psn_no, insutype, begntime, ipt_otp_no: ipt_no, fixmedins_code: ctx.fixmedins_code, med_type, info, diagnoses: toDiagnoses(list),
     });
     if (token) await claimVoucher(ctx.q, token, { psn_no, fixmedins_code: ctx.fixmedins_code, mdtrt_id: e.mdtrt_id }, "mdtrtinfo.mdtrt_cert_no");
     return { output: { result: { mdtrt_id: e.mdtrt_id, psn_no, ipt_no } }, effects: { mdtrt_id: e.mdtrt_id, psn_no } };
@@ -203,12 +227,14 @@ export const inpatientInfoChange = defineHandler({
   infno: "2403",
   name: "住院信息变更",
   readOnly: false,
-  input: z.object({ adminfo: z.object({ ...ids }).passthrough(), diseinfo }),
+  input: z.object({ adminfo: z.object({ ...ids, med_type: nationalMedType.optional() }).passthrough(), diseinfo }),
   async handle(ctx, { adminfo, diseinfo: list }) {
-    const { mdtrt_id, psn_no, ...info } = adminfo;
+    const { mdtrt_id, psn_no, med_type, ...info } = adminfo;
     const e = await getEncounter(ctx.q, mdtrt_id, ctx.fixmedins_code, psn_no);
     if (e.kind !== "inpatient") throw new DomainError("adminfo.mdtrt_id", `${mdtrt_id} is not an inpatient stay`);
-    await updateVisit(ctx.q, { mdtrt_id, psn_no, fixmedins_code: ctx.fixmedins_code, med_type: "21", opsp_dise_code: null, info, diagnoses: toDiagnoses(list) });
+    // The stay keeps its medical type unless the change names another inpatient one (外伤住院 found to be 普通住院).
+    if (med_type) await inpatientType(ctx, psn_no, e.begntime, med_type, "adminfo.med_type");
+    await updateVisit(ctx.q, { mdtrt_id, psn_no, fixmedins_code: ctx.fixmedins_code, med_type: med_type ?? e.med_type, rule: "21", opsp_dise_code: null, info, diagnoses: toDiagnoses(list) });
     return { output: {} };
   },
 });
@@ -239,17 +265,25 @@ export const inpatientFeeUpload = defineHandler({
   infno: "2301",
   name: "住院费用明细上传",
   readOnly: false,
+  output: { "result[]": LINE_RESULT_FIELDS },
   input: z.object({ feedetail }),
   handle: (ctx, input) => upload(ctx, input.feedetail, "inpatient"),
 });
+
+const inpatientCancelLine = z.object({ ...ids, feedetl_sn: z.union([z.string().min(1), z.number()]).transform(String) }).passthrough();
 
 export const inpatientFeeCancel = defineHandler({
   infno: "2302",
   name: "住院费用明细撤销",
   readOnly: false,
-  input: z.object({ data: z.object({ ...ids, feedetl_sn: z.union([z.string().min(1), z.number()]).transform(String) }) }),
+  output: { "": ["cancelled"] },
+  // One line, or (as several clients send it) an array of lines to cancel together: all or none.
+  input: z.object({ data: z.union([inpatientCancelLine, z.array(inpatientCancelLine).min(1, "must name at least one line").max(5_000)]) }),
   async handle(ctx, { data }) {
-    const n = await cancelFeeLines(ctx.q, data.mdtrt_id, ctx.fixmedins_code, data.psn_no, { feedetl_sn: data.feedetl_sn });
+    let n = 0;
+    for (const line of Array.isArray(data) ? data : [data]) {
+      n += await cancelFeeLines(ctx.q, line.mdtrt_id, ctx.fixmedins_code, line.psn_no, { feedetl_sn: line.feedetl_sn });
+    }
     return { output: { cancelled: n } };
   },
 });

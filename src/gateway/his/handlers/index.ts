@@ -1,5 +1,6 @@
 import type { Handler } from "../types.js";
 import { chronicFiling, chronicFilingCancel } from "./chronic.js";
+import { fileUpload } from "./files.js";
 import {
   admissionCancel, admit, dischargeCancel, dischargeHandler, inpatientFeeCancel, inpatientFeeUpload, inpatientInfoChange,
   outpatientFeeCancel, outpatientFeeUpload, outpatientRegister, outpatientRegisterCancel, outpatientVisitInfo,
@@ -11,6 +12,7 @@ import {
   inpatientPreSettle, inpatientReverse, inpatientSettle, outpatientPreSettle, outpatientReverse, outpatientSettle,
 } from "./settlement.js";
 import { signIn, signOut } from "./signin.js";
+import { LETTERED } from "./variants.js";
 
 /** Every transaction Yibao answers, by infno. */
 export const HANDLERS: ReadonlyMap<string, Handler> = new Map(
@@ -20,6 +22,10 @@ export const HANDLERS: ReadonlyMap<string, Handler> = new Map(
     outpatientPreSettle, outpatientSettle, outpatientReverse,
     admit, dischargeHandler, inpatientInfoChange, admissionCancel, dischargeCancel,
     inpatientFeeUpload, inpatientFeeCancel, inpatientPreSettle, inpatientSettle, inpatientReverse,
-    chronicFiling, chronicFilingCancel, reverseByMessage, totalsReconcile, detailReconcile, accumulatorsQuery,
+    chronicFiling, chronicFilingCancel, reverseByMessage, totalsReconcile, detailReconcile, accumulatorsQuery, fileUpload,
+    ...LETTERED,
   ] as Handler[]).map((h) => [h.infno, h]),
 );
+
+/** The lettered variants served, for the words of a refusal of another. */
+export const VARIANTS: readonly string[] = LETTERED.map((h) => h.infno);

@@ -4,8 +4,8 @@ import { ACCUMULATOR_KEYS } from "../../../domain/settlement/accumulators.js";
 import { DomainError } from "../../../domain/errors.js";
 import { toYuan, type Fen } from "../../../domain/money.js";
 import { parseResidentId } from "../../../domain/ids.js";
-import { MED_TYPES } from "../../../domain/codes.js";
-import { dateTimeField } from "../../../domain/zodFields.js";
+import { NATIONAL_MED_TYPE_CODES, NATIONAL_MED_TYPES } from "../../../domain/codes.js";
+import { dateTimeField, yearMonthField } from "../../../domain/zodFields.js";
 import { ageOn, enrollmentOn, enrollmentsOf, findPersonByCertno, getPerson, identitiesOf } from "../../../services/persons.js";
 import { loadAccumulators } from "../../../services/settlement.js";
 import { checkVoucherUse, issueVoucher, verifyVoucher, VISIT_TOKEN_TTL_SECONDS } from "../../../services/voucher.js";
@@ -16,10 +16,20 @@ import { defineHandler } from "../types.js";
  * 1101: by electronic voucher (mdtrt_cert_type 01: mdtrt_cert_no is the token the portal's QR code holds), ID card (02)
  * or social security card (03, the card carries the ID number).
  */
+/** 18 characters of the resident ID form (the check digit is checked where it is read). */
+function looksLikeResidentId(value: string | undefined): boolean {
+  return typeof value === "string" && /^\d{17}[\dXx]$/.test(value.trim());
+}
+
 export const personInfo = defineHandler({
   infno: "1101",
   name: "人员信息获取",
   readOnly: true,
+  output: {
+    baseinfo: ["psn_no", "psn_cert_type", "certno", "psn_name", "gend", "naty", "brdy", "age"],
+    "insuinfo[]": ["balc", "insutype", "psn_type", "cvlserv_flag", "insuplc_admdvs", "emp_name", "psn_insu_stas", "psn_insu_date", "paus_insu_date"],
+    "idetinfo[]": ["psn_idet_type", "psn_type_lv", "begntime", "endtime"],
+  },
   input: z.object({
     data: z.object({
       mdtrt_cert_type: z.enum(["01", "02", "03"]),
@@ -39,6 +49,10 @@ export const personInfo = defineHandler({
       await checkVoucherUse(ctx.q, data.mdtrt_cert_no, voucher, ctx.fixmedins_code, "data.mdtrt_cert_no");
       person = await getPerson(ctx.q, voucher.psn_no, "data.mdtrt_cert_no");
       if (data.certno && data.certno.toUpperCase() !== person.certno) throw new DomainError("data.certno", "is not the voucher holder's ID number");
+    } else if (data.mdtrt_cert_type === "03" && !data.certno && !looksLikeResidentId(data.mdtrt_cert_no)) {
+      // A social security card's number (社会保障卡卡号) is not a key of the register: the card also carries the ID
+      // number, which the card reader gives as certno.
+      throw new DomainError("data.certno", "is required with mdtrt_cert_type 03 when mdtrt_cert_no is the card's number: the holder's ID number, which the card carries");
     } else {
       const certno = parseResidentId(data.certno || data.mdtrt_cert_no, data.certno ? "data.certno" : "data.mdtrt_cert_no");
       person = await findPersonByCertno(ctx.q, certno);
@@ -86,6 +100,7 @@ export const voucherDecode = defineHandler({
   infno: "1162",
   name: "电子凭证解码",
   readOnly: true,
+  output: { data: ["ecToken", "ecTokenExpireTime", "idNo", "idType", "userName", "gender", "birthday", "nationality", "ecIndexNo", "insuOrg"] },
   input: z.object({
     data: z.object({
       ecQrCode: z.string().min(1, "is required: the content of the QR code"),
@@ -130,12 +145,13 @@ export const benefitCheck = defineHandler({
   infno: "2001",
   name: "人员待遇享受检查",
   readOnly: true,
+  output: { "trtinfo[]": ["psn_no", "trt_chk_type", "fund_pay_type", "trt_enjymnt_flag", "trt_chk_rslt"] },
   input: z.object({
     data: z.object({
       psn_no: z.string().min(1),
       insutype: z.string().regex(/^\d{3}$/),
       fixmedins_code: z.string().optional(),
-      med_type: z.enum(MED_TYPES),
+      med_type: z.enum(NATIONAL_MED_TYPE_CODES, "must be a national medical type (医疗类别)"),
       begntime: dateTimeField,
       endtime: z.union([dateTimeField, z.literal("")]).optional(),
       dise_codg: z.string().optional(),
@@ -158,7 +174,7 @@ export const benefitCheck = defineHandler({
       .from(encounters)
       .where(and(eq(encounters.psn_no, person.psn_no), eq(encounters.kind, "inpatient"), inArray(encounters.status, ["admitted", "discharged"])));
     const elsewhere = open.filter((o) => o.fixmedins_code !== ctx.fixmedins_code);
-    if (data.med_type === "21") {
+    if (NATIONAL_MED_TYPES[data.med_type].care === "inpatient") {
       trtinfo.push({
         psn_no: person.psn_no,
         trt_chk_type: "02",
@@ -182,24 +198,27 @@ const ACCUMULATOR_NAMES: Record<(typeof ACCUMULATOR_KEYS)[number], string> = {
   assistance_paid_fen: "医疗救助支付累计",
 };
 
-/** 5206: the person's accumulators of the year of cum_ym (yyyyMM). */
+/**
+ * 5206: the person's accumulators of the year of cum_ym (yyyyMM; also yyyy-MM or a date in the month, as clients send it).
+ * Each row names the month asked for and the insurance type of that year's enrollment, the columns clients key them by.
+ */
 export const accumulatorsQuery = defineHandler({
   infno: "5206",
   name: "人员累计信息查询",
   readOnly: true,
-  input: z.object({ data: z.object({ psn_no: z.string().min(1), cum_ym: z.string().regex(/^\d{6}$/, "must be yyyyMM") }) }),
+  input: z.object({ data: z.object({ psn_no: z.string().min(1), cum_ym: yearMonthField }).passthrough() }),
+  output: { "cuminfo[]": ["cum_ym", "year", "insutype", "cum_type_code", "cum_type_name", "cum"] },
   async handle(ctx, { data }) {
     const person = await getPerson(ctx.q, data.psn_no, "data.psn_no");
     const year = Number(data.cum_ym.slice(0, 4));
     const acc = await loadAccumulators(ctx.q, person.psn_no, year);
-    const cuminfo: Record<string, unknown>[] = ACCUMULATOR_KEYS.map((key) => ({
-      year,
-      cum_type_code: key.replace(/_fen$/, ""),
-      cum_type_name: ACCUMULATOR_NAMES[key],
-      cum: toYuan(acc[key]),
-    }));
+    // The accumulators are the person's, whatever the insurance: the row names the type the person held that year.
+    const ofYear = (await enrollmentsOf(ctx.q, person.psn_no)).filter((e) => e.year === year);
+    const insutype = (ofYear.find((e) => e.status === "enrolled") ?? ofYear.at(-1))?.insutype ?? "";
+    const row = (cum_type_code: string, cum_type_name: string, cum: Fen) => ({ cum_ym: data.cum_ym, year, insutype, cum_type_code, cum_type_name, cum: toYuan(cum) });
+    const cuminfo: Record<string, unknown>[] = ACCUMULATOR_KEYS.map((key) => row(key.replace(/_fen$/, ""), ACCUMULATOR_NAMES[key], acc[key]));
     for (const [code, paid] of Object.entries(acc.chronic_basic_paid_fen)) {
-      cuminfo.push({ year, cum_type_code: `chronic_basic_paid:${code}`, cum_type_name: `门诊慢特病${code}统筹支付累计`, cum: toYuan(paid) });
+      cuminfo.push(row(`chronic_basic_paid:${code}`, `门诊慢特病${code}统筹支付累计`, paid));
     }
     return { output: { cuminfo } };
   },

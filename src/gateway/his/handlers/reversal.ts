@@ -12,7 +12,7 @@ export const reverseByMessage = defineHandler({
   infno: "2601",
   name: "冲正交易",
   readOnly: false,
-  input: z.object({ data: z.object({ psn_no: z.string().min(1), omsgid: z.string().length(30), oinfno: z.string().regex(/^\d{4}$/) }) }),
+  input: z.object({ data: z.object({ psn_no: z.string().min(1), omsgid: z.string().length(30), oinfno: z.string().regex(/^\d{4}[A-Z]?$/, "must be the infno of the message to reverse (2207, 2207A)") }) }),
   async handle(ctx, { data }) {
     const [original] = await ctx.q.select().from(messageLog).where(eq(messageLog.msgid, data.omsgid)).limit(1);
     if (!original || original.fixmedins_code !== ctx.fixmedins_code) throw new DomainError("data.omsgid", `no message ${data.omsgid} of ${ctx.fixmedins_code}`);
@@ -21,7 +21,8 @@ export const reverseByMessage = defineHandler({
     const effects = (original.effects ?? {}) as Record<string, unknown>;
     if (effects.psn_no !== undefined && effects.psn_no !== data.psn_no) throw new DomainError("data.psn_no", `message ${data.omsgid} was not ${data.psn_no}'s`);
     const mdtrtId = String(effects.mdtrt_id ?? "");
-    switch (data.oinfno) {
+    // A lettered variant (2207A) is undone as its plain transaction: the log holds it under the infno it was sent with.
+    switch (data.oinfno.slice(0, 4)) {
       case "2207":
       case "2304":
         await reverseMessage(ctx, { setl_id: String(effects.setl_id), mdtrt_id: mdtrtId, psn_no: data.psn_no });

@@ -1,9 +1,9 @@
 import { z } from "zod";
-import { MED_TYPES } from "../../../domain/codes.js";
+import { NATIONAL_MED_TYPE_CODES } from "../../../domain/codes.js";
 import { toYuan, type Fen } from "../../../domain/money.js";
 import { yuanField } from "../../../domain/zodFields.js";
 import { reverseSettlement, settleEncounter } from "../../../services/settlement.js";
-import { fundStepToWire, setlinfoToWire } from "../../../wire/settlement.js";
+import { fundStepToWire, SETLDETAIL_FIELDS, SETLINFO_FIELDS, setlinfoToWire } from "../../../wire/settlement.js";
 import { defineHandler, type MessageContext } from "../types.js";
 
 const flag = z.union([z.literal("0"), z.literal("1"), z.literal(0), z.literal(1)]).transform((v) => v === "1" || v === 1);
@@ -12,7 +12,7 @@ const settleData = z.object({
   psn_no: z.string().min(1).max(30),
   mdtrt_cert_type: z.string().optional(),
   mdtrt_cert_no: z.string().optional(),
-  med_type: z.enum(MED_TYPES).optional(),
+  med_type: z.enum(NATIONAL_MED_TYPE_CODES, "must be a national medical type (医疗类别)").optional(),
   medfee_sumamt: yuanField,
   psn_setlway: z.string().optional(),
   mdtrt_id: z.string().min(1).max(30),
@@ -26,6 +26,8 @@ const settleData = z.object({
   preselfpay_amt: yuanField.optional(),
   inscp_scp_amt: yuanField.optional(),
 }).passthrough();
+
+const SETTLE_OUTPUT = { setlinfo: SETLINFO_FIELDS, "setldetail[]": SETLDETAIL_FIELDS };
 
 async function settleMessage(ctx: MessageContext, data: z.output<typeof settleData>, kind: "outpatient" | "inpatient", commit: boolean) {
   const expected: Record<string, Fen> = {};
@@ -61,23 +63,25 @@ async function settleMessage(ctx: MessageContext, data: z.output<typeof settleDa
 }
 
 export const outpatientPreSettle = defineHandler({
-  infno: "2206", name: "门诊预结算", readOnly: false, input: z.object({ data: settleData }),
+  infno: "2206", output: SETTLE_OUTPUT, name: "门诊预结算", readOnly: false, input: z.object({ data: settleData }),
   handle: (ctx, { data }) => settleMessage(ctx, data, "outpatient", false),
 });
 export const outpatientSettle = defineHandler({
-  infno: "2207", name: "门诊结算", readOnly: false, input: z.object({ data: settleData }),
+  infno: "2207", output: SETTLE_OUTPUT, name: "门诊结算", readOnly: false, input: z.object({ data: settleData }),
   handle: (ctx, { data }) => settleMessage(ctx, data, "outpatient", true),
 });
 export const inpatientPreSettle = defineHandler({
-  infno: "2303", name: "住院预结算", readOnly: false, input: z.object({ data: settleData }),
+  infno: "2303", output: SETTLE_OUTPUT, name: "住院预结算", readOnly: false, input: z.object({ data: settleData }),
   handle: (ctx, { data }) => settleMessage(ctx, data, "inpatient", false),
 });
 export const inpatientSettle = defineHandler({
-  infno: "2304", name: "住院结算", readOnly: false, input: z.object({ data: settleData }),
+  infno: "2304", output: SETTLE_OUTPUT, name: "住院结算", readOnly: false, input: z.object({ data: settleData }),
   handle: (ctx, { data }) => settleMessage(ctx, data, "inpatient", true),
 });
 
 const reverseData = z.object({ setl_id: z.string().min(1), mdtrt_id: z.string().min(1), psn_no: z.string().min(1) }).passthrough();
+
+export const REVERSE_OUTPUT = { setlinfo: ["setl_id", "mdtrt_id", "psn_no", "insutype", "med_type", "setl_time", "balc", "clr_optins", "medfee_sumamt", "fulamt_ownpay_amt", "overlmt_selfpay", "preselfpay_amt", "inscp_scp_amt", "act_pay_dedc", "hifp_pay", "pool_prop_selfpay", "hifmi_pay", "hifob_pay", "maf_pay", "oth_pay", "fund_pay_sumamt", "psn_part_amt", "acct_pay", "psn_cash_pay"] };
 
 const MONEY = ["medfee_sumamt", "fulamt_ownpay_amt", "overlmt_selfpay", "preselfpay_amt", "inscp_scp_amt", "act_pay_dedc", "hifp_pay", "pool_prop_selfpay", "hifmi_pay", "hifob_pay", "maf_pay", "oth_pay", "fund_pay_sumamt", "psn_part_amt", "acct_pay", "psn_cash_pay"] as const;
 
@@ -93,10 +97,10 @@ export async function reverseMessage(ctx: MessageContext, data: { setl_id: strin
 }
 
 export const outpatientReverse = defineHandler({
-  infno: "2208", name: "门诊结算撤销", readOnly: false, input: z.object({ data: reverseData }),
+  infno: "2208", output: REVERSE_OUTPUT, name: "门诊结算撤销", readOnly: false, input: z.object({ data: reverseData }),
   handle: (ctx, { data }) => reverseMessage(ctx, data),
 });
 export const inpatientReverse = defineHandler({
-  infno: "2305", name: "住院结算撤销", readOnly: false, input: z.object({ data: reverseData }),
+  infno: "2305", output: REVERSE_OUTPUT, name: "住院结算撤销", readOnly: false, input: z.object({ data: reverseData }),
   handle: (ctx, { data }) => reverseMessage(ctx, data),
 });

@@ -32,6 +32,7 @@ export const signIn = defineHandler({
   infno: "9001",
   name: "签到",
   readOnly: false,
+  output: { signinoutb: ["sign_no", "sign_time"] },
   needsSignIn: false,
   input: z.object({ signIn: z.object({ opter_no: z.string().min(1).max(30), mac: z.string().optional(), ip: z.string().optional() }) }),
   async handle(ctx, input) {
@@ -46,6 +47,7 @@ export const signOut = defineHandler({
   infno: "9002",
   name: "签退",
   readOnly: false,
+  output: { signoutoutb: ["sign_time"] },
   input: z.object({ signOut: z.object({ sign_no: z.string().min(1), opter_no: z.string().min(1) }) }),
   async handle(ctx, input) {
     const rows = await ctx.q

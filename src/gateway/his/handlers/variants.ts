@@ -1,0 +1,27 @@
+import type { z } from "zod";
+import type { Handler } from "../types.js";
+import { outpatientVisitInfo } from "./encounters.js";
+import { inpatientPreSettle, inpatientSettle, outpatientPreSettle, outpatientSettle } from "./settlement.js";
+
+/**
+ * Lettered variants of the national interface (新版 transactions that many provinces switched to): the same use case as
+ * the plain number, with the differences the document gives them. Each answers as its plain transaction; the message log
+ * keeps the infno sent, so 2601 reverses it by that name.
+ */
+function variant<S extends z.ZodType>(of: Handler<S>, letter: string, differences: string, input: S = of.input): Handler<S> {
+  return { ...of, infno: `${of.infno}${letter}`, variantOf: of.infno, differences, input };
+}
+
+/** 2203A carries the diagnoses with the visit: a visit without one is refused, as the document makes diseinfo required. */
+const visitWithDiagnoses = (outpatientVisitInfo.input as z.ZodObject<{ mdtrtinfo: z.ZodType; diseinfo: z.ZodType }>).superRefine((v, ctx) => {
+  const list = (v as { diseinfo?: unknown[] }).diseinfo ?? [];
+  if (list.length === 0) ctx.addIssue({ code: "custom", path: ["diseinfo"], message: "2203A carries the visit's diagnoses: at least one is required" });
+});
+
+export const LETTERED: readonly Handler[] = [
+  variant(outpatientVisitInfo, "A", "diseinfo is required (at least one diagnosis): the visit and its diagnoses in one message", visitWithDiagnoses as unknown as typeof outpatientVisitInfo.input),
+  variant(outpatientPreSettle, "A", "the same input as 2206 (mid_setl_flag may be sent; an outpatient visit settles once)"),
+  variant(outpatientSettle, "A", "carries mid_setl_flag (ignored for an outpatient visit, which settles once) and the parts fulamt_ownpay_amt, overlmt_selfpay, preselfpay_amt, inscp_scp_amt, which must agree with the lines"),
+  variant(inpatientPreSettle, "A", "the same input as 2303; mid_setl_flag 1 pre-settles a mid-stay settlement"),
+  variant(inpatientSettle, "A", "the same input as 2304; mid_setl_flag 1 settles mid-stay (中途结算) and leaves the stay open"),
+] as Handler[];
