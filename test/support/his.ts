@@ -113,8 +113,8 @@ export class HisSession {
 
   /** A body as JSON text, byte for byte as a client wrote it ("25.0", "12.5000", nulls): what a replay must send. */
   async sendText(text: string): Promise<{ infcode: number; err_msg: string | null; warn_msg: string | null; output: Record<string, ParsedJson> }> {
-    const res = await this.app.inject({ method: "POST", url: "/fsi/api/rsfComIfsService/callService", payload: text, headers: { "content-type": "application/json" } });
-    return res.json();
+    // Sent byte for byte as written (the signature covers those bytes), signed as every request.
+    return this.send(text);
   }
 
   async call(infno: string, input: Record<string, unknown>, msgid?: string) {
