@@ -2,7 +2,7 @@
  * The arrows of the house (ARCHITECTURE.md, ../shared/docs/architecture.md), checked on every `npm test`:
  * domain at the ground (pure: no I/O, no clock-bound library), wire and lib beside it, store above, services above
  * those, the faces (the hospital interface's gateway, the REST API, the command line) on top, the hospital simulator
- * (src/his) a client that talks to the faces, the web app apart (it speaks to the server over HTTP only).
+ * (src/simulator) a client that talks to the faces, the web app apart (it speaks to the server over HTTP only).
  * Nothing imports upward, and there are no circles.
  */
 const IO_MODULES = "^(node:)?(fs|fs/promises|net|http|https|child_process|dgram|dns|tls|worker_threads|cluster)$";
@@ -14,7 +14,7 @@ module.exports = {
       name: "domain-is-pure", severity: "error",
       comment: "src/domain holds the rules: no database, no HTTP, no files, nothing above it.",
       from: { path: "^src/domain/" },
-      to: { path: "^src/(store|services|api|gateway|cli|his|web)/" },
+      to: { path: "^src/(store|services|api|gateway|cli|simulator|web)/" },
     },
     {
       name: "domain-has-no-io", severity: "error",
@@ -26,7 +26,7 @@ module.exports = {
       name: "wire-and-lib-stay-low", severity: "error",
       comment: "src/wire (the interface's shapes) and src/lib (small helpers) stand on the domain only.",
       from: { path: "^src/(wire|lib)/" },
-      to: { path: "^src/(store|services|api|gateway|cli|his|web)/" },
+      to: { path: "^src/(store|services|api|gateway|cli|simulator|web)/" },
     },
     {
       name: "store-below-services", severity: "error",
@@ -38,26 +38,26 @@ module.exports = {
       name: "services-below-faces", severity: "error",
       comment: "A use case does not know which face called it (the REST API, the hospital interface, the command line).",
       from: { path: "^src/services/" },
-      to: { path: "^src/(api|gateway|cli|his|web)/" },
+      to: { path: "^src/(api|gateway|cli|simulator|web)/" },
     },
     {
       name: "faces-apart", severity: "error",
       comment: "The REST API and the hospital interface are two faces of the same services: neither imports the other's internals.",
       // src/api/server.ts is the one place both faces meet: it mounts the interface's plugin beside the API's routes.
       from: { path: "^src/api/", pathNot: "^src/api/server\\.ts$" },
-      to: { path: "^src/(gateway|cli|his|web)/" },
+      to: { path: "^src/(gateway|cli|simulator|web)/" },
     },
     {
       name: "gateway-apart", severity: "error",
       comment: "The hospital interface's server does not import the REST API, the command line or the simulator.",
       from: { path: "^src/gateway/" },
-      to: { path: "^src/(api|cli|his|web)/" },
+      to: { path: "^src/(api|cli|simulator|web)/" },
     },
     {
       name: "web-speaks-http-only", severity: "error",
       comment: "The console and the portal run in the browser: they reach the server through its HTTP API, never its modules.",
       from: { path: "^src/web/" },
-      to: { path: "^src/(domain|wire|lib|store|services|api|gateway|cli|his)/" },
+      to: { path: "^src/(domain|wire|lib|store|services|api|gateway|cli|simulator)/" },
     },
     {
       name: "nothing-imports-the-cli", severity: "error",

@@ -14,7 +14,7 @@ import { existsSync, mkdirSync, rmSync } from "node:fs";
 import autocannon from "autocannon";
 import { sql } from "drizzle-orm";
 import pg from "pg";
-import { installDemo } from "../src/his/demo.js";
+import { installDemo } from "../src/simulator/demo.js";
 import { fromRoot } from "../src/lib/paths.js";
 import { rowsOf } from "../src/services/imports.js";
 import { DEMO_PASSWORD } from "../src/services/demo.js";

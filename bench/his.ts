@@ -1,7 +1,7 @@
 /**
  * Flows per second over the hospital-facing interface, and the latency of settlement (2207, 2304), with the real server
  * as a child process on this machine: on a fresh embedded PGlite folder and on a fresh PostgreSQL database (created and
- * dropped). The HIS simulator (src/his) drives outpatient flows (1101, 2201, 2203, 2204 of 10 lines, 2206, 2207) and then
+ * dropped). The HIS simulator (src/simulator) drives outpatient flows (1101, 2201, 2203, 2204 of 10 lines, 2206, 2207) and then
  * inpatient flows (1101, 2401, 2301 in batches, 2402, 2303, 2304).
  *
  * BENCH_HIS_OUTPATIENT / BENCH_HIS_INPATIENT set the flow counts (default 2,000 / 200), BENCH_HIS_CONCURRENCY the number
@@ -12,7 +12,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { eq } from "drizzle-orm";
 import pg from "pg";
-import { runHisBench, type HisBenchResult } from "../src/his/bench.js";
+import { runHisBench, type HisBenchResult } from "../src/simulator/bench.js";
 import type { HisCredential } from "../src/lib/hisSignature.js";
 import { Services } from "../src/services/context.js";
 import { seedDemo } from "../src/services/demo.js";

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { listenHost } from "../src/cli/serve.js";
-import { installDemo } from "../src/his/demo.js";
+import { installDemo } from "../src/simulator/demo.js";
 import { accountsWithDemoPassword, DEMO_PASSWORD, DEMO_USERS, demoDatabaseState, hasAdministrator, insideTransaction, syntheticResidentId } from "../src/services/demo.js";
 import { importFixmedins, importPersons, numberedRows, rowsOf } from "../src/services/imports.js";
 import type { Database } from "../src/store/db.js";

@@ -16,7 +16,7 @@ import {
   loopbackServiceUrl,
   MsgidClock,
   type HisRequestEnvelope,
-} from "../src/his/client.js";
+} from "../src/simulator/client.js";
 import {
   BED_CODE,
   checkSettlement,
@@ -38,7 +38,7 @@ import {
   seededRng,
   toFeeDetail,
   type FeeLineDraft,
-} from "../src/his/flows.js";
+} from "../src/simulator/flows.js";
 import { csvRecords } from "../src/lib/csv.js";
 
 const URL_OK = "http://127.0.0.1:8080";
@@ -298,7 +298,7 @@ describe("fee lines", () => {
     }
   }
 
-  it("outpatient: the consultation, then drugs, labs and the like (src/his/bills.ts), amounts in yuan with at most two decimals", () => {
+  it("outpatient: the consultation, then drugs, labs and the like (src/simulator/bills.ts), amounts in yuan with at most two decimals", () => {
     let overCap = 0;
     let oneDecimal = 0;
     for (let seed = 1; seed <= 300; seed++) {
@@ -560,7 +560,7 @@ describe("flows against a stand-in server", () => {
     const inputOf = (infno: string) => server.requests.find((r) => r.infno === infno)?.input as Record<string, unknown>;
     expect(inputOf("1101")).toMatchObject({ data: { mdtrt_cert_type: "02", psn_cert_type: "01" } });
     expect(Object.keys(inputOf("2203"))).toEqual(["mdtrtinfo", "diseinfo"]);
-    // The visit's lines: the consultation and at least a drug, at most as many as src/his/bills.ts allows.
+    // The visit's lines: the consultation and at least a drug, at most as many as src/simulator/bills.ts allows.
     expect((inputOf("2204").feedetail as unknown[]).length).toBeGreaterThanOrEqual(2);
     expect((inputOf("2204").feedetail as unknown[]).length).toBeLessThanOrEqual(12);
     expect(Object.keys(inputOf("2402"))).toEqual(["dscginfo", "diseinfo"]);
@@ -616,7 +616,7 @@ describe("flows against a stand-in server", () => {
 });
 
 // ---------------------------------------------------------------------------------------------------------------------
-// The HTTP/1.1 transport (src/his/http1.ts), against real servers on this machine
+// The HTTP/1.1 transport (src/simulator/http1.ts), against real servers on this machine
 
 interface Seen {
   method: string | undefined;

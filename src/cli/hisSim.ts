@@ -3,9 +3,9 @@ import { join } from "node:path";
 import { SingleBar } from "cli-progress";
 import type { Command } from "commander";
 import { DomainError } from "../domain/errors.js";
-import { HisTargetError, loopbackServiceUrl, FIXMEDINS_CODE } from "../his/client.js";
-import type { HospitalLevel } from "../his/bills.js";
-import { countsForMix, parseMix, parsePersonsList, runSimulation, type SimulationReport } from "../his/flows.js";
+import { HisTargetError, loopbackServiceUrl, FIXMEDINS_CODE } from "../simulator/client.js";
+import type { HospitalLevel } from "../simulator/bills.js";
+import { countsForMix, parseMix, parsePersonsList, runSimulation, type SimulationReport } from "../simulator/flows.js";
 import type { HisCredential } from "../lib/hisSignature.js";
 import { runCommand } from "./io.js";
 

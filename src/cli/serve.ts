@@ -5,7 +5,7 @@ import { demoCredentials } from "../services/hisCredentials.js";
 import { buildServer } from "../api/server.js";
 import { Services } from "../services/context.js";
 import { accountsWithDemoPassword, DEMO_FIXMEDINS, hasAdministrator } from "../services/demo.js";
-import { installDemo, type DemoInstallResult } from "../his/demo.js";
+import { installDemo, type DemoInstallResult } from "../simulator/demo.js";
 import { migrateDatabase, openFromEnvironment } from "../store/db.js";
 import { runCommand } from "./io.js";
 

@@ -11,7 +11,7 @@
  *   _api_body_sha256  Base64(SHA-256(the request body's bytes))
  *   _api_signature    Base64(HMAC-SHA256(secret, "k=v&k=v…" of the six headers above, sorted by name))
  *
- * One module for both sides: the server's guard (src/gateway/his/guard.ts) and the client (src/his/client.ts), so that
+ * One module for both sides: the server's guard (src/gateway/his/guard.ts) and the client (src/simulator/client.ts), so that
  * the simulator, the demo and the benchmarks sign exactly as the server checks.
  */
 import { createHash, createHmac, randomBytes, timingSafeEqual } from "node:crypto";

@@ -1,9 +1,9 @@
 import { describe, expect, it } from "vitest";
-import { BILL_DISTRIBUTIONS, HOSPITAL_LEVELS, type HospitalLevel } from "../../src/his/bills.js";
-import { drawStay, feePickerFor, inpatientDrafts, loadFeeCatalogue, outpatientDrafts, seededRng, sumFen, type FeeLineDraft } from "../../src/his/flows.js";
+import { BILL_DISTRIBUTIONS, HOSPITAL_LEVELS, type HospitalLevel } from "../../src/simulator/bills.js";
+import { drawStay, feePickerFor, inpatientDrafts, loadFeeCatalogue, outpatientDrafts, seededRng, sumFen, type FeeLineDraft } from "../../src/simulator/flows.js";
 
 /**
- * The simulator's bills follow the distributions stated in src/his/bills.ts (and the README): many bills drawn with a
+ * The simulator's bills follow the distributions stated in src/simulator/bills.ts (and the README): many bills drawn with a
  * fixed seed have their medians, tails, stay lengths, line counts and shares where the table says; a few seeded bills
  * come out to the fen as they always have.
  */

@@ -5,7 +5,7 @@ import type { FastifyInstance } from "fastify";
 import { chromium, type Browser, type Page } from "playwright-core";
 import { buildServer } from "../../src/api/server.js";
 import { TEST_LIMITS } from "../support/limits.js";
-import { seedDemoCare } from "../../src/his/demoCare.js";
+import { seedDemoCare } from "../../src/simulator/demoCare.js";
 import { fromRoot } from "../../src/lib/paths.js";
 import { Services } from "../../src/services/context.js";
 import { seedDemo } from "../../src/services/demo.js";

@@ -1,7 +1,7 @@
 /**
  * What the HIS simulator bills: the distributions of a visit's or a stay's total, its length and its lines, per hospital
  * level (medins_lv 3 三级, 2 二级, 1 一级) and medical type (11 普通门诊, 14 门诊慢特病, 21 住院). The one place they are
- * stated; src/his/flows.ts draws from them, the README shows them, test/his/bills.test.ts checks them.
+ * stated; src/simulator/flows.ts draws from them, the README shows them, test/his/bills.test.ts checks them.
  *
  * Basis: the orders of magnitude of the China Health Statistics Yearbook (中国卫生健康统计年鉴) for public general
  * hospitals around 2021 — an outpatient visit costs some 330–370 yuan on average at 三级, about 240 at 二级 and below 200

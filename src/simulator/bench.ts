@@ -1,6 +1,6 @@
 /**
  * The HIS-interface benchmark, for the bench dispatcher (bench/run.ts) to wrap: X outpatient and Y inpatient flows
- * (src/his/flows.ts) against a running server on this machine, at a given concurrency.
+ * (src/simulator/flows.ts) against a running server on this machine, at a given concurrency.
  */
 import type { HospitalLevel } from "./bills.js";
 import type { HisCredential } from "../lib/hisSignature.js";

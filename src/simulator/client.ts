@@ -318,7 +318,7 @@ export class HisClient {
   private readonly offsetMinutes: number;
   private readonly fetchImpl: typeof fetch | undefined;
   private readonly credential: HisCredential | undefined;
-  /** Kept-alive connections to the service (src/his/http1.ts): global fetch would cost several times the CPU. */
+  /** Kept-alive connections to the service (src/simulator/http1.ts): global fetch would cost several times the CPU. */
   private readonly connections: Http1Connections;
 
   constructor(options: HisClientOptions) {
