@@ -238,6 +238,36 @@ class FlowRun {
     }
   }
 
+  /**
+   * Pre-settlement then settlement (2206 → 2207, or 2303 → 2304): the settlement repeats the pre-settlement's input
+   * with an invoice number and the parts the pre-settlement answered, and both answers are checked against the
+   * uploaded total. The settlement's setl_id goes into the flow's result before its answer is checked (a check that
+   * fails still names the settlement), and is answered.
+   */
+  async settle(infnos: readonly [pre: string, settle: string], input: Record<string, unknown>, uploadedFen: number, admdvs: string, result: FlowResult): Promise<string> {
+    const [preInfno, settleInfno] = infnos;
+    const pre = await this.step(preInfno, { data: input }, admdvs);
+    const parts = checkSettlement(pre.output, preInfno, uploadedFen);
+    const settled = await this.step(
+      settleInfno,
+      {
+        data: {
+          ...input,
+          invono: this.ctx.numbers.next("FP"),
+          fulamt_ownpay_amt: toYuan(parts.fulamt_ownpay_amt as Fen),
+          overlmt_selfpay: toYuan(parts.overlmt_selfpay as Fen),
+          preselfpay_amt: toYuan(parts.preselfpay_amt as Fen),
+          inscp_scp_amt: toYuan(parts.inscp_scp_amt as Fen),
+        },
+      },
+      admdvs,
+    );
+    const setlId = needText(settled.output, "setlinfo.setl_id", settleInfno);
+    result.setlId = setlId;
+    checkSettlement(settled.output, settleInfno, uploadedFen);
+    return setlId;
+  }
+
   /** 1101: who the person is and which insurance to settle with. */
   async person(certno: string): Promise<Person> {
     const now = (this.ctx.now ?? Date.now)();

@@ -2,7 +2,7 @@
 import { toYuan, type Fen } from "../domain/money.js";
 import { formatDate, formatDateTime } from "./client.js";
 import { type FeeLineDraft, drawStay, feePickerFor, inpatientDrafts, intBetween, pad, pick, sumFen, toFeeDetail } from "./fees.js";
-import { type FlowContext, type FlowResult, INPATIENT_DEPTS, INPATIENT_DIAGNOSES, checkSettlement, doctor, firstText, needText, runFlow } from "./flow.js";
+import { type FlowContext, type FlowResult, INPATIENT_DEPTS, INPATIENT_DIAGNOSES, doctor, firstText, runFlow } from "./flow.js";
 
 /** A general inpatient stay: 1101 → 2401 → 2301 (2–4 batches) → 2402 → 2303 → 2304 → 2305 (a share of stays). */
 export function inpatientFlow(certno: string, ctx: FlowContext): Promise<FlowResult> {
@@ -145,25 +145,7 @@ export function inpatientFlow(certno: string, ctx: FlowContext): Promise<FlowRes
       acct_used_flag: person.acct_used_flag,
       mid_setl_flag: "0",
     };
-    const pre = await run.step("2303", { data: settle }, admdvs);
-    const parts = checkSettlement(pre.output, "2303", total);
-    const settled = await run.step(
-      "2304",
-      {
-        data: {
-          ...settle,
-          invono: numbers.next("FP"),
-          fulamt_ownpay_amt: toYuan(parts.fulamt_ownpay_amt as Fen),
-          overlmt_selfpay: toYuan(parts.overlmt_selfpay as Fen),
-          preselfpay_amt: toYuan(parts.preselfpay_amt as Fen),
-          inscp_scp_amt: toYuan(parts.inscp_scp_amt as Fen),
-        },
-      },
-      admdvs,
-    );
-    const setlId = needText(settled.output, "setlinfo.setl_id", "2304");
-    result.setlId = setlId;
-    checkSettlement(settled.output, "2304", total);
+    const setlId = await run.settle(["2303", "2304"], settle, total, admdvs, result);
 
     if ((ctx.reverseShare ?? 0) > 0 && rng() < (ctx.reverseShare ?? 0)) {
       await run.step("2305", { data: { mdtrt_id: mdtrtId, setl_id: setlId, psn_no: person.psn_no } }, admdvs);

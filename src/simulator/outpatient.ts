@@ -2,7 +2,7 @@
 import { toYuan, type Fen } from "../domain/money.js";
 import { formatDate, formatDateTime } from "./client.js";
 import { feePickerFor, intBetween, outpatientDrafts, pad, pick, sumFen, toFeeDetail } from "./fees.js";
-import { type FlowContext, type FlowResult, OUTPATIENT_DEPTS, OUTPATIENT_DIAGNOSES, checkSettlement, doctor, needText, runFlow } from "./flow.js";
+import { type FlowContext, type FlowResult, OUTPATIENT_DEPTS, OUTPATIENT_DIAGNOSES, doctor, needText, runFlow } from "./flow.js";
 
 
 /** A general outpatient visit: 1101 → 2201 → 2203 → 2204 (10 lines) → 2206 → 2207. */
@@ -102,23 +102,6 @@ export function outpatientFlow(certno: string, ctx: FlowContext): Promise<FlowRe
       insutype: person.insutype,
       acct_used_flag: person.acct_used_flag,
     };
-    const pre = await run.step("2206", { data: settle }, admdvs);
-    const parts = checkSettlement(pre.output, "2206", total);
-    const settled = await run.step(
-      "2207",
-      {
-        data: {
-          ...settle,
-          invono: numbers.next("FP"),
-          fulamt_ownpay_amt: toYuan(parts.fulamt_ownpay_amt as Fen),
-          overlmt_selfpay: toYuan(parts.overlmt_selfpay as Fen),
-          preselfpay_amt: toYuan(parts.preselfpay_amt as Fen),
-          inscp_scp_amt: toYuan(parts.inscp_scp_amt as Fen),
-        },
-      },
-      admdvs,
-    );
-    result.setlId = needText(settled.output, "setlinfo.setl_id", "2207");
-    checkSettlement(settled.output, "2207", total);
+    await run.settle(["2206", "2207"], settle, total, admdvs, result);
   });
 }
