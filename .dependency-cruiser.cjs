@@ -7,6 +7,9 @@
  */
 const IO_MODULES = "^(node:)?(fs|fs/promises|net|http|https|child_process|dgram|dns|tls|worker_threads|cluster)$";
 
+/** The layers whose code is in one folder per capability (ARCHITECTURE.md). */
+const LAYERS = ["src/domain", "src/services", "src/api/v1", "src/gateway/his/handlers", "src/cli"];
+
 module.exports = {
   forbidden: [
     { name: "no-circular", severity: "error", comment: "A circle makes two modules one; break it by moving the shared piece down.", from: {}, to: { circular: true } },
@@ -65,6 +68,20 @@ module.exports = {
       from: { path: "^src/", pathNot: "^src/cli/" },
       to: { path: "^src/cli/" },
     },
+    {
+      name: "capability-through-its-index", severity: "error",
+      comment:
+        "A capability's folder (settlement/, enrollment/, …) is entered through its index.ts: another capability of the same layer " +
+        "imports what the index exports, never a file behind it. common/ is the layer's shared room, open to every capability in it.",
+      from: { path: "^src/(domain|services|api/v1|gateway/his/handlers|cli)/([^/]+)/" },
+      to: { path: "^src/$1/[^/]+/", pathNot: ["^src/$1/$2/", "^src/$1/[^/]+/index\\.ts$", "^src/$1/common/"] },
+    },
+    ...LAYERS.map((layer) => ({
+      name: "other-layers-through-the-index", severity: "error",
+      comment: `Outside ${layer}, a capability's folder of it (and its common/) is entered through its index.ts only.`,
+      from: { path: "^src/", pathNot: `^${layer}/` },
+      to: { path: `^${layer}/[^/]+/`, pathNot: `^${layer}/[^/]+/index\\.ts$` },
+    })),
     {
       name: "no-unresolvable", severity: "error", comment: "An import that resolves to nothing.",
       from: {}, to: { couldNotResolve: true },

@@ -12,7 +12,7 @@
  */
 import { sql } from "drizzle-orm";
 import type { Database } from "../src/store/db.js";
-import { rowsOf } from "../src/services/imports.js";
+import { rowsOf } from "../src/services/common/sql.js";
 
 export interface ApiDataSizes {
   persons: number;

@@ -4,16 +4,16 @@
  * carried forward, so that deductibles, caps, critical-illness bands, tilts, large amount and assistance limits are hit.
  * Only `settle` and the carrying of accumulators are timed; the population is built beforehand.
  */
-import type { Catalogue, CatalogueEntry } from "../src/domain/catalogue/catalogue.js";
+import type { Catalogue, CatalogueEntry } from "../src/domain/reference/catalogue.js";
 import { mulberry32 } from "../src/lib/random.js";
 import type { Category, Level } from "../src/domain/codes.js";
 import type { Fen } from "../src/domain/money.js";
-import type { Policy } from "../src/domain/policy/schema.js";
+import type { Policy } from "../src/domain/reference/policy/schema.js";
 import { priceOfFen, type Quantity } from "../src/domain/quantity.js";
 import { emptyAccumulators } from "../src/domain/settlement/accumulators.js";
 import { settle } from "../src/domain/settlement/engine.js";
 import type { Encounter, FeeLine, PersonCategory, SettlementPerson, SettlementResult } from "../src/domain/settlement/types.js";
-import { shippedCatalogue, shippedCatalogueEntries, shippedPolicy } from "../src/services/reference.js";
+import { shippedCatalogue, shippedCatalogueEntries, shippedPolicy } from "../src/services/reference/shipped.js";
 import { measureThroughput, round, throughputOptions, type Benchmark } from "./harness.js";
 
 const REGION = "451000";

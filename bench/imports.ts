@@ -10,8 +10,8 @@ import { createWriteStream, mkdtempSync, rmSync, statSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import pg from "pg";
-import { FEMALE_CHARACTERS, MALE_CHARACTERS, SURNAMES, seededRandom, syntheticResidentId } from "../src/services/demo.js";
-import { importFile } from "../src/services/importFiles.js";
+import { FEMALE_CHARACTERS, MALE_CHARACTERS, SURNAMES, seededRandom, syntheticResidentId } from "../src/services/demo/demo.js";
+import { importFile } from "../src/services/imports/files.js";
 import { migrateDatabase, openDatabase, type Database } from "../src/store/db.js";
 import { round, type Benchmark } from "./harness.js";
 

@@ -8,11 +8,12 @@ import ExcelJS from "exceljs";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { DomainError } from "../src/domain/errors.js";
 import { residentIdFacts } from "../src/domain/ids.js";
-import { coverage, rateBp, subsidyStatistics, type CoverageRow, type SubsidyRow } from "../src/services/coverage.js";
-import { syntheticResidentId } from "../src/services/demo.js";
-import { importFile } from "../src/services/importFiles.js";
-import { importPersons, numberedRows, rowsOf } from "../src/services/imports.js";
-import { coverageJson, subsidyStatisticsJson, writeCoverageXlsx, writeSubsidyXlsx } from "../src/services/reports.js";
+import { coverage, rateBp, subsidyStatistics, type CoverageRow, type SubsidyRow } from "../src/services/enrollment/coverage.js";
+import { syntheticResidentId } from "../src/services/demo/demo.js";
+import { importFile } from "../src/services/imports/files.js";
+import { importPersons, numberedRows } from "../src/services/imports/rows.js";
+import { rowsOf } from "../src/services/common/sql.js";
+import { coverageJson, subsidyStatisticsJson, writeCoverageXlsx, writeSubsidyXlsx } from "../src/services/reports/reports.js";
 import type { Database } from "../src/store/db.js";
 import { openTestDatabase } from "./support/db.js";
 

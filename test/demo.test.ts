@@ -1,8 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { listenHost } from "../src/cli/serve.js";
 import { installDemo } from "../src/simulator/demo.js";
-import { accountsWithDemoPassword, DEMO_PASSWORD, DEMO_USERS, demoDatabaseState, hasAdministrator, insideTransaction, syntheticResidentId } from "../src/services/demo.js";
-import { importFixmedins, importPersons, numberedRows, rowsOf } from "../src/services/imports.js";
+import { accountsWithDemoPassword, DEMO_PASSWORD, DEMO_USERS, demoDatabaseState, hasAdministrator, insideTransaction, syntheticResidentId } from "../src/services/demo/demo.js";
+import { importFixmedins, importPersons, numberedRows } from "../src/services/imports/rows.js";
+import { rowsOf } from "../src/services/common/sql.js";
 import type { Database } from "../src/store/db.js";
 import { sql } from "drizzle-orm";
 import { openTestDatabase } from "./support/db.js";

@@ -4,12 +4,13 @@ import { sql } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { DomainError } from "../src/domain/errors.js";
 import { residentIdFacts } from "../src/domain/ids.js";
-import { syntheticResidentId } from "../src/services/demo.js";
+import { syntheticResidentId } from "../src/services/demo/demo.js";
 import {
   findDuplicatesFor, getDuplicate, listDuplicates, resolveAllByRule, resolveDuplicate, scanDuplicates, type DuplicateCase,
-} from "../src/services/duplicates.js";
-import { importPersons, numberedRows, rowsOf } from "../src/services/imports.js";
-import { enrollmentOn } from "../src/services/persons.js";
+} from "../src/services/enrollment/duplicates.js";
+import { importPersons, numberedRows } from "../src/services/imports/rows.js";
+import { rowsOf } from "../src/services/common/sql.js";
+import { enrollmentOn } from "../src/services/common/persons.js";
 import type { Database } from "../src/store/db.js";
 import { openTestDatabase } from "./support/db.js";
 

@@ -5,9 +5,9 @@ import ExcelJS from "exceljs";
 import { describe, expect, it } from "vitest";
 import { csvField } from "../src/lib/csv.js";
 import { defuseFormula } from "../src/lib/spreadsheet.js";
-import { COVERAGE_RULES, type CoverageReport } from "../src/services/coverage.js";
-import { writeReport } from "../src/services/importFiles.js";
-import { coverageWorkbook } from "../src/services/reports.js";
+import { COVERAGE_RULES, type CoverageReport } from "../src/services/enrollment/coverage.js";
+import { writeReport } from "../src/services/imports/files.js";
+import { coverageWorkbook } from "../src/services/reports/reports.js";
 import { csvCell, defuseFormula as webDefuse } from "../src/web/lib/spreadsheet.js";
 
 /** Issue 21, item 7: every CSV and .xlsx the project writes defuses text a spreadsheet would run as a formula. */

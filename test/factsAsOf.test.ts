@@ -7,9 +7,10 @@ import { sql } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { DomainError } from "../src/domain/errors.js";
 import { fromRoot } from "../src/lib/paths.js";
-import { syntheticResidentId } from "../src/services/demo.js";
-import { importFile } from "../src/services/importFiles.js";
-import { importPersons, numberedRows, parseAsOf, rowsOf } from "../src/services/imports.js";
+import { syntheticResidentId } from "../src/services/demo/demo.js";
+import { importFile } from "../src/services/imports/files.js";
+import { importPersons, numberedRows, parseAsOf } from "../src/services/imports/rows.js";
+import { rowsOf } from "../src/services/common/sql.js";
 import type { Database } from "../src/store/db.js";
 import { openTestDatabase } from "./support/db.js";
 

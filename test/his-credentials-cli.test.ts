@@ -7,7 +7,7 @@ import { promisify } from "node:util";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { readCredential } from "../src/cli/hisSim.js";
 import { DomainError } from "../src/domain/errors.js";
-import { importFixmedins, numberedRows } from "../src/services/imports.js";
+import { importFixmedins, numberedRows } from "../src/services/imports/rows.js";
 import { migrateDatabase, openDatabase } from "../src/store/db.js";
 
 /** `yibao his-credentials` and `yibao his-sim --credentials`, on an embedded database of their own. */

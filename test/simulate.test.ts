@@ -6,7 +6,7 @@ import { fileURLToPath } from "node:url";
 import { afterAll, describe, expect, it } from "vitest";
 import { parse as parseYaml, stringify as stringifyYaml } from "yaml";
 import { DomainError } from "../src/domain/errors.js";
-import { POLICIES_DIR } from "../src/services/reference.js";
+import { POLICIES_DIR } from "../src/services/reference/shipped.js";
 import {
   changeBasisPoints,
   formatReportTable,
@@ -15,7 +15,7 @@ import {
   SIMULATE_COLUMNS,
   type SimulationReport,
   type TierKey,
-} from "../src/services/simulate.js";
+} from "../src/services/settlement/simulate.js";
 
 const ROOT = fileURLToPath(new URL("../", import.meta.url));
 const HEADER = SIMULATE_COLUMNS.join(",");

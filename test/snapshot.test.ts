@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { Services } from "../src/services/context.js";
+import { Services } from "../src/services/common/context.js";
 import type { Database } from "../src/store/db.js";
 
 /** Services.snapshot: the dashboard's figures, computed once, answered at once, refreshed behind the answer. */

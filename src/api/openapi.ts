@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { rolesFor } from "../domain/access.js";
+import { rolesFor } from "../domain/identity/index.js";
 import { SESSION_COOKIE } from "./session.js";
 import { errorBody } from "./errors.js";
 import type { Route } from "./route.js";
@@ -34,7 +34,7 @@ export interface Operation {
   requestBody?: { required: boolean; content: Record<string, { schema: JsonSchema }> };
   responses: Record<string, { description: string; content?: Record<string, { schema: JsonSchema }> }>;
   "x-access": string;
-  /** The roles that may call it (domain/access.ts); a handler narrows further to the caller's region, hospital or self. */
+  /** The roles that may call it (domain/identity/access.ts); a handler narrows further to the caller's region, hospital or self. */
   "x-roles"?: readonly string[];
   security?: Record<string, string[]>[];
 }

@@ -1,5 +1,5 @@
 import type { FastifyInstance } from "fastify";
-import type { Services } from "../services/context.js";
+import type { Services } from "../services/common/index.js";
 import { docsHtml } from "./docs.js";
 import { apiError } from "./errors.js";
 import { openApiDocument, type OpenApiDocument } from "./openapi.js";
@@ -7,7 +7,7 @@ import { registerRoutes, type RegisterOptions } from "./route.js";
 import type { RateLimits } from "./security.js";
 import { authorizer } from "./session.js";
 import { V1_ROUTES, V1_TAGS } from "./v1/index.js";
-import { CSV, XLSX } from "./v1/rosters.js";
+import { CSV, XLSX } from "./v1/imports/index.js";
 
 export interface ApiOptions {
   services: Services;

@@ -1,9 +1,9 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
 import { z } from "zod";
-import type { Access, Principal } from "../domain/access.js";
+import type { Access, Principal } from "../domain/identity/index.js";
 import { DomainError, InvariantError } from "../domain/errors.js";
 import { zodToDomainError } from "../domain/zodFields.js";
-import type { Services } from "../services/context.js";
+import type { Services } from "../services/common/index.js";
 
 /**
  * The REST API's routes as data: method, path, summary in Chinese and English, tags and zod schemas for the params, the
@@ -16,7 +16,7 @@ export const JSON_MEDIA = "application/json";
 export type Method = "GET" | "POST" | "PUT" | "DELETE";
 
 /**
- * What a route needs (domain/access.ts says which roles have it); `public` needs nobody (signing in), `signed_in` any
+ * What a route needs (domain/identity/access.ts says which roles have it); `public` needs nobody (signing in), `signed_in` any
  * user. What a principal may see inside a route (its region, its hospital, its own records) the handler decides.
  */
 export type RouteAccess = Access | "public" | "signed_in";

@@ -1,5 +1,5 @@
-import { mayReadPerson, type Principal } from "../domain/access.js";
-import { regionCovers, regionName } from "../domain/regions.js";
+import { mayReadPerson, type Principal } from "../domain/identity/index.js";
+import { regionCovers, regionName } from "../domain/reference/index.js";
 import { forbidden } from "./errors.js";
 
 /**

@@ -4,9 +4,9 @@ import { hisGateway } from "../gateway/his/plugin.js";
 import { restApi } from "./plugin.js";
 import { rateLimitsFrom, registerRateLimits, securityHeaders, type RateLimits } from "./security.js";
 import { webApp } from "./web.js";
-import { sessionLimits } from "../services/auth.js";
-import type { Services } from "../services/context.js";
-import { ImportWorker, type ImportWorkerOptions } from "../services/importQueue.js";
+import { sessionLimits } from "../services/identity/index.js";
+import type { Services } from "../services/common/index.js";
+import { ImportWorker, type ImportWorkerOptions } from "../services/imports/index.js";
 
 export interface ServerOptions {
   services: Services;

@@ -1,7 +1,7 @@
 import type { FastifyReply, FastifyRequest } from "fastify";
-import { mayAccess, ROLE_NAMES, type Principal } from "../domain/access.js";
-import { sessionPrincipal } from "../services/auth.js";
-import type { Services } from "../services/context.js";
+import { mayAccess, ROLE_NAMES, type Principal } from "../domain/identity/index.js";
+import { sessionPrincipal } from "../services/identity/index.js";
+import type { Services } from "../services/common/index.js";
 import { forbidden, passwordChangeRequired, unauthenticated } from "./errors.js";
 import type { Route } from "./route.js";
 

@@ -2,7 +2,7 @@ import { readFileSync, writeFileSync } from "node:fs";
 import type { Command } from "commander";
 import { interfaceDocument } from "../gateway/his/conformance.js";
 import { fromRoot } from "../lib/paths.js";
-import { runCommand } from "./io.js";
+import { runCommand } from "./common/io.js";
 
 export const INTERFACE_DOC = fromRoot("docs", "interface.md");
 

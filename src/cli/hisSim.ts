@@ -7,7 +7,7 @@ import { HisTargetError, loopbackServiceUrl, FIXMEDINS_CODE } from "../simulator
 import type { HospitalLevel } from "../simulator/bills.js";
 import { countsForMix, parseMix, parsePersonsList, runSimulation, type SimulationReport } from "../simulator/flows.js";
 import type { HisCredential } from "../lib/hisSignature.js";
-import { runCommand } from "./io.js";
+import { runCommand } from "./common/io.js";
 
 interface HisSimOptions {
   url: string;

@@ -1,15 +1,12 @@
 #!/usr/bin/env node
 import { Command } from "commander";
 import { registerServeCommands } from "./serve.js";
-import { registerSettleCommands } from "./settle.js";
-import { registerImportCommands } from "./import.js";
+import { registerSettleCommands, registerSimulateCommands } from "./settlement/index.js";
+import { registerImportCommands } from "./imports/index.js";
 import { registerHisSimCommands } from "./hisSim.js";
-import { registerSimulateCommands } from "./simulate.js";
-import { registerEnrollmentCommands } from "./enrollment.js";
-import { registerDuplicateCommands } from "./duplicates.js";
-import { registerReportCommands } from "./report.js";
-import { registerUserCommands } from "./users.js";
-import { registerHisCredentialCommands } from "./hisCredentials.js";
+import { registerDuplicateCommands, registerEnrollmentCommands } from "./enrollment/index.js";
+import { registerReportCommands } from "./reports/index.js";
+import { registerHisCredentialCommands, registerUserCommands } from "./identity/index.js";
 import { registerDocsCommands } from "./docs.js";
 
 const program = new Command();

@@ -1,13 +1,13 @@
 import { mkdirSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import type { Command } from "commander";
-import { demoCredentials } from "../services/hisCredentials.js";
+import { demoCredentials } from "../services/identity/index.js";
 import { buildServer } from "../api/server.js";
-import { Services } from "../services/context.js";
-import { accountsWithDemoPassword, DEMO_FIXMEDINS, hasAdministrator } from "../services/demo.js";
+import { Services } from "../services/common/index.js";
+import { accountsWithDemoPassword, DEMO_FIXMEDINS, hasAdministrator } from "../services/demo/index.js";
 import { installDemo, type DemoInstallResult } from "../simulator/demo.js";
 import { migrateDatabase, openFromEnvironment } from "../store/db.js";
-import { runCommand } from "./io.js";
+import { runCommand } from "./common/io.js";
 
 /**
  * Where the server listens: HOST when set; else every interface — except while an account still has the demo's

@@ -1,6 +1,6 @@
 import { eq } from "drizzle-orm";
-import { Services } from "../services/context.js";
-import { chinaYear, DEMO_YEAR, demoDatabaseState, extendDemoYear, insideTransaction, lockDemo, seedDemo, type DemoSeedResult } from "../services/demo.js";
+import { Services } from "../services/common/index.js";
+import { chinaYear, DEMO_YEAR, demoDatabaseState, extendDemoYear, insideTransaction, lockDemo, seedDemo, type DemoSeedResult } from "../services/demo/index.js";
 import type { Database } from "../store/db.js";
 import { demoYears } from "../store/schema.js";
 import { seedDemoCare, type DemoCareResult } from "./demoCare.js";

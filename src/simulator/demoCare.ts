@@ -1,10 +1,10 @@
 import { callService, refusedAnswer } from "../gateway/his/dispatch.js";
 import { HisGuard } from "../gateway/his/guard.js";
-import { demoCredentials } from "../services/hisCredentials.js";
+import { demoCredentials } from "../services/identity/index.js";
 import { mulberry32 } from "../lib/random.js";
-import { DEMO_FIXMEDINS, DEMO_PERSONS, DEMO_YEAR } from "../services/demo.js";
-import type { Services } from "../services/context.js";
-import { rowsOf } from "../services/imports.js";
+import { DEMO_FIXMEDINS, DEMO_PERSONS, DEMO_YEAR } from "../services/demo/index.js";
+import type { Services } from "../services/common/index.js";
+import { rowsOf } from "../services/common/index.js";
 import { sql } from "drizzle-orm";
 import { HisClient, MsgidClock } from "./client.js";
 import { HospitalNumbers, inpatientFlow, loadFeeCatalogue, outpatientFlow, type FlowKind } from "./flows.js";

@@ -52,7 +52,7 @@ export const persons = pgTable(
   (t) => [
     uniqueIndex("persons_certno").on(t.certno),
     // Prefix searches (a name as a clerk types it, the first digits of an ID number) compare in collation "C"
-    // (services/registry.ts): only then can PostgreSQL read a `like 'prefix%'` from the index.
+    // (services/enrollment/registry.ts): only then can PostgreSQL read a `like 'prefix%'` from the index.
     index("persons_name").on(sql`(${t.psn_name} collate "C")`, t.psn_no),
     index("persons_certno_prefix").on(sql`(${t.certno} collate "C")`),
     index("persons_admdvs").on(t.insuplc_admdvs),
@@ -507,7 +507,7 @@ const bytea = customType<{ data: Buffer; driverData: Buffer | Uint8Array }>({
 
 /**
  * Files uploaded in the console, queued and imported in the background by whichever server's worker claims them
- * (src/services/importQueue.ts): what came (with its bytes until the job ends), who sent it, who runs it under which
+ * (src/services/imports/queue.ts): what came (with its bytes until the job ends), who sent it, who runs it under which
  * lease, how far it got, what was refused.
  */
 export const importJobs = pgTable(
@@ -578,7 +578,7 @@ export const signinLocks = pgTable(
 // ---- issue 21: hospital credentials
 
 /**
- * Credentials of designated institutions on the hospital-facing interface (src/services/hisCredentials.ts). The secret
+ * Credentials of designated institutions on the hospital-facing interface (src/services/identity/hisCredentials.ts). The secret
  * is never stored: it is derived as HMAC-SHA256(master key, access_key:salt), the master key from YIBAO_HIS_MASTER_KEY
  * (else a key of the `secrets` table); a row keeps the salt and a fingerprint of the secret. A rotation gives a new salt
  * and keeps the previous one valid until `previous_valid_until`.

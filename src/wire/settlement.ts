@@ -3,7 +3,7 @@ import { FILING_TYPES, LEVELS, MED_TYPES } from "../domain/codes.js";
 import { ZERO, toYuan, type Fen } from "../domain/money.js";
 import { priceOfFen, priceToNumber, quantityToNumber } from "../domain/quantity.js";
 import { PPM } from "../domain/ratio.js";
-import type { Encounter, FeeLine, FundStep, LineSplit, SetlInfo, SettlementPerson } from "../domain/settlement/types.js";
+import type { Encounter, FeeLine, FundStep, LineSplit, SetlInfo, SettlementPerson } from "../domain/settlement/index.js";
 import { categoryField, dateTimeField, quantityField, regionField, yuanField } from "../domain/zodFields.js";
 
 /** Wire shapes shared by the calculator (yibao settle) and the hospital-facing interface: yuan outside, fen inside. */

@@ -1,10 +1,10 @@
 import { sql } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { buildServer } from "../../src/api/server.js";
-import { SIGNIN_REFUSED } from "../../src/api/v1/auth.js";
+import { SIGNIN_REFUSED } from "../../src/api/v1/identity/auth.js";
 import { TEST_LIMITS } from "../support/limits.js";
-import { createUser, LOCK_MINUTES, MAX_FAILED_ATTEMPTS } from "../../src/services/auth.js";
-import { issueVoucher } from "../../src/services/voucher.js";
+import { createUser, LOCK_MINUTES, MAX_FAILED_ATTEMPTS } from "../../src/services/identity/auth.js";
+import { issueVoucher } from "../../src/services/identity/voucher.js";
 import { H2, H3, HisSession, makeId, openTestPlatform, type ParsedJson, type TestPlatform } from "../support/his.js";
 import { apiClient, expectError, signedInApi, TEST_PASSWORD, type Api } from "./support.js";
 

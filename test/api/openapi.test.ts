@@ -7,9 +7,9 @@ import { apiDocument, restApi } from "../../src/api/plugin.js";
 import { defineRoute, registerRoutes, type Route } from "../../src/api/route.js";
 import { buildServer } from "../../src/api/server.js";
 import { V1_ROUTES } from "../../src/api/v1/index.js";
-import { renameFields } from "../../src/api/v1/inputs.js";
+import { renameFields } from "../../src/api/v1/common/inputs.js";
 import { DomainError } from "../../src/domain/errors.js";
-import type { Services } from "../../src/services/context.js";
+import type { Services } from "../../src/services/common/context.js";
 import { apiClient, expectError, violations } from "./support.js";
 
 /** The document, the docs page and the route layer: no database is needed (nothing here reaches a handler's query). */

@@ -1,8 +1,9 @@
 import { sql, type SQL } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { rowsOf } from "../../src/services/imports.js";
-import { countUpTo, personSearchQuery, searchPersons } from "../../src/services/registry.js";
-import { settlementListQuery } from "../../src/services/settlementViews.js";
+import { rowsOf } from "../../src/services/common/sql.js";
+import { personSearchQuery, searchPersons } from "../../src/services/enrollment/registry.js";
+import { countUpTo } from "../../src/services/common/pages.js";
+import { settlementListQuery } from "../../src/services/settlement/views.js";
 import { persons } from "../../src/store/schema.js";
 import { makeId, openTestPlatform, type TestPlatform } from "../support/his.js";
 import { signedInApi, type Api } from "./support.js";

@@ -1,7 +1,7 @@
 import { sql } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createUser, sessionPrincipal, setUserActive } from "../../src/services/auth.js";
-import { DEMO_PASSWORD } from "../../src/services/demo.js";
+import { createUser, sessionPrincipal, setUserActive } from "../../src/services/identity/auth.js";
+import { DEMO_PASSWORD } from "../../src/services/demo/demo.js";
 import { openTestPlatform, type TestPlatform } from "../support/his.js";
 import { apiClient, expectError, signedInApi, TEST_PASSWORD, type Api } from "./support.js";
 
@@ -72,7 +72,7 @@ describe("an administrator's reset", () => {
   });
 
   it("with yibao users password too (the CLI's setPassword), unless told the owner chose it", async () => {
-    const { setPassword } = await import("../../src/services/auth.js");
+    const { setPassword } = await import("../../src/services/identity/auth.js");
     await createUser(platform.database.db, { username: "cli_reset", display_name: "命令行", role: "clerk", admdvs: "451000", password: TEST_PASSWORD });
     await setPassword(platform.database.db, "cli_reset", "cli-temporary-1");
     expect((await signIn("cli_reset", "cli-temporary-1")).body.user.must_change_password).toBe(true);

@@ -3,8 +3,8 @@ import { expect } from "vitest";
 import { apiDocument } from "../../src/api/plugin.js";
 import type { OpenApiDocument } from "../../src/api/openapi.js";
 import type { ParsedJson } from "../support/his.js";
-import type { Role } from "../../src/domain/access.js";
-import { createUser } from "../../src/services/auth.js";
+import type { Role } from "../../src/domain/identity/access.js";
+import { createUser } from "../../src/services/identity/auth.js";
 import type { Database } from "../../src/store/db.js";
 
 /**

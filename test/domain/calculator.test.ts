@@ -4,7 +4,7 @@ import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
 import { DomainError } from "../../src/domain/errors.js";
 import { parseYuan } from "../../src/domain/money.js";
-import { runCalculator } from "../../src/services/calculator.js";
+import { runCalculator } from "../../src/services/settlement/calculator.js";
 import { domainError } from "./helpers.js";
 
 const ROOT = fileURLToPath(new URL("../../", import.meta.url));

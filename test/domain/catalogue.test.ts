@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
-import { Catalogue, parseCatalogueEntry } from "../../src/domain/catalogue/catalogue.js";
+import { Catalogue, parseCatalogueEntry } from "../../src/domain/reference/catalogue.js";
 import { splitLine, sumLines } from "../../src/domain/settlement/lines.js";
-import { shippedCatalogue } from "../../src/services/reference.js";
+import { shippedCatalogue } from "../../src/services/reference/shipped.js";
 import { CATALOGUE, domainError, entry, INSURED, line, OFFSITE, TEST_ENTRIES } from "./helpers.js";
 
 const row = (overrides: Record<string, unknown> = {}) => ({

@@ -10,7 +10,7 @@ import { chooseAssistance } from "../../src/domain/settlement/assistance.js";
 import { applyDelta, emptyAccumulators, reverseDelta } from "../../src/domain/settlement/accumulators.js";
 import { categoriesOn } from "../../src/domain/settlement/engine.js";
 import { bandParts, payOfParts, settleCriticalIllness } from "../../src/domain/settlement/tierTwo.js";
-import { shippedCatalogue } from "../../src/services/reference.js";
+import { shippedCatalogue } from "../../src/services/reference/shipped.js";
 import {
   category,
   domainError,

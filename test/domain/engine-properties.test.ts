@@ -5,7 +5,7 @@
  */
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { Catalogue, type CatalogueEntry } from "../../src/domain/catalogue/catalogue.js";
+import { Catalogue, type CatalogueEntry } from "../../src/domain/reference/catalogue.js";
 import { CATEGORIES, FILING_TYPES, type Category, type ChrgitmLevel, type FilingType, type Level, type MedType } from "../../src/domain/codes.js";
 import { withinValidity } from "../../src/domain/ids.js";
 import { formatYuan, type Fen } from "../../src/domain/money.js";

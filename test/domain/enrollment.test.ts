@@ -13,7 +13,7 @@ import {
   ageOn, enrollmentTerms, entitlement, shareOn, subsidyConditions, yearShares, type CategoryPeriod, type EnrollmentTerms, type SubsidyFacts,
 } from "../../src/domain/enrollment/subsidy.js";
 import type { Fen } from "../../src/domain/money.js";
-import type { Policy } from "../../src/domain/policy/schema.js";
+import type { Policy } from "../../src/domain/reference/policy/schema.js";
 import { PPM, type Ratio } from "../../src/domain/ratio.js";
 import { POLICY, yuan } from "./helpers.js";
 

@@ -3,11 +3,11 @@
  * become fen through the domain's own parsers.
  */
 import { expect } from "vitest";
-import { Catalogue, type CatalogueEntry } from "../../src/domain/catalogue/catalogue.js";
+import { Catalogue, type CatalogueEntry } from "../../src/domain/reference/catalogue.js";
 import type { Category, ChrgitmLevel, FilingType, Level, MedType } from "../../src/domain/codes.js";
 import { DomainError } from "../../src/domain/errors.js";
 import { parseYuan, type Fen } from "../../src/domain/money.js";
-import type { Policy } from "../../src/domain/policy/schema.js";
+import type { Policy } from "../../src/domain/reference/policy/schema.js";
 import { parseQuantity, priceOfFen, type Quantity } from "../../src/domain/quantity.js";
 import { parseRatio, RATIO_ZERO } from "../../src/domain/ratio.js";
 import { emptyAccumulators } from "../../src/domain/settlement/accumulators.js";
@@ -20,7 +20,7 @@ import type {
   SettlementPerson,
   SettlementResult,
 } from "../../src/domain/settlement/types.js";
-import { shippedPolicy } from "../../src/services/reference.js";
+import { shippedPolicy } from "../../src/services/reference/shipped.js";
 
 export const POLICY: Policy = shippedPolicy("451000-2022");
 export const INSURED = "451000";

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { DEMO_PASSWORD, passwordProblem } from "../../src/domain/passwords.js";
+import { DEMO_PASSWORD, passwordProblem } from "../../src/domain/identity/passwords.js";
 
 describe("password rules", () => {
   it("take a password of 8 characters or more that is neither the demo's nor contains the username", () => {

@@ -1,9 +1,9 @@
 import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
 import { parse as parseYaml } from "yaml";
-import { parsePolicy, policyId, type Policy } from "../../src/domain/policy/schema.js";
-import { selectPolicy } from "../../src/domain/policy/select.js";
-import { POLICIES_DIR, shippedPolicies, shippedPolicy } from "../../src/services/reference.js";
+import { parsePolicy, policyId, type Policy } from "../../src/domain/reference/policy/schema.js";
+import { selectPolicy } from "../../src/domain/reference/policy/select.js";
+import { POLICIES_DIR, shippedPolicies, shippedPolicy } from "../../src/services/reference/shipped.js";
 import { domainError, encounter, inscp, POLICY, settleOne } from "./helpers.js";
 
 type Path = readonly (string | number)[];

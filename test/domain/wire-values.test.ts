@@ -5,12 +5,12 @@ import { describe, expect, it } from "vitest";
 import { z } from "zod";
 import { parseDateTime, parseDay, parseYearMonth } from "../../src/domain/ids.js";
 import { parseYuan, type Fen } from "../../src/domain/money.js";
-import { parsePolicy } from "../../src/domain/policy/schema.js";
-import { medTypeRule } from "../../src/domain/policy/select.js";
+import { parsePolicy } from "../../src/domain/reference/policy/schema.js";
+import { medTypeRule } from "../../src/domain/reference/policy/select.js";
 import { agreesWithinOneFen, parseQuantity, parseUnitPrice, priceOfFen, priceTimesCount, type Quantity, type UnitPrice } from "../../src/domain/quantity.js";
 import { withoutOptionalNulls } from "../../src/gateway/his/lenient.js";
 import { fromRoot } from "../../src/lib/paths.js";
-import { shippedPolicies } from "../../src/services/reference.js";
+import { shippedPolicies } from "../../src/services/reference/shipped.js";
 import { medChrgitmType } from "../../src/wire/settlement.js";
 import { domainError } from "./helpers.js";
 

@@ -7,7 +7,7 @@ import {
 
 /**
  * Settlements of one person at the same moment (two hospitals, two windows) must give what one after the other gives:
- * the person's row is locked for the settlement's transaction (services/persons.ts lockPerson). The expectation is the
+ * the person's row is locked for the settlement's transaction (services/common/persons.ts lockPerson). The expectation is the
  * same bills settled sequentially, in the order the database serialized the concurrent ones, for a twin: a second person
  * identical in everything that the settlement reads. On PostgreSQL the requests really overlap (the pool has several
  * connections); on PGlite the single connection serializes the transactions, and the test holds as well.

@@ -3,7 +3,7 @@ import { callService, internalErrorText } from "../../src/gateway/his/dispatch.j
 import { HANDLERS } from "../../src/gateway/his/handlers/index.js";
 import { InvariantError } from "../../src/domain/errors.js";
 import { TEST_PASSWORD } from "../api/support.js";
-import { createUser } from "../../src/services/auth.js";
+import { createUser } from "../../src/services/identity/auth.js";
 import { H3, HisSession, makeId, openTestPlatform, testCredential, type TestPlatform } from "../support/his.js";
 
 /**

@@ -6,7 +6,7 @@ import { parseQuantity, priceOfFen } from "../../src/domain/quantity.js";
 import { emptyAccumulators } from "../../src/domain/settlement/accumulators.js";
 import { settle } from "../../src/domain/settlement/engine.js";
 import type { Accumulators, FeeLine, SettlementPerson, SettlementResult } from "../../src/domain/settlement/types.js";
-import { shippedCatalogue, shippedPolicy } from "../../src/services/reference.js";
+import { shippedCatalogue, shippedPolicy } from "../../src/services/reference/shipped.js";
 import { H2, H3, HisSession, makeId, openTestPlatform, type TestPlatform } from "../support/his.js";
 
 /**

@@ -1,6 +1,6 @@
 import { eq } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { importCatalogue, numberedRows } from "../../src/services/imports.js";
+import { importCatalogue, numberedRows } from "../../src/services/imports/rows.js";
 import { diagnoses, encounters, settlements } from "../../src/store/schema.js";
 import { H1, H2, H3, HNC, HisSession, makeId, openTestPlatform, refused, stateOf, type TestPlatform } from "../support/his.js";
 

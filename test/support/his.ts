@@ -1,11 +1,12 @@
+import { appendFileSync } from "node:fs";
 import type { FastifyInstance } from "fastify";
 import { buildServer } from "../../src/api/server.js";
 import { TEST_LIMITS } from "./limits.js";
 import { residentIdCheckChar } from "../../src/domain/ids.js";
 import { signRequest, type HisCredential } from "../../src/lib/hisSignature.js";
-import { Services } from "../../src/services/context.js";
-import { issueCredential } from "../../src/services/hisCredentials.js";
-import { shippedCatalogueEntries } from "../../src/services/reference.js";
+import { Services } from "../../src/services/common/context.js";
+import { issueCredential } from "../../src/services/identity/hisCredentials.js";
+import { shippedCatalogueEntries } from "../../src/services/reference/shipped.js";
 import type { Database } from "../../src/store/db.js";
 import { catalogueEntries, enrollments, fixmedins, personIdentities, persons } from "../../src/store/schema.js";
 import { openTestDatabase } from "./db.js";
@@ -108,6 +109,9 @@ export class HisSession {
     const res = await this.app.inject({
       method: "POST", url: "/fsi/api/rsfComIfsService/callService", payload, headers: { "content-type": "application/json", ...signed },
     });
+    // YIBAO_RECORD=file records the conversation (a request line, then its answer line), to compare the interface's
+    // answers before and after a change with scripts/conversation-diff.ts (DEVELOPERS.md).
+    if (process.env.YIBAO_RECORD) appendFileSync(process.env.YIBAO_RECORD, `>${payload}\n<${res.body}\n`);
     return res.json();
   }
 

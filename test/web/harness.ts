@@ -7,8 +7,8 @@ import { buildServer } from "../../src/api/server.js";
 import { TEST_LIMITS } from "../support/limits.js";
 import { seedDemoCare } from "../../src/simulator/demoCare.js";
 import { fromRoot } from "../../src/lib/paths.js";
-import { Services } from "../../src/services/context.js";
-import { seedDemo } from "../../src/services/demo.js";
+import { Services } from "../../src/services/common/context.js";
+import { seedDemo } from "../../src/services/demo/demo.js";
 import type { Database } from "../../src/store/db.js";
 import { openTestDatabase, TEST_DB_KIND } from "../support/db.js";
 

@@ -1,19 +1,20 @@
 import type { Route } from "../route.js";
 import {
-  changePasswordRoute, createUserRoute, endUserSessionsRoute, listUserSessionsRoute, listUsersRoute, meRoute, resetPasswordRoute, setUserActiveRoute, signInLogRoute,
-  signInRoute, signOutRoute, unlockUserRoute,
-} from "./auth.js";
-import { getImportJobRoute, listImportJobsRoute, startImportJobRoute } from "./importJobs.js";
-import { getPolicyRoute, listPoliciesRoute, myRecordsRoute, myVoucherRoute } from "./me.js";
-import { dashboardRoute, getSettlementRoute, hospitalsRoute, listSettlementsRoute, reconciliationRoute } from "./settlements.js";
-import { coverageRoute, subsidyStatisticsRoute } from "./coverage.js";
+  changePasswordRoute, createUserRoute, endUserSessionsRoute, issueCredentialRoute, listCredentialsRoute, listUserSessionsRoute,
+  listUsersRoute, meRoute, refusalsRoute, resetPasswordRoute, revokeCredentialRoute, rotateCredentialRoute, setUserActiveRoute,
+  signInLogRoute, signInRoute, signOutRoute, unlockUserRoute,
+} from "./identity/index.js";
+import { getImportJobRoute, importRosterRoute, listImportJobsRoute, startImportJobRoute } from "./imports/index.js";
+import { myRecordsRoute, myVoucherRoute } from "./portal/index.js";
+import { getPolicyRoute, hospitalsRoute, listPoliciesRoute } from "./reference/index.js";
+import { getSettlementRoute, listSettlementsRoute } from "./settlement/index.js";
+import { dashboardRoute } from "./reports/index.js";
+import { reconciliationRoute } from "./ledger/index.js";
 import {
-  getDuplicateRoute, listDuplicatesRoute, resolveAllDuplicatesRoute, resolveDuplicateRoute, scanDuplicatesRoute,
-} from "./duplicates.js";
-import { enrollmentContributionsRoute, listEnrollmentsRoute, recomputeSubsidiesRoute, subsidyRegisterRoute } from "./enrollments.js";
-import { getHouseholdRoute, getPersonRoute, searchPersonsRoute } from "./persons.js";
-import { importRosterRoute } from "./rosters.js";
-import { issueCredentialRoute, listCredentialsRoute, refusalsRoute, revokeCredentialRoute, rotateCredentialRoute } from "./hisCredentials.js";
+  coverageRoute, enrollmentContributionsRoute, getDuplicateRoute, getHouseholdRoute, getPersonRoute, listDuplicatesRoute,
+  listEnrollmentsRoute, recomputeSubsidiesRoute, resolveAllDuplicatesRoute, resolveDuplicateRoute, scanDuplicatesRoute, searchPersonsRoute,
+  subsidyRegisterRoute, subsidyStatisticsRoute,
+} from "./enrollment/index.js";
 
 /** Every route of /api/v1, in the order the document lists them. */
 export const V1_ROUTES: readonly Route[] = [

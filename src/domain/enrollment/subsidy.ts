@@ -1,7 +1,7 @@
 import type { Category } from "../codes.js";
 import { withinValidity } from "../ids.js";
 import type { Fen } from "../money.js";
-import type { SUBSIDY_CONDITIONS, Policy } from "../policy/schema.js";
+import type { SUBSIDY_CONDITIONS, Policy } from "../reference/index.js";
 import { applyRatio, PPM, RATIO_ZERO, roundHalfUpDiv, type Ratio } from "../ratio.js";
 
 /**

@@ -1,7 +1,7 @@
 import { CATEGORY_NAMES, FUND_PAY_TYPE_NAMES, type Category } from "../codes.js";
 import { invariant } from "../errors.js";
 import { formatYuan as y, minFen, room, type Fen } from "../money.js";
-import type { AssistanceTerms, Policy } from "../policy/schema.js";
+import type { AssistanceTerms, Policy } from "../reference/index.js";
 import { applyRatio, formatRatio } from "../ratio.js";
 import type { FundStep } from "./types.js";
 

@@ -1,7 +1,7 @@
 import { FILING_NAMES, FUND_PAY_TYPE_NAMES, LEVEL_NAMES, MED_TYPE_NAMES, type FilingType, type Level, type MedType } from "../codes.js";
 import { DomainError, invariant } from "../errors.js";
 import { formatYuan as y, minFen, room, type Fen } from "../money.js";
-import type { BasicPolicy } from "../policy/schema.js";
+import type { BasicPolicy } from "../reference/index.js";
 import { applyRatio, formatRatio, subRatio, type Ratio } from "../ratio.js";
 import type { Accumulators, FundStep } from "./types.js";
 

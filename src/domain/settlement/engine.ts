@@ -2,7 +2,7 @@ import type { Category } from "../codes.js";
 import { DomainError, invariant, InvariantError } from "../errors.js";
 import { withinValidity } from "../ids.js";
 import { minFen, ZERO, type Fen } from "../money.js";
-import { policyId } from "../policy/schema.js";
+import { policyId } from "../reference/index.js";
 import { emptyDelta, applyDelta } from "./accumulators.js";
 import { chooseAssistance, settleAssistance } from "./assistance.js";
 import { settleBasic } from "./basic.js";

@@ -1,4 +1,4 @@
-import type { Catalogue, CatalogueEntry } from "../catalogue/catalogue.js";
+import type { Catalogue, CatalogueEntry } from "../reference/index.js";
 import { CHRGITM_NAMES } from "../codes.js";
 import { invariant, InvariantError } from "../errors.js";
 import { ZERO, type Fen } from "../money.js";

@@ -1,6 +1,6 @@
 import type { Category } from "../codes.js";
 import { room, type Fen } from "../money.js";
-import { policyId, type Policy } from "../policy/schema.js";
+import { policyId, type Policy } from "../reference/index.js";
 import { chooseAssistance } from "./assistance.js";
 import { moreFavourable, termsOptions } from "./tierTwo.js";
 import type { Accumulators } from "./types.js";

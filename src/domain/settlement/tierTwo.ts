@@ -1,7 +1,7 @@
 import { CATEGORY_NAMES, FUND_PAY_TYPE_NAMES, type Category } from "../codes.js";
 import { invariant } from "../errors.js";
 import { formatYuan as y, minFen, room, ZERO, type Fen } from "../money.js";
-import type { CriticalIllnessPolicy, Policy } from "../policy/schema.js";
+import type { CriticalIllnessPolicy, Policy } from "../reference/index.js";
 import { addRatio, applyRatio, divideByRatio, formatRatio, microFen, RATIO_ZERO, roundMicroFen, type Ratio } from "../ratio.js";
 import type { FundStep } from "./types.js";
 

@@ -1,7 +1,6 @@
-import type { Catalogue } from "../catalogue/catalogue.js";
+import type { Catalogue, Policy } from "../reference/index.js";
 import type { Category, ChrgitmLevel, FilingType, Level, ListType, MedType } from "../codes.js";
 import type { Fen } from "../money.js";
-import type { Policy } from "../policy/schema.js";
 import type { Quantity, UnitPrice } from "../quantity.js";
 import type { Ratio } from "../ratio.js";
 

@@ -1,8 +1,8 @@
 import type { z } from "zod";
 import { envelope } from "./dispatch.js";
 import { NATIONAL_MED_TYPES } from "../../domain/codes.js";
-import { policyId } from "../../domain/policy/schema.js";
-import { shippedPolicies } from "../../services/reference.js";
+import { policyId } from "../../domain/reference/index.js";
+import { shippedPolicies } from "../../services/reference/index.js";
 import { HANDLERS } from "./handlers/index.js";
 import type { Handler } from "./types.js";
 

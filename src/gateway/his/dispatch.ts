@@ -3,16 +3,15 @@ import { eq, sql } from "drizzle-orm";
 import { z } from "zod";
 import { DomainError } from "../../domain/errors.js";
 import { dateTimeField, parseWith } from "../../domain/zodFields.js";
-import type { Services } from "../../services/context.js";
-import { newId, nowText } from "../../services/ids.js";
+import type { Services } from "../../services/common/index.js";
+import { newId, nowText } from "../../services/common/index.js";
 import type { Queryable } from "../../store/db.js";
 import { messageLog } from "../../store/schema.js";
-import { recordRefusal } from "../../services/hisRefusals.js";
-import type { HisCaller } from "./types.js";
+import { recordRefusal } from "../../services/identity/index.js";
+import type { HisCaller, MessageContext } from "./types.js";
 import { HANDLERS, VARIANTS } from "./handlers/index.js";
 import { withoutOptionalNulls } from "./lenient.js";
-import { checkSignIn, SignNoOfOtherCredential } from "./handlers/signin.js";
-import type { MessageContext } from "./types.js";
+import { checkSignIn, SignNoOfOtherCredential } from "./handlers/identity/index.js";
 
 function inputObject(value: unknown): unknown {
   if (typeof value !== "string") return value;

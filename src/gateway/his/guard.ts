@@ -1,10 +1,9 @@
 import { lt, sql } from "drizzle-orm";
 import { bodyDigest, NONCE, signatureMatches, SIGNED_HEADERS, type SignedHeader } from "../../lib/hisSignature.js";
-import type { Services } from "../../services/context.js";
+import type { Services } from "../../services/common/index.js";
 import { NOT_JSON } from "./dispatch.js";
 import type { HisCaller } from "./types.js";
-import { verifiableCredential } from "../../services/hisCredentials.js";
-import { recordRefusal, type RefusalReason } from "../../services/hisRefusals.js";
+import { recordRefusal, type RefusalReason, verifiableCredential } from "../../services/identity/index.js";
 import { hisNonces } from "../../store/schema.js";
 
 /**

@@ -1,5 +1,5 @@
 import type { FastifyInstance } from "fastify";
-import type { Services } from "../../services/context.js";
+import type { Services } from "../../services/common/index.js";
 import { callService, refusal, refusedAnswer } from "./dispatch.js";
 import { HisGuard, type GuardOptions, type HisCaller } from "./guard.js";
 

@@ -1,5 +1,5 @@
 import type { z } from "zod";
-import type { Services } from "../../services/context.js";
+import type { Services } from "../../services/common/index.js";
 import type { Queryable } from "../../store/db.js";
 
 /** What a handler knows of the message it answers. */

@@ -11,7 +11,7 @@ import type { Role } from "../lib/types";
  * The console's MODULE REGISTRY: one entry per capability — its menu item, the roles that may use it, and its pages
  * (lazy, so each page is its own chunk). The layout builds the menu, the routing and the role check from this list
  * alone, so a later capability (assistance applications, early warnings, filings, clearing, supervision cases) adds
- * its pages by adding one entry here and its page files under pages/ — nothing else changes. Add its menu label to
+ * its pages by adding one entry here and its page files under its own folder (console/<capability>/) — nothing else changes. Add its menu label to
  * i18n/zh.ts and en.ts (the types make a missing one fail the build).
  */
 
@@ -40,7 +40,7 @@ export const MODULES: readonly ConsoleModule[] = [
     labelKey: "nav.dashboard",
     icon: DashboardOutlined,
     roles: STAFF_AND_HOSPITALS,
-    page: lazy(() => import("./pages/DashboardPage")),
+    page: lazy(() => import("./reports/DashboardPage")),
   },
   {
     key: "persons",
@@ -48,8 +48,8 @@ export const MODULES: readonly ConsoleModule[] = [
     labelKey: "nav.persons",
     icon: SearchOutlined,
     roles: STAFF,
-    page: lazy(() => import("./pages/PersonsPage")),
-    subpages: [{ path: "/console/persons/:psn_no", page: lazy(() => import("./pages/PersonPage")) }],
+    page: lazy(() => import("./enrollment/PersonsPage")),
+    subpages: [{ path: "/console/persons/:psn_no", page: lazy(() => import("./enrollment/PersonPage")) }],
   },
   {
     key: "settlements",
@@ -57,8 +57,8 @@ export const MODULES: readonly ConsoleModule[] = [
     labelKey: "nav.settlements",
     icon: FileSearchOutlined,
     roles: STAFF_AND_HOSPITALS,
-    page: lazy(() => import("./pages/SettlementsPage")),
-    subpages: [{ path: "/console/settlements/:setl_id", page: lazy(() => import("./pages/SettlementPage")) }],
+    page: lazy(() => import("./settlement/SettlementsPage")),
+    subpages: [{ path: "/console/settlements/:setl_id", page: lazy(() => import("./settlement/SettlementPage")) }],
   },
   {
     key: "imports",
@@ -66,7 +66,7 @@ export const MODULES: readonly ConsoleModule[] = [
     labelKey: "nav.imports",
     icon: CloudUploadOutlined,
     roles: ["admin", "clerk"],
-    page: lazy(() => import("./pages/ImportsPage")),
+    page: lazy(() => import("./imports/ImportsPage")),
   },
   {
     key: "duplicates",
@@ -74,7 +74,7 @@ export const MODULES: readonly ConsoleModule[] = [
     labelKey: "nav.duplicates",
     icon: UsergroupDeleteOutlined,
     roles: STAFF,
-    page: lazy(() => import("./pages/DuplicatesPage")),
+    page: lazy(() => import("./enrollment/DuplicatesPage")),
   },
   {
     key: "subsidies",
@@ -82,7 +82,7 @@ export const MODULES: readonly ConsoleModule[] = [
     labelKey: "nav.subsidies",
     icon: GiftOutlined,
     roles: STAFF,
-    page: lazy(() => import("./pages/SubsidiesPage")),
+    page: lazy(() => import("./enrollment/SubsidiesPage")),
   },
   {
     key: "hospitals",
@@ -90,7 +90,7 @@ export const MODULES: readonly ConsoleModule[] = [
     labelKey: "nav.hospitals",
     icon: BankOutlined,
     roles: STAFF_AND_HOSPITALS,
-    page: lazy(() => import("./pages/HospitalsPage")),
+    page: lazy(() => import("./reference/HospitalsPage")),
   },
   {
     key: "reconciliation",
@@ -98,7 +98,7 @@ export const MODULES: readonly ConsoleModule[] = [
     labelKey: "nav.reconciliation",
     icon: ReconciliationOutlined,
     roles: STAFF_AND_HOSPITALS,
-    page: lazy(() => import("./pages/ReconciliationPage")),
+    page: lazy(() => import("./ledger/ReconciliationPage")),
   },
   {
     key: "policy",
@@ -106,7 +106,7 @@ export const MODULES: readonly ConsoleModule[] = [
     labelKey: "nav.policy",
     icon: FileTextOutlined,
     roles: STAFF,
-    page: lazy(() => import("./pages/PolicyPage")),
+    page: lazy(() => import("./reference/PolicyPage")),
   },
   {
     key: "signins",
@@ -114,7 +114,7 @@ export const MODULES: readonly ConsoleModule[] = [
     labelKey: "nav.signins",
     icon: AuditOutlined,
     roles: ["admin", "auditor"],
-    page: lazy(() => import("./pages/SigninsPage")),
+    page: lazy(() => import("./identity/SigninsPage")),
   },
   {
     key: "hisRefusals",
@@ -122,7 +122,7 @@ export const MODULES: readonly ConsoleModule[] = [
     labelKey: "nav.hisRefusals",
     icon: SafetyCertificateOutlined,
     roles: ["admin", "auditor"],
-    page: lazy(() => import("./pages/HisRefusalsPage")),
+    page: lazy(() => import("./identity/HisRefusalsPage")),
   },
   {
     key: "users",
@@ -130,7 +130,7 @@ export const MODULES: readonly ConsoleModule[] = [
     labelKey: "nav.users",
     icon: TeamOutlined,
     roles: ["admin", "auditor"],
-    page: lazy(() => import("./pages/UsersPage")),
+    page: lazy(() => import("./identity/UsersPage")),
   },
 ];
 

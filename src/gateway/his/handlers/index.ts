@@ -1,17 +1,11 @@
 import type { Handler } from "../types.js";
-import { chronicFiling, chronicFilingCancel } from "./chronic.js";
-import { fileUpload } from "./files.js";
 import {
-  admissionCancel, admit, dischargeCancel, dischargeHandler, inpatientFeeCancel, inpatientFeeUpload, inpatientInfoChange,
-  outpatientFeeCancel, outpatientFeeUpload, outpatientRegister, outpatientRegisterCancel, outpatientVisitInfo,
-} from "./encounters.js";
-import { accumulatorsQuery, benefitCheck, personInfo, voucherDecode } from "./persons.js";
-import { detailReconcile, totalsReconcile } from "./reconcile.js";
-import { reverseByMessage } from "./reversal.js";
-import {
-  inpatientPreSettle, inpatientReverse, inpatientSettle, outpatientPreSettle, outpatientReverse, outpatientSettle,
-} from "./settlement.js";
-import { signIn, signOut } from "./signin.js";
+  admissionCancel, admit, chronicFiling, chronicFilingCancel, dischargeCancel, dischargeHandler, inpatientFeeCancel, inpatientFeeUpload,
+  inpatientInfoChange, inpatientPreSettle, inpatientReverse, inpatientSettle, outpatientFeeCancel, outpatientFeeUpload, outpatientPreSettle,
+  outpatientRegister, outpatientRegisterCancel, outpatientReverse, outpatientSettle, outpatientVisitInfo, reverseByMessage,
+} from "./settlement/index.js";
+import { detailReconcile, fileUpload, totalsReconcile } from "./ledger/index.js";
+import { accumulatorsQuery, benefitCheck, personInfo, signIn, signOut, voucherDecode } from "./identity/index.js";
 import { LETTERED } from "./variants.js";
 
 /** Every transaction Yibao answers, by infno. */

@@ -1,7 +1,6 @@
 import type { z } from "zod";
 import type { Handler } from "../types.js";
-import { outpatientVisitInfo } from "./encounters.js";
-import { inpatientPreSettle, inpatientSettle, outpatientPreSettle, outpatientSettle } from "./settlement.js";
+import { inpatientPreSettle, inpatientSettle, outpatientPreSettle, outpatientSettle, outpatientVisitInfo } from "./settlement/index.js";
 
 /**
  * Lettered variants of the national interface (新版 transactions that many provinces switched to): the same use case as

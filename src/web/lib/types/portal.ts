@@ -1,6 +1,6 @@
 import type { ItemOf, ResponseOf } from "./common";
 
-/** GET /me: the insured person's own records (src/api/v1/me.ts). */
+/** GET /me: the insured person's own records (src/api/v1/portal/me.ts). */
 export type Me = ResponseOf<"myRecords">;
 export type MyEnrollment = ItemOf<ItemOf<Me["years"]>["enrollments"]>;
 export type MyContributions = MyEnrollment["contributions"];

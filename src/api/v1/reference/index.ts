@@ -1,0 +1,2 @@
+export * from "./hospitals.js";
+export * from "./policies.js";

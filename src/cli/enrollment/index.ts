@@ -1,0 +1,2 @@
+export * from "./duplicates.js";
+export * from "./enrollment.js";

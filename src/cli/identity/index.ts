@@ -1,0 +1,2 @@
+export * from "./hisCredentials.js";
+export * from "./users.js";

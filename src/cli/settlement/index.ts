@@ -1,0 +1,2 @@
+export * from "./settle.js";
+export * from "./simulate.js";

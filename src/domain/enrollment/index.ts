@@ -1,0 +1,2 @@
+export * from "./contribution.js";
+export * from "./subsidy.js";

@@ -1,0 +1,4 @@
+export * from "./catalogue.js";
+export * from "./policy/schema.js";
+export * from "./policy/select.js";
+export * from "./regions.js";

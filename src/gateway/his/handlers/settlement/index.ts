@@ -1,0 +1,4 @@
+export * from "./chronic.js";
+export * from "./encounters.js";
+export * from "./reversal.js";
+export * from "./settlement.js";

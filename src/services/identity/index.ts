@@ -1,0 +1,4 @@
+export * from "./auth.js";
+export * from "./hisCredentials.js";
+export * from "./hisRefusals.js";
+export * from "./voucher.js";

@@ -1,0 +1,5 @@
+export * from "./files.js";
+export * from "./jobs.js";
+export * from "./queue.js";
+export * from "./rosters.js";
+export * from "./rows.js";

@@ -1,0 +1,3 @@
+export * from "./ledger.js";
+export * from "./reconciliation.js";
+export * from "./statements.js";

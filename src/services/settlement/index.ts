@@ -1,0 +1,5 @@
+export * from "./calculator.js";
+export * from "./encounters.js";
+export * from "./settlement.js";
+export * from "./simulate.js";
+export * from "./views.js";

@@ -1,0 +1,230 @@
+import { and, eq, inArray, isNull } from "drizzle-orm";
+import type { ChrgitmLevel, Level } from "../../domain/codes.js";
+import { DomainError, invariant } from "../../domain/errors.js";
+import { formatYuan, type Fen } from "../../domain/money.js";
+import { medTypeRule, selectPolicy } from "../../domain/reference/index.js";
+import { priceOfFen, type Quantity, type UnitPrice } from "../../domain/quantity.js";
+import { emptyAccumulators, reverseDelta, settle } from "../../domain/settlement/index.js";
+import type { AccumulatorDelta, Accumulators, FeeLine, FundStep, SettlementResult } from "../../domain/settlement/index.js";
+import type { Queryable } from "../../store/db.js";
+import { accumulators, encounters, feeLines, persons, settlementFunds, settlements } from "../../store/schema.js";
+import type { Services } from "../common/context.js";
+import { filingOf, getEncounter, getHospital } from "./encounters.js";
+import { newId } from "../common/ids.js";
+import { postReversal, postTransfers, settlementTransfers } from "../ledger/index.js";
+import { getPerson, lockPerson, settlementPerson } from "../common/persons.js";
+
+export interface SettleRequest {
+  kind: "outpatient" | "inpatient";
+  mdtrt_id: string;
+  psn_no: string;
+  fixmedins_code: string;
+  insutype: string;
+  /** The request's medical type, where given: must be the encounter's (set by 2203/2401). */
+  med_type?: string | null;
+  /** The hospital's total: must equal the uploaded lines' total. */
+  medfee_sumamt: Fen;
+  /** 2207/2304 repeat the pre-settlement's parts; where given they must agree too. */
+  expected?: Partial<Record<"fulamt_ownpay_amt" | "overlmt_selfpay" | "preselfpay_amt" | "inscp_scp_amt", Fen>>;
+  acct_used_flag: boolean;
+  mid_setl_flag: boolean;
+  setl_time: string;
+  msgid: string | null;
+  /** false: pre-settlement, which changes nothing. */
+  commit: boolean;
+}
+
+export interface SettleOutcome {
+  setl_id: string | null;
+  result: SettlementResult;
+}
+
+export async function loadAccumulators(q: Queryable, psnNo: string, year: number): Promise<Accumulators> {
+  const [row] = await q.select().from(accumulators).where(and(eq(accumulators.psn_no, psnNo), eq(accumulators.year, year))).limit(1);
+  if (!row) return emptyAccumulators(year);
+  const { psn_no: _p, updated_at: _u, chronic_basic_paid_fen, ...rest } = row;
+  return { ...(rest as unknown as Accumulators), chronic_basic_paid_fen: chronic_basic_paid_fen as Record<string, Fen> };
+}
+
+async function storeAccumulators(q: Queryable, psnNo: string, acc: Accumulators): Promise<void> {
+  const values = { ...acc, psn_no: psnNo, updated_at: new Date() };
+  const { psn_no: _p, year: _y, ...set } = values;
+  await q.insert(accumulators).values(values).onConflictDoUpdate({ target: [accumulators.psn_no, accumulators.year], set });
+}
+
+/** 2206/2207 and 2303/2304: the engine over the uploaded, unsettled lines; committed in the caller's transaction. */
+export async function settleEncounter(services: Services, q: Queryable, req: SettleRequest): Promise<SettleOutcome> {
+  const person = req.commit ? await lockPerson(q, req.psn_no) : await getPerson(q, req.psn_no);
+  const e = await getEncounter(q, req.mdtrt_id, req.fixmedins_code, req.psn_no);
+  if (e.kind !== req.kind) throw new DomainError("mdtrt_id", `${req.mdtrt_id} is an ${e.kind} encounter`);
+  if (e.insutype !== req.insutype) throw new DomainError("insutype", `${req.mdtrt_id} was registered under insutype ${e.insutype}`);
+  if (req.med_type && req.med_type !== e.med_type) throw new DomainError("med_type", `${req.med_type} disagrees with the encounter's ${e.med_type} (2203/2401)`);
+  if (e.status === "settled") throw new DomainError("mdtrt_id", `${req.mdtrt_id} is settled already`);
+  if (e.status === "cancelled") throw new DomainError("mdtrt_id", `${req.mdtrt_id} is cancelled`);
+  if (e.kind === "inpatient" && e.status !== "discharged" && !req.mid_setl_flag) {
+    throw new DomainError("mdtrt_id", `${req.mdtrt_id} is not discharged (2402); set mid_setl_flag 1 for a mid-stay settlement`);
+  }
+  const rows = await q
+    .select()
+    .from(feeLines)
+    .where(and(eq(feeLines.mdtrt_id, req.mdtrt_id), eq(feeLines.cancelled, false), isNull(feeLines.setl_id)));
+  if (rows.length === 0) throw new DomainError("mdtrt_id", `${req.mdtrt_id} has no uploaded, unsettled fee lines`);
+  rows.sort((a, b) => a.id - b.id);
+  const lines: FeeLine[] = rows.map((r) => ({
+    feedetl_sn: r.feedetl_sn,
+    med_list_codg: r.med_list_codg,
+    pric: (r.pric_e6 ?? priceOfFen(r.pric_fen as Fen)) as UnitPrice,
+    cnt: r.cnt_e4 as Quantity,
+    det_item_fee_sumamt: r.det_item_fee_sumamt as Fen,
+  }));
+  const uploaded = lines.reduce((s, l) => s + (l.det_item_fee_sumamt ?? 0), 0);
+  if (uploaded !== req.medfee_sumamt) {
+    throw new DomainError("medfee_sumamt", `${formatYuan(req.medfee_sumamt)} disagrees with the uploaded lines' total ${formatYuan(uploaded as Fen)}`);
+  }
+
+  const date = req.setl_time.slice(0, 10);
+  const year = Number(date.slice(0, 4));
+  const hospital = await getHospital(services, q, e.fixmedins_code);
+  // Mid-stay settlements of this admission already in force met part of its per-admission deductible.
+  const earlier = e.kind === "inpatient"
+    ? await q.select({ act: settlements.act_pay_dedc }).from(settlements).where(and(eq(settlements.mdtrt_id, e.mdtrt_id), eq(settlements.status, "settled")))
+    : [];
+  const admissionDeductibleCounted = earlier.reduce((sum, r) => sum + r.act, 0) as Fen;
+  const choice = selectPolicy(services.policies, person.insuplc_admdvs, date);
+  // The encounter keeps the national medical type it was sent with; the insured region's policy says under which rule it
+  // settles (12 门诊挂号 as 11, 22 外伤住院 as 21), or refuses it as one it does not pay.
+  const rule = medTypeRule(choice.policy, e.med_type);
+  const result = settle({
+    policy: choice.policy,
+    catalogue: await services.catalogue(e.mdtrtarea_admvs, q),
+    person: await settlementPerson(q, person, req.insutype, date),
+    accumulators: await loadAccumulators(q, person.psn_no, year),
+    encounter: {
+      mdtrt_id: e.mdtrt_id,
+      med_type: rule,
+      setl_time: req.setl_time,
+      medins_lv: hospital.medins_lv as Level,
+      mdtrtarea_admvs: e.mdtrtarea_admvs,
+      offsite_filing: filingOf(e),
+      opsp_dise_code: e.opsp_dise_code,
+      acct_used_flag: req.acct_used_flag,
+      admission_deductible_counted_fen: admissionDeductibleCounted,
+    },
+    lines,
+  });
+  if (choice.warning) result.warnings.unshift(choice.warning);
+  result.setlinfo.med_type = e.med_type;
+  for (const [field, value] of Object.entries(req.expected ?? {})) {
+    const computed = result.setlinfo[field as keyof typeof req.expected & keyof typeof result.setlinfo] as Fen;
+    if (value !== undefined && value !== computed) {
+      throw new DomainError(field, `${formatYuan(value)} disagrees with the uploaded lines' ${formatYuan(computed)}`);
+    }
+  }
+  if (!req.commit) return { setl_id: null, result };
+
+  const setlId = newId("JS", req.setl_time);
+  const s = result.setlinfo;
+  await q.insert(settlements).values({
+    setl_id: setlId,
+    mdtrt_id: e.mdtrt_id,
+    psn_no: person.psn_no,
+    fixmedins_code: e.fixmedins_code,
+    insutype: req.insutype,
+    med_type: e.med_type,
+    insuplc_admdvs: person.insuplc_admdvs,
+    mdtrtarea_admvs: e.mdtrtarea_admvs,
+    setl_time: req.setl_time,
+    year,
+    policy_id: result.policy_id,
+    mid_setl_flag: req.mid_setl_flag,
+    medfee_sumamt: s.medfee_sumamt,
+    fulamt_ownpay_amt: s.fulamt_ownpay_amt,
+    overlmt_selfpay: s.overlmt_selfpay,
+    preselfpay_amt: s.preselfpay_amt,
+    inscp_scp_amt: s.inscp_scp_amt,
+    act_pay_dedc: s.act_pay_dedc,
+    hifp_pay: s.hifp_pay,
+    pool_prop_selfpay: s.pool_prop_selfpay,
+    hifmi_pay: s.hifmi_pay,
+    hifob_pay: s.hifob_pay,
+    maf_pay: s.maf_pay,
+    oth_pay: s.oth_pay,
+    fund_pay_sumamt: s.fund_pay_sumamt,
+    psn_part_amt: s.psn_part_amt,
+    acct_pay: s.acct_pay,
+    psn_cash_pay: s.psn_cash_pay,
+    balc_after_fen: s.balc,
+    setlinfo: { ...s, setl_id: setlId },
+    delta: result.delta,
+    steps: result.steps,
+    tilt_category: result.tilt_category,
+    assistance_category: result.assistance_category,
+    msgid: req.msgid,
+  });
+  if (result.setldetail.length > 0) {
+    await q.insert(settlementFunds).values(result.setldetail.map((d: FundStep) => ({ ...d, setl_id: setlId })));
+  }
+  await q.update(feeLines).set({ setl_id: setlId }).where(inArray(feeLines.id, rows.map((r) => r.id)));
+  // The split answered at upload is re-stored only where the date of settlement changed it (a catalogue entry's validity).
+  for (const r of rows) {
+    const split = result.lines.find((l) => l.feedetl_sn === r.feedetl_sn);
+    invariant(split !== undefined, "a settled line lost its split");
+    if (
+      split.fulamt_ownpay_amt !== r.fulamt_ownpay_amt ||
+      split.overlmt_amt !== r.overlmt_amt ||
+      split.preselfpay_amt !== r.preselfpay_amt ||
+      split.inscp_scp_amt !== r.inscp_scp_amt
+    ) {
+      await q
+        .update(feeLines)
+        .set({
+          fulamt_ownpay_amt: split.fulamt_ownpay_amt,
+          overlmt_amt: split.overlmt_amt,
+          preselfpay_amt: split.preselfpay_amt,
+          inscp_scp_amt: split.inscp_scp_amt,
+          chrgitm_lv: split.chrgitm_lv as ChrgitmLevel | null,
+        })
+        .where(eq(feeLines.id, r.id));
+    }
+  }
+  await storeAccumulators(q, person.psn_no, result.accumulators);
+  if (s.acct_pay > 0) await q.update(persons).set({ balc_fen: s.balc }).where(eq(persons.psn_no, person.psn_no));
+  await postTransfers(
+    q,
+    setlId,
+    "settle",
+    settlementTransfers({ setl_id: setlId, psn_no: person.psn_no, insuplc_admdvs: person.insuplc_admdvs, fixmedins_code: e.fixmedins_code, medfee_sumamt: s.medfee_sumamt, acct_pay: s.acct_pay, psn_cash_pay: s.psn_cash_pay }, result.setldetail),
+  );
+  if (!req.mid_setl_flag) await q.update(encounters).set({ status: "settled" }).where(eq(encounters.mdtrt_id, e.mdtrt_id));
+  return { setl_id: setlId, result };
+}
+
+export interface ReverseRequest {
+  setl_id: string;
+  mdtrt_id: string;
+  psn_no: string;
+  fixmedins_code: string;
+  msgid: string | null;
+}
+
+/** 2208/2305: restores the accumulators, the personal account and the ledger exactly; the lines may be settled again. */
+export async function reverseSettlement(q: Queryable, req: ReverseRequest) {
+  const person = await lockPerson(q, req.psn_no);
+  const [row] = await q.select().from(settlements).where(eq(settlements.setl_id, req.setl_id)).limit(1);
+  if (!row || row.fixmedins_code !== req.fixmedins_code) throw new DomainError("setl_id", `no settlement ${req.setl_id} at ${req.fixmedins_code}`);
+  if (row.mdtrt_id !== req.mdtrt_id) throw new DomainError("mdtrt_id", `settlement ${req.setl_id} is not of encounter ${req.mdtrt_id}`);
+  if (row.psn_no !== req.psn_no) throw new DomainError("psn_no", `settlement ${req.setl_id} is not ${req.psn_no}'s`);
+  if (row.status !== "settled") throw new DomainError("setl_id", `settlement ${req.setl_id} is reversed already`);
+
+  const acc = await loadAccumulators(q, person.psn_no, row.year);
+  await storeAccumulators(q, person.psn_no, reverseDelta(acc, row.delta as AccumulatorDelta));
+  if (row.acct_pay > 0) await q.update(persons).set({ balc_fen: person.balc_fen + row.acct_pay }).where(eq(persons.psn_no, person.psn_no));
+  await postReversal(q, row.setl_id);
+  await q.update(settlements).set({ status: "reversed", reversed_at: new Date(), reversal_msgid: req.msgid }).where(eq(settlements.setl_id, row.setl_id));
+  await q.update(feeLines).set({ setl_id: null }).where(eq(feeLines.setl_id, row.setl_id));
+  const e = await getEncounter(q, row.mdtrt_id, row.fixmedins_code);
+  if (e.status === "settled") {
+    await q.update(encounters).set({ status: e.kind === "inpatient" ? (e.endtime ? "discharged" : "admitted") : "registered" }).where(eq(encounters.mdtrt_id, e.mdtrt_id));
+  }
+  return { ...row, status: "reversed", balc_after_fen: person.balc_fen + row.acct_pay };
+}
