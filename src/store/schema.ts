@@ -1,6 +1,6 @@
 import { sql } from "drizzle-orm";
 import {
-  bigint, bigserial, boolean, customType, date, index, integer, jsonb, pgTable, primaryKey, text, timestamp, uniqueIndex,
+  bigint, bigserial, boolean, check, customType, date, index, integer, jsonb, pgTable, primaryKey, text, timestamp, uniqueIndex,
 } from "drizzle-orm/pg-core";
 
 /**
@@ -388,6 +388,9 @@ export const accumulators = pgTable(
     large_amount_paid_fen: fen("large_amount_paid_fen"),
     assistance_base_fen: fen("assistance_base_fen"),
     assistance_paid_fen: fen("assistance_paid_fen"),
+    /** Per supplementary tier of the policy (惠民保, charity), by its id: the base counted against its deductible, and what it paid. */
+    supplementary_base_fen: jsonb("supplementary_base_fen").notNull().default(sql`'{}'::jsonb`),
+    supplementary_paid_fen: jsonb("supplementary_paid_fen").notNull().default(sql`'{}'::jsonb`),
     updated_at: timestamp("updated_at", { withTimezone: true }).notNull().defaultNow(),
   },
   (t) => [primaryKey({ columns: [t.psn_no, t.year] })],
@@ -402,15 +405,20 @@ export const ledgerTransfers = pgTable(
   "ledger_transfers",
   {
     id: bigserial("id", { mode: "number" }).primaryKey(),
-    setl_id: text("setl_id").notNull().references(() => settlements.setl_id),
-    kind: text("kind").notNull(), // settle | reverse
+    /** The settlement the transfer belongs to; null for a payment of assistance on application (application_id). */
+    setl_id: text("setl_id").references(() => settlements.setl_id),
+    /** The assistance application a payment belongs to (依申请救助, 再救助): from its fund to the person. */
+    application_id: text("application_id").references(() => assistanceApplications.application_id),
+    kind: text("kind").notNull(), // settle | reverse | assistance
     debit_account: text("debit_account").notNull(),
     credit_account: text("credit_account").notNull(),
     amount_fen: bigint("amount_fen", { mode: "number" }).notNull(),
     fund_pay_type: text("fund_pay_type").notNull(),
     posted_at: timestamp("posted_at", { withTimezone: true }).notNull().defaultNow(),
   },
-  (t) => [index("ledger_setl").on(t.setl_id), index("ledger_credit").on(t.credit_account)],
+  (t) => [index("ledger_setl").on(t.setl_id), index("ledger_credit").on(t.credit_account), index("ledger_application").on(t.application_id),
+    check("ledger_transfers_one_owner", sql`(${t.setl_id} is null) <> (${t.application_id} is null)`),
+  ],
 );
 
 /** Every message of the hospital-facing interface by msgid: the idempotency key. */
@@ -665,4 +673,140 @@ export const hisFiles = pgTable(
     created_at: created(),
   },
   (t) => [index("his_files_hospital").on(t.fixmedins_code)],
+);
+
+/**
+ * 高额医疗费用支出预警 (early warning of catastrophic spending): at most one open warning per person (state not closed),
+ * holding the figures that raised it as last checked, the settlements behind them, and the thresholds of the policy
+ * that held. `below_threshold` is set (never the row deleted) when a reversal takes the person back under every one.
+ * States: new → contacted → helped | not_eligible → closed.
+ */
+export const warnings = pgTable(
+  "warnings",
+  {
+    id: bigserial("id", { mode: "number" }).primaryKey(),
+    psn_no: text("psn_no").notNull().references(() => persons.psn_no),
+    /** The insured region (a county's clerk sees its people). */
+    admdvs: text("admdvs").notNull(),
+    policy_id: text("policy_id").notNull(),
+    state: text("state").notNull().default("new"),
+    /** Which thresholds hold: window (a), income (b), single (c). */
+    criteria: jsonb("criteria").notNull(),
+    /** (d) no assistance category on the day it was raised: the proactive list (主动发现). */
+    proactive: boolean("proactive").notNull().default(false),
+    category: text("category"),
+    window_from: date("window_from", { mode: "string" }).notNull(),
+    window_to: date("window_to", { mode: "string" }).notNull(),
+    window_self_paid_fen: fen("window_self_paid_fen"),
+    /** The household's annual income (per-capita income × members), null when unknown. */
+    household_income_fen: bigint("household_income_fen", { mode: "number" }),
+    max_single_self_paid_fen: fen("max_single_self_paid_fen"),
+    setl_ids: jsonb("setl_ids").notNull(),
+    below_threshold: boolean("below_threshold").notNull().default(false),
+    /** The figures and thresholds in words, as last checked. */
+    explanation: text("explanation").notNull(),
+    raised_at: timestamp("raised_at", { withTimezone: true }).notNull().defaultNow(),
+    checked_at: timestamp("checked_at", { withTimezone: true }).notNull().defaultNow(),
+    updated_at: timestamp("updated_at", { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [
+    uniqueIndex("warnings_open").on(t.psn_no).where(sql`state <> 'closed'`),
+    index("warnings_region_state").on(t.admdvs, t.state),
+    index("warnings_psn").on(t.psn_no),
+  ],
+);
+
+/** Who did what to a warning and when (raised, rechecked, cleared by a reversal, contacted, helped …). */
+export const warningEvents = pgTable(
+  "warning_events",
+  {
+    id: bigserial("id", { mode: "number" }).primaryKey(),
+    warning_id: bigint("warning_id", { mode: "number" }).notNull().references(() => warnings.id),
+    at: timestamp("at", { withTimezone: true }).notNull().defaultNow(),
+    /** A user's name, or "system" for the monitor. */
+    actor: text("actor").notNull(),
+    action: text("action").notNull(),
+    from_state: text("from_state"),
+    to_state: text("to_state"),
+    note: text("note"),
+  },
+  (t) => [index("warning_events_warning").on(t.warning_id, t.id)],
+);
+
+/**
+ * Assistance on application: 依申请救助 (kind application, fund 610100) and 再救助 (kind secondary, 610102).
+ * States: submitted → approved | rejected → paid (from approved). Once per person, kind and calendar year of approval:
+ * the partial unique index makes the second approval of a year fail even when two clerks approve at once.
+ */
+export const assistanceApplications = pgTable(
+  "assistance_applications",
+  {
+    application_id: text("application_id").primaryKey(),
+    psn_no: text("psn_no").notNull().references(() => persons.psn_no),
+    admdvs: text("admdvs").notNull(),
+    kind: text("kind").notNull(),
+    fund_pay_type: text("fund_pay_type").notNull(),
+    policy_id: text("policy_id").notNull(),
+    application_date: date("application_date", { mode: "string" }).notNull(),
+    state: text("state").notNull().default("submitted"),
+    /** Who filed it: the person (portal) or a clerk on their behalf. */
+    filed_by: text("filed_by").notNull(),
+    filed_via: text("filed_via").notNull(),
+    warning_id: bigint("warning_id", { mode: "number" }).references(() => warnings.id),
+    household_size: integer("household_size").notNull(),
+    /** Declared household per-capita annual income, fen. */
+    household_income_fen: bigint("household_income_fen", { mode: "number" }).notNull(),
+    certified_difficulty: boolean("certified_difficulty").notNull().default(false),
+    note: text("note"),
+    /** As computed at filing, and again (final) at approval. */
+    base_fen: fen("base_fen"),
+    amount_fen: fen("amount_fen"),
+    setl_ids: jsonb("setl_ids").notNull(),
+    steps: jsonb("steps").notNull(),
+    approval_year: integer("approval_year"),
+    reviewed_by: text("reviewed_by"),
+    reviewed_at: timestamp("reviewed_at", { withTimezone: true }),
+    reject_reason: text("reject_reason"),
+    paid_by: text("paid_by"),
+    paid_at: timestamp("paid_at", { withTimezone: true }),
+    created_at: created(),
+    updated_at: timestamp("updated_at", { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [
+    uniqueIndex("assistance_once_a_year").on(t.psn_no, t.kind, t.approval_year).where(sql`state in ('approved', 'paid')`),
+    index("assistance_region_state").on(t.admdvs, t.state),
+    index("assistance_psn").on(t.psn_no),
+  ],
+);
+
+/** Who did what to an application and when. */
+export const assistanceEvents = pgTable(
+  "assistance_events",
+  {
+    id: bigserial("id", { mode: "number" }).primaryKey(),
+    application_id: text("application_id").notNull().references(() => assistanceApplications.application_id),
+    at: timestamp("at", { withTimezone: true }).notNull().defaultNow(),
+    actor: text("actor").notNull(),
+    action: text("action").notNull(),
+    from_state: text("from_state"),
+    to_state: text("to_state"),
+    note: text("note"),
+  },
+  (t) => [index("assistance_events_application").on(t.application_id, t.id)],
+);
+
+/** Who is covered by a supplementary tier (惠民保 from the insurer's roster, a charity's families) per year. */
+export const supplementaryEnrollments = pgTable(
+  "supplementary_enrollments",
+  {
+    psn_no: text("psn_no").notNull().references(() => persons.psn_no),
+    tier_id: text("tier_id").notNull(),
+    year: integer("year").notNull(),
+    admdvs: text("admdvs").notNull(),
+    begin_date: date("begin_date", { mode: "string" }).notNull(),
+    end_date: date("end_date", { mode: "string" }),
+    source: text("source").notNull(),
+    imported_at: timestamp("imported_at", { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [primaryKey({ columns: [t.psn_no, t.tier_id, t.year] }), index("supplementary_tier").on(t.tier_id, t.year)],
 );

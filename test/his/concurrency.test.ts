@@ -106,7 +106,7 @@ async function serializationOrder(setlIds: string[]): Promise<string[]> {
     .where(inArray(ledgerTransfers.setl_id, setlIds))
     .groupBy(ledgerTransfers.setl_id);
   expect(rows).toHaveLength(setlIds.length);
-  return rows.sort((a, b) => a.first - b.first).map((r) => r.setl_id);
+  return rows.sort((a, b) => a.first - b.first).map((r) => r.setl_id ?? "");
 }
 
 /** A settlement's answer without what names the person, the encounter or the message. */
