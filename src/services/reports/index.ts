@@ -1,2 +1,3 @@
+export * from "./benefits.js";
 export * from "./dashboard.js";
 export * from "./reports.js";
