@@ -1,10 +1,16 @@
+import { execFile } from "node:child_process";
+import { existsSync, mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { promisify } from "node:util";
 import { eq } from "drizzle-orm";
+import ExcelJS from "exceljs";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { DomainError } from "../src/domain/errors.js";
 import { parseYuan } from "../src/domain/money.js";
 import { shippedPolicy } from "../src/services/reference/shipped.js";
 import {
-  BENEFIT_FUNDS, BENEFIT_POPULATIONS, BENEFIT_TIERS, benefitReport, benefitsJson, caresOf, type BenefitCare, type BenefitReport, type BenefitTier,
+  BENEFIT_FUNDS, BENEFIT_POPULATIONS, BENEFIT_TIERS, benefitReport, benefitsJson, caresOf, writeBenefitsXlsx, type BenefitCare, type BenefitReport, type BenefitTier,
 } from "../src/services/reports/index.js";
 import type { PopulationCategory } from "../src/services/enrollment/index.js";
 import { settlements } from "../src/store/schema.js";
@@ -14,20 +20,25 @@ import { openTestPlatform, type TestPlatform } from "./support/his.js";
 /**
  * The benefit report (Baise's table) over a year settled through the hospital interface (test/support/benefits.ts says
  * every visit and how each fund's amount comes out): counts and amounts per tier, kind of care, population, month and
- * county, to the fen; the reversed visit nowhere.
+ * county, to the fen; the reversed visit nowhere; the workbook read back; the command's refusals.
  */
 
 let platform: TestPlatform;
 let scenario: BenefitScenario;
 let baise: BenefitReport;
+let dir: string;
 
 beforeAll(async () => {
   platform = await openTestPlatform(BENEFIT_PERSONS);
   scenario = await settleBenefitYear(platform);
   baise = await benefitReport(platform.database.db, { year: 2022, admdvs: "451000" });
+  dir = mkdtempSync(join(tmpdir(), "yibao-benefits-"));
 });
 
-afterAll(() => platform?.close());
+afterAll(async () => {
+  await platform?.close();
+  if (dir) rmSync(dir, { recursive: true, force: true });
+});
 
 /** [人次, 人数, fen] of a row of the period. */
 function fig(report: BenefitReport, tier: BenefitTier, care: BenefitCare, population: PopulationCategory): [number, number, number] {
@@ -219,5 +230,84 @@ describe("benefitReport", () => {
     expect(total?.monthly.amount).toEqual([2000, 18_996, 1860, 0, 5280, 300, 30_000, 303_690, 3456.78, 0, 1600.5, 0]);
     expect(json.rows.find((r) => r.tier === "critical_illness" && r.care === "inpatient" && r.population === "destitute")).toMatchObject({ amount: 5733.7, group: "poverty_relief" });
     expect(json.populations.find((p) => p.population === "illness_impoverished")).toEqual({ population: "illness_impoverished", name: "因病致贫重病患者", group: "other" });
+  });
+});
+
+describe("the workbook", () => {
+  it("lays the year out like Baise's table, with the months and the counties as filterable tables, numbers as numbers", async () => {
+    const path = join(dir, "benefits.xlsx");
+    await writeBenefitsXlsx(baise, path);
+    const workbook = new ExcelJS.Workbook();
+    await workbook.xlsx.readFile(path);
+    expect(workbook.worksheets.map((s) => s.name)).toEqual(["受益情况", "按月", "按地区"]);
+
+    const summary = workbook.getWorksheet("受益情况")!;
+    expect(summary.getCell("A1").value).toBe("2022年医疗保障待遇受益情况（分层级、分人群）——百色市（451000）");
+    expect([summary.getCell("A2").value, summary.getCell("D2").value, summary.getCell("G2").value, summary.getCell("Y2").value])
+      .toEqual(["人群", "综合保障（各层级合计）", "基本医疗保险", "惠民保"]);
+    expect([summary.getCell("D3").value, summary.getCell("E3").value, summary.getCell("F3").value]).toEqual(["人次", "人数", "金额（元）"]);
+    const find = (population: string, care: string) => {
+      for (let r = 4; r <= summary.rowCount; r++) if (summary.getCell(r, 2).value === population && summary.getCell(r, 3).value === care) return summary.getRow(r);
+      throw new Error(`no row ${population} ${care}`);
+    };
+    const all = find("all", "合计");
+    expect((all.values as unknown[]).slice(1, 10)).toEqual(["全部人员", "all", "合计", 13, 8, 367_183.28, 10, 7, 340_169]);
+    expect(all.getCell(6).numFmt).toBe("#,##0.00");
+    expect(all.getCell(4).numFmt).toBe("#,##0");
+    // Application-based assistance (tier 6: columns 19–21) belongs to no kind of care: blank, not 0, under 住院.
+    expect([19, 20, 21].map((c) => find("lifted", "住院").getCell(c).value)).toEqual([null, null, null]);
+    expect([19, 20, 21].map((c) => find("lifted", "合计").getCell(c).value)).toEqual([1, 1, 2000]);
+    expect(find("destitute", "住院").getCell(10).value).toBe(1); // 大病保险 人次
+    expect(find("destitute", "住院").getCell(12).value).toBe(5733.7);
+    const lastRows = Array.from({ length: 5 }, (_, i) => String(summary.getCell(summary.rowCount - i, 1).value)).join("\n");
+    expect(lastRows).toMatch(/金额单位/);
+
+    const months = workbook.getWorksheet("按月")!;
+    expect((months.getRow(2).values as unknown[]).slice(1)).toEqual(["月份", "人群", "就医类型", "保障层级", "人次", "人数", "金额（元）"]);
+    const rowsOf = (sheet: ExcelJS.Worksheet) => Array.from({ length: sheet.rowCount - 2 }, (_, i) => (sheet.getRow(i + 3).values as unknown[]).slice(1));
+    expect(rowsOf(months)).toContainEqual([11, "全部人员", "合计", "二次医疗救助（再救助）", 1, 1, 1600.5]);
+    expect(rowsOf(months)).toContainEqual([2, "低保对象", "普通门诊", "基本医疗保险", 1, 1, 50]);
+    expect(rowsOf(months).some((r) => r[0] === 4)).toBe(false); // nobody in April: no row
+    expect(months.autoFilter).toBeDefined();
+
+    const regions = workbook.getWorksheet("按地区")!;
+    expect(rowsOf(regions)).toContainEqual(["451026", "那坡县", "全部人员", "合计", "综合保障（各层级合计）", 6, 2, 54_406.5]);
+    expect(rowsOf(regions)).toContainEqual(["451081", "靖西市", "全部人员", "住院", "职工大额医疗费用补助", 1, 1, 3690]);
+  });
+
+  it("is refused for a path that is not .xlsx", async () => {
+    const error = await writeBenefitsXlsx(baise, join(dir, "benefits.csv")).catch((e: unknown) => e);
+    expect((error as DomainError).field).toBe("out");
+  });
+});
+
+describe("yibao report benefits", () => {
+  const run = promisify(execFile);
+  const cli = (args: string[], data: string) =>
+    run(process.execPath, ["--import", "tsx", "src/cli/main.ts", "report", "benefits", ...args], { env: { ...process.env, YIBAO_DATA: data, DATABASE_URL: "" } })
+      .then((r) => ({ code: 0, stdout: r.stdout, stderr: r.stderr }), (e: { code: number; stdout: string; stderr: string }) => e);
+
+  it("refuses an output that is not .xlsx, and a bad month or region, with status 2 before opening the database", async () => {
+    const never = join(dir, "never-created");
+    for (const [args, message] of [
+      [["--year", "2022", "--out", join(dir, "b.csv")], /--out: must name an \.xlsx file/],
+      [["--year", "2022"], /--out: is required for a workbook/],
+      [["--year", "2022", "--month", "13", "--out", join(dir, "b.xlsx")], /--month: must be a month from 1 to 12/],
+      [["--year", "2022", "--admdvs", "45", "--out", join(dir, "b.xlsx")], /--admdvs: must be a 6-digit region code/],
+    ] as const) {
+      const r = await cli([...args], never);
+      expect(r.code, args.join(" ")).toBe(2);
+      expect(r.stderr).toMatch(message);
+    }
+    expect(existsSync(never)).toBe(false);
+  });
+
+  it("writes the workbook of a database", async () => {
+    const out = join(dir, "cli.xlsx");
+    const r = await cli(["--year", "2022", "--admdvs", "451000", "--out", out], join(dir, "data"));
+    expect(r).toMatchObject({ code: 0, stdout: `written ${out}\n` });
+    const workbook = new ExcelJS.Workbook();
+    await workbook.xlsx.readFile(out);
+    expect(workbook.getWorksheet("受益情况")?.getCell("A1").value).toBe("2022年医疗保障待遇受益情况（分层级、分人群）——百色市（451000）");
   });
 });
