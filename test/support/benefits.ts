@@ -189,8 +189,8 @@ const application = (id: string, psn_no: string, kind: "application" | "secondar
 });
 
 /**
- * Assistance paid on application, as the assistance work will write it: the application, and a transfer of kind assistance
- * from its fund to the person.
+ * Assistance paid on application, as the assistance work writes it (postAssistancePayment, on main by now): the application,
+ * and a transfer of kind assistance from its fund, the pool's (451000), to the person.
  *
  * - APP1 ILLNESS, 依申请救助, paid 2022-09-15 10:00 China time: 3,456.78.
  * - APP2 DESTITUTE, 再救助 (610102), posted 2022-10-31 17:00 UTC — 2022-11-01 in China: November's: 1,600.50.
@@ -206,7 +206,7 @@ async function insertPayments(platform: TestPlatform): Promise<void> {
     application("SQ-APP4", LOWLIFT.psn_no, "application", "paid", 2021),
   ]);
   const pay = (application_id: string, psn_no: string, fund: string, amount_fen: number, posted_at: string) => ({
-    application_id, kind: "assistance", debit_account: `fund:${fund}:${COUNTY[psn_no]}`, credit_account: `account:${psn_no}`, amount_fen, fund_pay_type: fund, posted_at: new Date(posted_at),
+    application_id, kind: "assistance", debit_account: `fund:${fund}:451000`, credit_account: `person:${psn_no}`, amount_fen, fund_pay_type: fund, posted_at: new Date(posted_at),
   });
   await db.insert(ledgerTransfers).values([
     pay("SQ-APP1", ILLNESS.psn_no, "610100", 345_678, "2022-09-15T02:00:00Z"),

@@ -79,11 +79,11 @@ export const TIER_INFO: Record<BenefitTier, TierInfo> = {
   },
   application_assistance: {
     name: "依申请医疗救助", funds: [BENEFIT_FUNDS.assistance], source: "payment",
-    counted: "依申请救助：状态为已支付的依申请救助申请，金额为其自医疗救助基金（610100）的支付记账（ledger_transfers，kind assistance） / application-based assistance: paid applications, the amount their ledger payments from fund 610100",
+    counted: "依申请救助：状态为已支付的依申请救助申请，金额为其自申请所用基金（医疗救助基金610100）向本人的支付记账（ledger_transfers，kind assistance） / application-based assistance: paid applications, the amount their ledger payments from the application's fund (610100)",
   },
   secondary_assistance: {
     name: "二次医疗救助（再救助）", funds: [BENEFIT_FUNDS.secondary_assistance], source: "payment",
-    counted: "再救助：状态为已支付的再救助申请，金额为其自610102的支付记账 / secondary assistance: paid applications, their ledger payments from fund 610102",
+    counted: "再救助：状态为已支付的再救助申请，金额为其自申请所用基金（610102）的支付记账 / secondary assistance: paid applications, their ledger payments from the application's fund (610102)",
   },
   huiminbao: {
     name: "惠民保", funds: [BENEFIT_FUNDS.huiminbao], source: "settlement",
@@ -278,8 +278,8 @@ function factsQuery(admdvs: string | undefined, from: string, to: string): SQL {
     cross join lateral (
       select min((t.posted_at at time zone 'Asia/Shanghai')::date) as paid_on, sum(t.amount_fen)::bigint as amount
       from ledger_transfers t
-      where t.application_id = a.application_id and t.kind = 'assistance'
-        and t.fund_pay_type = case a.kind when 'application' then ${BENEFIT_FUNDS.assistance} else ${BENEFIT_FUNDS.secondary_assistance} end
+      -- The payment is from the application's own fund (the policy's: 610100 and 610102 in the shipped ones).
+      where t.application_id = a.application_id and t.kind = 'assistance' and t.fund_pay_type = a.fund_pay_type
     ) p
     where a.state = 'paid' and a.kind in ('application', 'secondary') and p.paid_on >= ${from}::date and p.paid_on < ${to}::date and ${paymentRegion}`;
 }
