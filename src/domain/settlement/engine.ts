@@ -159,7 +159,8 @@ export function settle(input: SettleInput): SettlementResult {
       hosp_part_amt: ZERO,
       balc: (person.balc - acctPay) as Fen,
       acct_mulaid_pay: ZERO,
-      clr_optins: person.insuplc_admdvs,
+      // The pool that pays clears it: a county's insured person is cleared by the prefecture whose policy applied.
+      clr_optins: policy.admdvs,
       clr_way: "1",
       clr_type: enc.med_type === "21" ? "21" : "11",
     },

@@ -193,7 +193,8 @@ export async function settleEncounter(services: Services, q: Queryable, req: Set
     q,
     setlId,
     "settle",
-    settlementTransfers({ setl_id: setlId, psn_no: person.psn_no, insuplc_admdvs: person.insuplc_admdvs, fixmedins_code: e.fixmedins_code, medfee_sumamt: s.medfee_sumamt, acct_pay: s.acct_pay, psn_cash_pay: s.psn_cash_pay }, result.setldetail),
+    // The funds are the pool's (the policy's region): a county's insured are paid from the prefecture's 390100, not their own.
+    settlementTransfers({ setl_id: setlId, psn_no: person.psn_no, insuplc_admdvs: choice.policy.admdvs, fixmedins_code: e.fixmedins_code, medfee_sumamt: s.medfee_sumamt, acct_pay: s.acct_pay, psn_cash_pay: s.psn_cash_pay }, result.setldetail),
   );
   if (!req.mid_setl_flag) await q.update(encounters).set({ status: "settled" }).where(eq(encounters.mdtrt_id, e.mdtrt_id));
   return { setl_id: setlId, result };

@@ -90,7 +90,7 @@ export async function reverseMessage(ctx: MessageContext, data: { setl_id: strin
   // The reversal's own record: the original amounts with the opposite sign.
   const setlinfo: Record<string, unknown> = {
     setl_id: row.setl_id, mdtrt_id: row.mdtrt_id, psn_no: row.psn_no, insutype: row.insutype, med_type: row.med_type, setl_time: ctx.inf_time,
-    balc: toYuan(row.balc_after_fen as Fen), clr_optins: row.insuplc_admdvs,
+    balc: toYuan(row.balc_after_fen as Fen), clr_optins: (row.setlinfo as { clr_optins?: string }).clr_optins ?? row.insuplc_admdvs,
   };
   for (const k of MONEY) setlinfo[k] = -toYuan(row[k] as Fen) || 0;
   return { output: { setlinfo }, effects: { setl_id: row.setl_id } };
