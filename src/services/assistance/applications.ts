@@ -1,6 +1,6 @@
 import { sql } from "drizzle-orm";
 import {
-  APPLICATION_KINDS, AssistanceNotFound, calculateAssistance, FILED_VIA, isApplicationKind, lookbackWindow,
+  APPLICATION_KINDS, AssistanceConflict, AssistanceNotFound, calculateAssistance, FILED_VIA, isApplicationKind, lookbackWindow,
   nextState, onceAYear, termsOf, type ApplicationAction, type ApplicationKind, type ApplicationState, type AssistanceCalculation, type BurdenSettlement,
   type FiledVia, type GrantedAssistance,
 } from "../../domain/assistance/index.js";
@@ -433,14 +433,27 @@ export interface PayResult {
  * Pays an approved application: one ledger transfer of the approved amount from the fund of the person's insured region
  * to the person (fund:<fund_pay_type>:<admdvs> → person:<psn_no>, kind assistance), in the transaction that marks it paid.
  */
-export async function payApplication(services: Services, applicationId: string, input: { by: string }, clock: Clock = {}): Promise<PayResult> {
+export interface PayInput {
+  by: string;
+  /** The amount the clerk saw and confirms (optional): a payment of anything else is refused. */
+  amount_fen?: number | undefined;
+}
+
+export async function payApplication(services: Services, applicationId: string, input: PayInput, clock: Clock = {}): Promise<PayResult> {
   const id = checkApplicationId(applicationId);
   const by = checkText(input.by, "by", 50);
+  const confirmed = input.amount_fen;
+  if (confirmed !== undefined && (typeof confirmed !== "number" || !Number.isSafeInteger(confirmed) || confirmed < 0)) {
+    throw new DomainError("amount", `must be an amount in yuan, got ${JSON.stringify(confirmed)}`);
+  }
   const at = clock.at ?? new Date();
   return services.db.transaction(async (tx) => {
     const a = await lockApplication(tx, id);
     const next = nextState(a, "pay");
     invariant(a.amount_fen > 0, () => `approved application ${a.application_id} pays ${a.amount_fen} fen`);
+    if (confirmed !== undefined && confirmed !== a.amount_fen) {
+      throw new AssistanceConflict("amount", `application ${a.application_id} was approved for ${formatYuan(a.amount_fen)} yuan, not ${formatYuan(confirmed as Fen)}: pay what was approved`);
+    }
     const transfer = await postAssistancePayment(tx, { application_id: a.application_id, psn_no: a.psn_no, admdvs: a.admdvs, fund_pay_type: a.fund_pay_type, amount_fen: a.amount_fen });
     await tx.execute(sql`
       update assistance_applications set state = ${next}, paid_by = ${by}, paid_at = ${at.toISOString()}::timestamptz, updated_at = ${at.toISOString()}::timestamptz
