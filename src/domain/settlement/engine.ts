@@ -2,7 +2,7 @@ import type { Category } from "../codes.js";
 import { DomainError, invariant, InvariantError } from "../errors.js";
 import { withinValidity } from "../ids.js";
 import { minFen, ZERO, type Fen } from "../money.js";
-import { policyId } from "../reference/index.js";
+import { policyId, regionCovers } from "../reference/index.js";
 import { emptyDelta, applyDelta } from "./accumulators.js";
 import { chooseAssistance, settleAssistance } from "./assistance.js";
 import { settleBasic } from "./basic.js";
@@ -31,7 +31,8 @@ export function settle(input: SettleInput): SettlementResult {
   const date = enc.setl_time.slice(0, 10);
   const year = Number(date.slice(0, 4));
   if (!(acc.year === year)) throw new InvariantError(`accumulators of ${acc.year} given for care in ${year}`);
-  if (person.insuplc_admdvs !== policy.admdvs) {
+  // A policy is its pooling region's (统筹区): 620100's settles the insured of 620122, a county it pools.
+  if (!regionCovers(policy.admdvs, person.insuplc_admdvs)) {
     throw new DomainError("insuplc_admdvs", `policy ${policyId(policy)} is not the insured region ${person.insuplc_admdvs}'s`);
   }
   const basicPolicy = policy.basic[person.insutype];
@@ -41,7 +42,8 @@ export function settle(input: SettleInput): SettlementResult {
   // Step 1 (the treating region's catalogue) and Step 6 (the cut by filing type).
   const split = lines.map((l) => splitLine(l, catalogue, enc.mdtrtarea_admvs, date));
   const totals = sumLines(split);
-  const offsite = enc.mdtrtarea_admvs !== person.insuplc_admdvs;
+  // Off-site (异地) is care outside the insured pooling region: a 620122 resident in a 620100 hospital is at home.
+  const offsite = !regionCovers(policy.admdvs, enc.mdtrtarea_admvs);
   const filing = enc.offsite_filing ?? "none";
   const offsiteCut = offsite ? { cut: policy.offsite.ratio_cut[filing], filing } : null;
 
