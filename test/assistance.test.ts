@@ -1,4 +1,5 @@
 import { execFile } from "node:child_process";
+import { readFileSync } from "node:fs";
 import { promisify } from "node:util";
 import { sql } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -10,9 +11,12 @@ import {
 import { Services } from "../src/services/common/index.js";
 import { ledgerNet } from "../src/services/ledger/index.js";
 import type { Database } from "../src/store/db.js";
-import { encounters, settlements } from "../src/store/schema.js";
+import { shippedCatalogueEntries } from "../src/services/reference/index.js";
+import { catalogueEntries, encounters, enrollments, fixmedins, settlements } from "../src/store/schema.js";
 import { openSecondConnection, TEST_DB_KIND } from "./support/db.js";
-import { H3, HisSession, makeId, openTestPlatform, sqlRows, type TestPerson, type TestPlatform } from "./support/his.js";
+import {
+  H3, HisSession, issueTestCredentials, makeId, openTestPlatform, seedBasics, sqlRows, type ParsedJson, type TestPerson, type TestPlatform,
+} from "./support/his.js";
 
 /**
  * Assistance on application through its use cases, on the reference policy 451000-2022 (settlement-spec.md: below
@@ -378,6 +382,79 @@ describe("refusals that change nothing", () => {
     expect((await refusedUnchanged(() => approveApplication(services, "ASA20220915000000000000", { by: "c" }))).rule).toMatch(/no assistance application/);
     expect((await refusedUnchanged(() => approveApplication(services, "bad id", { by: "c" }))).field).toBe("application_id");
     expect((await refusedUnchanged(() => rejectApplication(services, "ASA20220915000000000000", { by: "c", reason: " " }))).field).toBe("reason");
+  });
+});
+
+describe("seed 004: the Gansu family's secondary assistance, through the application path", () => {
+  /**
+   * The family of examples/gansu-620122.json: a lifted resident of 皋兰县 (620122, pooled by 兰州市 620100), acute
+   * pancreatitis at a level-3 hospital of Lanzhou in July 2021. The stay is settled through the interface as the
+   * hospital sends it; later the family applies for the secondary assistance (二次医疗救助), which a clerk approves and
+   * pays: "他随后就拿到了1600多元医疗救助金".
+   */
+  const LANZHOU_H3 = "H62010000001";
+  const example = JSON.parse(readFileSync(new URL("../examples/gansu-620122.json", import.meta.url), "utf8")) as ParsedJson;
+  const family = example.person as { psn_no: string; certno: string };
+  const lines = example.encounters[0].feedetail as { feedetl_sn: string; med_list_codg: string; pric: number; cnt: number }[];
+
+  it("settles the stay to the published split, then files, approves and pays 1,625.00 from fund 610102", async () => {
+    const db = platform.database.db;
+    await db.insert(fixmedins).values({ fixmedins_code: LANZHOU_H3, fixmedins_name: "兰州大学第一医院", medins_lv: "3", admdvs: "620100" });
+    await db.insert(catalogueEntries).values(shippedCatalogueEntries("620100").map((e) => ({
+      admdvs: e.admdvs, med_list_codg: e.med_list_codg, med_list_name: e.med_list_name, chrgitm_lv: e.chrgitm_lv, selfpay_prop_ppm: e.selfpay_prop,
+      pric_uplmt_amt_fen: e.pric_uplmt_amt, list_type: e.list_type, begndate: e.begndate, enddate: e.enddate,
+    })));
+    await seedBasics(platform.database, [{ psn_no: family.psn_no, certno: family.certno, insutype: "390", admdvs: "620122", categories: [{ type: "lifted", begin: "2020-11-30", end: null }] }]);
+    await db.insert(enrollments).values({ psn_no: family.psn_no, insutype: "390", admdvs: "620122", year: 2021, psn_insu_date: "2021-01-01" });
+    await issueTestCredentials(platform.app, services, [LANZHOU_H3]);
+
+    const clock = { time: "2021-07-03 09:00:00" };
+    const his = new HisSession(platform.app, LANZHOU_H3, clock);
+    await his.signIn();
+    const adm = await his.ok("2401", {
+      mdtrtinfo: { psn_no: family.psn_no, insutype: "390", begntime: clock.time, mdtrt_cert_type: "02", mdtrt_cert_no: family.certno, med_type: "21", ipt_no: "ZY2107030001", adm_diag_dscr: "急性重症胰腺炎" },
+      diseinfo: [{ diag_type: "1", diag_srt_no: 1, diag_code: "K85.900", diag_name: "急性胰腺炎", vali_flag: "1" }],
+    });
+    const mdtrt = adm.output.result.mdtrt_id as string;
+    await his.ok("2301", {
+      feedetail: lines.map((l) => ({
+        feedetl_sn: l.feedetl_sn, mdtrt_id: mdtrt, psn_no: family.psn_no, chrg_bchno: "B1", med_list_codg: l.med_list_codg, medins_list_codg: l.med_list_codg,
+        pric: l.pric, cnt: l.cnt, det_item_fee_sumamt: Math.round(l.pric * 100 * l.cnt) / 100, fee_ocur_time: clock.time,
+      })),
+    });
+    clock.time = "2021-07-26 10:30:00";
+    await his.ok("2402", { dscginfo: { mdtrt_id: mdtrt, psn_no: family.psn_no, insutype: "390", endtime: clock.time, dscg_way: "1" }, diseinfo: [] });
+    const settled = await his.ok("2304", { data: { psn_no: family.psn_no, mdtrt_id: mdtrt, insutype: "390", medfee_sumamt: 114817, acct_used_flag: "0", mid_setl_flag: "0" } });
+    // Seed 004: 将近12万, basic 4万, critical illness 4.7万, assistance 1.65万 at 60%, 1.1万多 left to the family.
+    expect(settled.output.setlinfo).toMatchObject({
+      medfee_sumamt: 114817, inscp_scp_amt: 114500, hifp_pay: 40000, hifmi_pay: 47000, maf_pay: 16500, oth_pay: 0, psn_cash_pay: 11317, clr_optins: "620122",
+    });
+    const setlId = settled.output.setlinfo.setl_id as string;
+
+    // "之后医保局告诉他还能办理二次医疗救助": the family applies; a clerk reviews, approves and pays.
+    const filed = await fileApplication(services, {
+      psn_no: family.psn_no, kind: "secondary", application_date: "2021-09-10", household_size: 5, household_income_fen: 620_000, filed_by: "王文", filed_via: "portal",
+    }, on("2021-09-10"));
+    expect(filed).toMatchObject({
+      admdvs: "620122", policy_id: "620100-2021", fund_pay_type: "610102", setl_ids: [setlId], base_fen: 1_100_000, amount_fen: 162_500,
+    });
+    expect(filed.steps.map((x) => x.text)).toEqual([
+      "资格：申请日2021-09-10持有救助类别：稳定脱贫人口；2020-09-11至2021-09-10期间已获医疗救助或依申请救助；符合再救助条件。",
+      `结算${setlId}（2021-07-26，兰州大学第一医院）：政策范围内费用114500.00元−基本医保40000.00元−大病保险47000.00元−大额补助0.00元−医疗救助16500.00元−其他0.00元=个人负担11000.00元。`,
+      "2020-09-11至2021-09-10期间无已批准或已支付的依申请救助，扣除0.00元。",
+      "再救助基数：申请日前12个月（2020-09-11至2021-09-10）未冲销的结算1笔，政策范围内个人负担合计11000.00元，减去依申请救助0.00元，再救助基数11000.00元。",
+      "救助金额：基数11000.00元超过起付标准8500.00元的部分2500.00元×救助比例65%=1625.00元；年度限额30000.00元（每人每年批准一次）；本次再救助1625.00元（二次医疗救助）。",
+    ]);
+    const approved = await approveApplication(services, filed.application_id, { by: "俞树亭" }, on("2021-09-14"));
+    expect(approved).toMatchObject({ state: "approved", approval_year: 2021, amount_fen: 162_500 });
+    const { application, transfer } = await payApplication(services, filed.application_id, { by: "俞树亭", amount_fen: 162_500 }, on("2021-09-15"));
+    expect(application.state).toBe("paid");
+    expect(transfer).toEqual({ debit_account: "fund:610102:620122", credit_account: `person:${family.psn_no}`, amount_fen: 162_500, fund_pay_type: "610102" });
+    // What the family carried in the end: 11,317.00 at the window, less the 1,625.00 paid to them.
+    const [left] = await sqlRows<{ cash: string | number; paid: string | number }>(platform.database, sql`
+      select (select psn_cash_pay from settlements where setl_id = ${setlId}) as cash,
+             (select sum(amount_fen) from ledger_transfers where credit_account = ${`person:${family.psn_no}`}) as paid`);
+    expect(Number(left?.cash) - Number(left?.paid)).toBe(969_200);
   });
 });
 
