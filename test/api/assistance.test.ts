@@ -16,7 +16,7 @@ import { expectError, signedInApi, type Answer, type Api } from "./support.js";
  */
 
 const person = (psnNo: string, serial: number, admdvs = "451000"): TestPerson => ({
-  psn_no: psnNo, certno: makeId(admdvs === "360100" ? "360102" : "451002", "1962-02-02", serial), insutype: "390", admdvs,
+  psn_no: psnNo, certno: makeId(admdvs === "360100" ? "360102" : admdvs === "451026" ? "451026" : "451002", "1962-02-02", serial), insutype: "390", admdvs,
   categories: [{ type: "monitored", begin: "2020-01-01", end: null }],
 });
 
@@ -43,13 +43,13 @@ async function bill(psnNo: string, setlId: string, date: string, burden: number,
   });
   await db.insert(settlements).values({
     setl_id: setlId, mdtrt_id: `M${setlId}`, psn_no: psnNo, fixmedins_code: H3, insutype: "390", med_type: "21", insuplc_admdvs: admdvs,
-    mdtrtarea_admvs: "451000", setl_time: `${date} 10:00:00`, year: Number(date.slice(0, 4)), policy_id: `${admdvs}-2022`, medfee_sumamt: inscp,
+    mdtrtarea_admvs: "451000", setl_time: `${date} 10:00:00`, year: Number(date.slice(0, 4)), policy_id: admdvs === "360100" ? "360100-2022" : "451000-2022", medfee_sumamt: inscp,
     inscp_scp_amt: inscp, hifp_pay: inscp - left, fund_pay_sumamt: inscp - left, psn_part_amt: left, psn_cash_pay: left, setlinfo: {}, delta: {}, steps: [],
   });
 }
 
 beforeAll(async () => {
-  platform = await openTestPlatform([person("QA", 601), person("QB", 602, "360100"), person("QC", 603), person("QD", 604), person("QE", 605)]);
+  platform = await openTestPlatform([person("QA", 601), person("QB", 602, "360100"), person("QC", 603), person("QD", 604), person("QE", 605), person("QF", 606, "451026")]);
   const { app, database } = platform;
   clerk = await signedInApi(app, database, { role: "clerk", admdvs: "451000" });
   auditor = await signedInApi(app, database, { role: "auditor", admdvs: "451000" });
@@ -64,6 +64,7 @@ beforeAll(async () => {
   await bill("QC", "TC1", daysAgo(20), 30_000);
   await bill("QD", "TD1", "2022-05-01", 40_000);
   await bill("QE", "TE1", "2022-05-01", 40_000);
+  await bill("QF", "TF1", "2022-05-01", 40_000, "451026");
 });
 afterAll(async () => platform?.close());
 
@@ -227,10 +228,18 @@ describe("who may do what", () => {
     expectError(await clerk.get(`/api/v1/assistance/applications/${own.body.application_id}`), 403, "forbidden", "params.id");
   });
 
-  it("a clerk of a county sees only its people: none of those insured at the prefecture", async () => {
+  it("a clerk of a county sees only its people: those insured in the county, none insured at the prefecture", async () => {
     expect((await county.get("/api/v1/assistance/applications")).body.total).toBe(0);
     expectError(await county.get(`/api/v1/assistance/applications/${qe}`), 403, "forbidden", "params.id");
     expectError(await unchanged(() => county.post("/api/v1/assistance/applications", declaration("QE"))), 403, "forbidden", "body.psn_no");
+    // 那坡县's own: insured in 451026, under the policy of its pooling region 百色市 (451000-2022).
+    const own = await county.post("/api/v1/assistance/applications", declaration("QF"));
+    expect(own.body).toMatchObject({ admdvs: "451026", admdvs_name: "那坡县", policy_id: "451000-2022", amount: 18000 });
+    expect((await county.get("/api/v1/assistance/applications")).body.items.map((a: { psn_no: string }) => a.psn_no)).toEqual(["QF"]);
+    expectError(await county.get("/api/v1/assistance/applications?admdvs=451000"), 403, "forbidden", "query.admdvs");
+    // The prefecture's clerk sees the county's applications too.
+    expect((await clerk.get(`/api/v1/assistance/applications/${own.body.application_id}`)).status).toBe(200);
+    expect((await clerk.get("/api/v1/assistance/applications?admdvs=451026")).body.items.map((a: { psn_no: string }) => a.psn_no)).toEqual(["QF"]);
   });
 
   it("a hospital has no door here (403)", async () => {
