@@ -12,7 +12,7 @@ import { Services } from "../src/services/common/index.js";
 import { ledgerNet } from "../src/services/ledger/index.js";
 import type { Database } from "../src/store/db.js";
 import { shippedCatalogueEntries } from "../src/services/reference/index.js";
-import { catalogueEntries, encounters, enrollments, fixmedins, settlements } from "../src/store/schema.js";
+import { catalogueEntries, encounters, enrollments, fixmedins, settlements, warnings } from "../src/store/schema.js";
 import { openSecondConnection, TEST_DB_KIND } from "./support/db.js";
 import {
   H3, HisSession, issueTestCredentials, makeId, openTestPlatform, seedBasics, sqlRows, type ParsedJson, type TestPerson, type TestPlatform,
@@ -29,7 +29,10 @@ import {
 const monitored = (psnNo: string, serial: number): TestPerson => ({
   psn_no: psnNo, certno: makeId("451002", "1960-05-05", serial), insutype: "390", categories: [{ type: "monitored", begin: "2021-01-01", end: null }],
 });
-const PEOPLE = ["PA", "PB", "PC", "PD", "PE", "PF", "PG"].map((p, i) => monitored(p, 500 + i));
+const PEOPLE = [
+  ...["PA", "PB", "PC", "PD", "PE", "PF", "PG"].map((p, i) => monitored(p, 500 + i)),
+  { psn_no: "PH", certno: makeId("451002", "1970-07-07", 520), insutype: "390" as const }, // no category
+];
 
 let platform: TestPlatform;
 let services: Services;
@@ -358,6 +361,29 @@ describe("refusals that change nothing", () => {
     expect(a).toMatchObject({ base_fen: 1_000_000, amount_fen: 0 });
     const refused = await refusedUnchanged(() => approveApplication(services, a.application_id, { by: "clerk_b" }, on("2022-09-20")));
     expect(`${refused.field}: ${refused.rule}`).toBe("amount: nothing to pay: the base 10000.00 yuan is not above the threshold 10000.00 yuan; reject the application instead");
+  });
+
+  it("want a category or a clerk's certificate: the reviewing clerk may certify severe difficulty at approval", async () => {
+    await bill("PH", "SH1", "2022-05-01", "40000");
+    // A warning raised for PH (the monitor's table): the clerk files from it; another person's warning is refused.
+    const [warning] = await platform.database.db.insert(warnings).values({
+      psn_no: "PH", admdvs: "451000", policy_id: "451000-2022", criteria: ["window"], proactive: true, window_from: "2021-09-16", window_to: "2022-09-15",
+      window_self_paid_fen: 4_000_000, max_single_self_paid_fen: 4_000_000, setl_ids: ["SH1"], explanation: "近12个月政策范围内自付40000.00元，超过16000.00元",
+    }).returning();
+    const warningId = warning?.id as number;
+    const other = await refusedUnchanged(() => fileApplication(services, filing("PG", { warning_id: warningId }), on("2022-09-15")));
+    expect(`${other.field}: ${other.rule}`).toBe(`warning_id: warning ${warningId} is of PH, not of PG`);
+    const a = await fileApplication(services, filing("PH", { warning_id: warningId }), on("2022-09-15"));
+    expect(a).toMatchObject({ warning_id: warningId, base_fen: 4_000_000, amount_fen: 0, certified_difficulty: false });
+    expect(a.events[0]?.note).toBe("经办人代为申请（来自预警" + warningId + "）；测算：救助基数40000.00元，救助金额0.00元（不符合条件）");
+    const refused = await refusedUnchanged(() => approveApplication(services, a.application_id, { by: "clerk_b" }, on("2022-09-20")));
+    expect(`${refused.field}: ${refused.rule}`).toBe(
+      "categories: the person holds none of monitored, illness_impoverished on 2022-09-15, and no clerk certified severe difficulty (certified_difficulty): not eligible; reject the application instead",
+    );
+    const certified = await approveApplication(services, a.application_id, { by: "clerk_b", certify_difficulty: true }, on("2022-09-20"));
+    expect(certified).toMatchObject({ state: "approved", certified_difficulty: true, amount_fen: 1_800_000 });
+    expect(certified.events.at(-1)?.note).toMatch(/^经办人认定家庭生活严重困难；按2022-09-20已存结算重新测算/);
+    expect(certified.steps[0]?.text).toContain("申请日2022-09-15未持有防返贫监测对象、因病致贫重病患者中的类别；经办人认定家庭生活严重困难；符合依申请救助条件。");
   });
 
   it("name the field of bad input", async () => {
