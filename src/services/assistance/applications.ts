@@ -165,10 +165,10 @@ async function settlementsIn(q: Queryable, psnNo: string, from: string, to: stri
 }
 
 /** The person's application-based assistance granted so far (a secondary application deducts those of its window). */
-async function grantedTo(q: Queryable, psnNo: string, except: string | null): Promise<GrantedAssistance[]> {
+async function grantedTo(q: Queryable, psnNo: string): Promise<GrantedAssistance[]> {
   const rows = await rowsOf<{ application_id: string; application_date: string; state: ApplicationState; amount_fen: number | string }>(q, sql`
     select application_id, application_date::text as application_date, state, amount_fen from assistance_applications
-    where psn_no = ${psnNo} and kind = 'application' and state in ('approved', 'paid') and application_id <> ${except ?? ""}
+    where psn_no = ${psnNo} and kind = 'application' and state in ('approved', 'paid')
     order by application_date, application_id`);
   return rows.map((r) => ({ application_id: r.application_id, application_date: r.application_date, state: r.state, amount_fen: Number(r.amount_fen) as Fen }));
 }
@@ -181,13 +181,13 @@ interface Case {
   certified_difficulty: boolean;
 }
 
-async function calculate(q: Queryable, policy: Policy, psnNo: string, c: Case, applicationId: string | null): Promise<AssistanceCalculation> {
+async function calculate(q: Queryable, policy: Policy, psnNo: string, c: Case): Promise<AssistanceCalculation> {
   const window = lookbackWindow(c.application_date, termsOf(policy, c.kind).lookback_months);
   return calculateAssistance(policy, {
     ...c,
     categories: await categoriesOf(q, psnNo),
     settlements: await settlementsIn(q, psnNo, window.from, window.to),
-    ...(c.kind === "secondary" ? { granted: await grantedTo(q, psnNo, applicationId) } : {}),
+    ...(c.kind === "secondary" ? { granted: await grantedTo(q, psnNo) } : {}),
   });
 }
 
@@ -210,7 +210,7 @@ export async function previewApplication(services: Services, input: ApplicationI
   const checked = checkInput(input, todayInChina(clock.at));
   const person = await getPerson(services.db, checked.psn_no);
   const policy = policyFor(services, person, checked.application_date);
-  const calculation = await calculate(services.db, policy, person.psn_no, checked, null);
+  const calculation = await calculate(services.db, policy, person.psn_no, checked);
   return { psn_no: person.psn_no, psn_name: person.psn_name, admdvs: person.insuplc_admdvs, application_date: checked.application_date, calculation };
 }
 
@@ -247,7 +247,7 @@ export async function fileApplication(services: Services, input: FileInput, cloc
     const person = await getPerson(tx, checked.psn_no);
     if (checked.warning_id !== null) await checkWarning(tx, checked.warning_id, person.psn_no);
     const policy = policyFor(services, person, checked.application_date);
-    const calculation = await calculate(tx, policy, person.psn_no, checked, null);
+    const calculation = await calculate(tx, policy, person.psn_no, checked);
     const applicationId = newId("ASA", checked.application_date);
     await tx.insert(assistanceApplications).values({
       application_id: applicationId,
@@ -371,7 +371,7 @@ export async function approveApplication(services: Services, applicationId: stri
       const next = nextState(a, "approve");
       if (today < a.application_date) throw new DomainError("application_date", `${a.application_date} is after the approval date ${today}`);
       const certified = a.certified_difficulty || input.certify_difficulty === true;
-      const calculation = await calculate(tx, policyById(services, a.policy_id), a.psn_no, { ...a, certified_difficulty: certified }, a.application_id);
+      const calculation = await calculate(tx, policyById(services, a.policy_id), a.psn_no, { ...a, certified_difficulty: certified });
       const refusal = calculation.eligibility.refusal;
       if (refusal) throw new DomainError(refusal.field, `${refusal.rule}: not eligible; reject the application instead`);
       if (calculation.amount_fen === 0) {
