@@ -453,7 +453,7 @@ describe("seed 004: the Gansu family's secondary assistance, through the applica
     const settled = await his.ok("2304", { data: { psn_no: family.psn_no, mdtrt_id: mdtrt, insutype: "390", medfee_sumamt: 114817, acct_used_flag: "0", mid_setl_flag: "0" } });
     // Seed 004: 将近12万, basic 4万, critical illness 4.7万, assistance 1.65万 at 60%, 1.1万多 left to the family.
     expect(settled.output.setlinfo).toMatchObject({
-      medfee_sumamt: 114817, inscp_scp_amt: 114500, hifp_pay: 40000, hifmi_pay: 47000, maf_pay: 16500, oth_pay: 0, psn_cash_pay: 11317, clr_optins: "620122",
+      medfee_sumamt: 114817, inscp_scp_amt: 114500, hifp_pay: 40000, hifmi_pay: 47000, maf_pay: 16500, oth_pay: 0, psn_cash_pay: 11317, clr_optins: "620100",
     });
     const setlId = settled.output.setlinfo.setl_id as string;
 
@@ -475,7 +475,7 @@ describe("seed 004: the Gansu family's secondary assistance, through the applica
     expect(approved).toMatchObject({ state: "approved", approval_year: 2021, amount_fen: 162_500 });
     const { application, transfer } = await payApplication(services, filed.application_id, { by: "俞树亭", amount_fen: 162_500 }, on("2021-09-15"));
     expect(application.state).toBe("paid");
-    expect(transfer).toEqual({ debit_account: "fund:610102:620122", credit_account: `person:${family.psn_no}`, amount_fen: 162_500, fund_pay_type: "610102" });
+    expect(transfer).toEqual({ debit_account: "fund:610102:620100", credit_account: `person:${family.psn_no}`, amount_fen: 162_500, fund_pay_type: "610102" });
     // What the family carried in the end: 11,317.00 at the window, less the 1,625.00 paid to them.
     const [left] = await sqlRows<{ cash: string | number; paid: string | number }>(platform.database, sql`
       select (select psn_cash_pay from settlements where setl_id = ${setlId}) as cash,

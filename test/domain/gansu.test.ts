@@ -71,7 +71,7 @@ describe("seed 004, Gansu: the 皋兰县 family's pancreatitis stay of July 2021
     const s = settleOnly(example());
     expect(s.setlinfo).toMatchObject({
       mdtrt_id: "MD6201002107030001", psn_no: "P620122000001", insutype: "390", med_type: "21", setl_time: "2021-07-26 10:30:00",
-      clr_optins: "620122", clr_type: "21",
+      clr_optins: "620100", clr_type: "21",
     });
     expect(moneyOf(s)).toEqual({
       medfee_sumamt: 11_481_700, // "将近12万" (the other published figures leave no more than this)

@@ -245,10 +245,19 @@ export async function settlementViolations(database: Database): Promise<string[]
     if (n(f.fund_payamt) !== n(f.posted)) out.push(`${String(f.setl_id)}: fund ${String(f.fund_pay_type)} paid ${n(f.fund_payamt)}, ledger ${n(f.posted)}`);
   }
   const [net] = await sqlRows<Record<string, unknown>>(database, sql`
-    select coalesce(sum(case when kind = 'settle' then amount_fen else -amount_fen end), 0) as net, count(*) as n from ledger_transfers`);
+    select coalesce(sum(case when kind = 'settle' then amount_fen else -amount_fen end), 0) as net, count(*) as n from ledger_transfers where setl_id is not null`);
   if (n(net?.net) !== inForce) out.push(`ledger nets ${n(net?.net)}, settlements in force ${inForce}`);
+  // Payments of assistance on application belong to a paid application, for its approved amount, from fund to person.
+  const payments = await sqlRows<Record<string, unknown>>(database, sql`
+    select t.application_id, t.amount_fen, t.credit_account, a.psn_no, a.state, a.amount_fen as approved
+    from ledger_transfers t left join assistance_applications a on a.application_id = t.application_id where t.setl_id is null`);
+  for (const p of payments) {
+    if (p.state !== "paid" || n(p.amount_fen) !== n(p.approved) || p.credit_account !== `person:${String(p.psn_no)}`) {
+      out.push(`assistance payment of ${String(p.application_id)}: ${n(p.amount_fen)} to ${String(p.credit_account)}, application ${String(p.state)} for ${n(p.approved)}`);
+    }
+  }
   const orphans = await sqlRows<Record<string, unknown>>(database, sql`
-    select t.setl_id from ledger_transfers t left join settlements s on s.setl_id = t.setl_id where s.setl_id is null
+    select t.setl_id from ledger_transfers t left join settlements s on s.setl_id = t.setl_id where t.setl_id is not null and s.setl_id is null
     union all select l.setl_id from fee_lines l left join settlements s on s.setl_id = l.setl_id where l.setl_id is not null and s.setl_id is null`);
   for (const o of orphans) out.push(`postings or lines of a missing settlement ${String(o.setl_id)}`);
   const encounters = await sqlRows<Record<string, unknown>>(database, sql`

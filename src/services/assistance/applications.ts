@@ -454,7 +454,9 @@ export async function payApplication(services: Services, applicationId: string, 
     if (confirmed !== undefined && confirmed !== a.amount_fen) {
       throw new AssistanceConflict("amount", `application ${a.application_id} was approved for ${formatYuan(a.amount_fen)} yuan, not ${formatYuan(confirmed as Fen)}: pay what was approved`);
     }
-    const transfer = await postAssistancePayment(tx, { application_id: a.application_id, psn_no: a.psn_no, admdvs: a.admdvs, fund_pay_type: a.fund_pay_type, amount_fen: a.amount_fen });
+    // The fund is the pool's, the region of the policy that granted it (a county's person is paid from the prefecture's).
+    const pool = policyById(services, a.policy_id).admdvs;
+    const transfer = await postAssistancePayment(tx, { application_id: a.application_id, psn_no: a.psn_no, admdvs: pool, fund_pay_type: a.fund_pay_type, amount_fen: a.amount_fen });
     await tx.execute(sql`
       update assistance_applications set state = ${next}, paid_by = ${by}, paid_at = ${at.toISOString()}::timestamptz, updated_at = ${at.toISOString()}::timestamptz
       where application_id = ${a.application_id}`);

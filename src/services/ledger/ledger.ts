@@ -61,7 +61,7 @@ export async function postReversal(q: Queryable, setlId: string): Promise<void> 
 }
 
 /**
- * A payment of assistance on application (依申请救助, 再救助): one transfer from the fund of the person's insured region to
+ * A payment of assistance on application (依申请救助, 再救助): one transfer from the fund of the pool (the policy's region) to
  * the person, kind `assistance`, owned by the application (setl_id null: the table's check wants exactly one owner).
  */
 export async function postAssistancePayment(
