@@ -98,6 +98,21 @@ describe("demo seed", () => {
     expect(enrolled).toEqual([{ insutype: "310" }]);
   });
 
+  it("enrols about a quarter of Baise in 惠民保 and the charity's families of the year, none of the README's persons", async () => {
+    const baise = await count("persons where insuplc_admdvs = '451000'");
+    const huiminbao = await count("supplementary_enrollments where tier_id = 'huiminbao' and year = 2022");
+    expect(huiminbao / baise).toBeGreaterThan(0.2);
+    expect(huiminbao / baise).toBeLessThan(0.3);
+    // The charity's list of 2022: every Baise person destitute, an orphan, minimum-living or low-income at some time in 2022.
+    const families = await count(`persons p where p.insuplc_admdvs = '451000' and exists (select 1 from person_identities i where i.psn_no = p.psn_no
+      and i.psn_idet_type in ('destitute', 'orphan', 'de_facto_orphan', 'minimum_living', 'low_income') and i.begntime <= '2022-12-31'
+      and (i.endtime is null or i.endtime >= '2022-01-01')) and p.certno not in (${DEMO_PERSONS.map((d) => `'${d.certno}'`).join(",")})`);
+    expect(families).toBeGreaterThan(50);
+    expect(await count("supplementary_enrollments where tier_id = 'charity' and year = 2022")).toBe(families);
+    expect(await count(`supplementary_enrollments s join persons p using (psn_no) where p.certno in (${DEMO_PERSONS.map((d) => `'${d.certno}'`).join(",")})`)).toBe(0);
+    expect(await count("supplementary_enrollments where end_date is not null or begin_date <> make_date(year, 1, 1)")).toBe(0);
+  });
+
   it("is deterministic and idempotent", async () => {
     expect(demoData()).toEqual(demoData());
     const before = await count("persons");
