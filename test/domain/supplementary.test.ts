@@ -12,6 +12,7 @@ import { parseRatio } from "../../src/domain/ratio.js";
 import type { Policy, SupplementaryTier } from "../../src/domain/reference/policy/schema.js";
 import { applyDelta, emptyAccumulators, reverseDelta } from "../../src/domain/settlement/accumulators.js";
 import { settle } from "../../src/domain/settlement/engine.js";
+import { plainExplanation } from "../../src/domain/settlement/plain.js";
 import type { Accumulators, FeeLine, SettlementPerson, SettlementResult } from "../../src/domain/settlement/types.js";
 import { CATALOGUE, category, employee, encounter, expectBalanced, inscp, line, POLICY, resident, settleOne, settleSequence, stepOf, yuan } from "./helpers.js";
 
@@ -145,6 +146,24 @@ describe("the reference tiers (after assistance, by roster)", () => {
     expect(emp.steps.map((s) => s.fund_pay_type)).toEqual(["310100", "330100"]);
     // A roster entry of a tier the policy does not have is ignored.
     expect(settleOne(enc, lines, { person: onRoster(p, "mutual_aid") })).toEqual(settleOne(enc, lines, { person: p }));
+  });
+});
+
+describe("the settlement in plain words", () => {
+  it("names each supplementary tier that paid, so that the person knows whom the oth_pay came from", () => {
+    const r = settleOne(encounter({ level: "3" }), [line("A01", "30000"), line("C03", "1000")], {
+      person: onRoster(resident(), "huiminbao", "charity"),
+      accumulators: { supplementary_base_fen: base({ huiminbao: "19000" }) },
+    });
+    const tiers = new Set([HUIMINBAO.fund_pay_type, CHARITY.fund_pay_type]);
+    const supplementary = r.setldetail.filter((d) => tiers.has(d.fund_pay_type)).map((d) => ({ name: d.fund_pay_type_name, amount: d.fund_payamt }));
+    const plain = plainExplanation({ ...r.setlinfo, tilt_category: null, assistance_category: null, status: "settled", supplementary });
+    expect(plain.zh).toContain(`补充保障“${HUIMINBAO.name}”又支付了 ¥7,714.00。`);
+    expect(plain.zh).toContain(`补充保障“${CHARITY.name}”又支付了 ¥91.80。`);
+    expect(plain.en).toContain(`The supplementary cover “${CHARITY.name}” paid another ¥91.80.`);
+    expect(plain.zh.at(-1)).toContain("您个人负担 ¥4,214.20");
+    // Without the tiers' rows (a view that does not know them), the sum in general words.
+    expect(plainExplanation({ ...r.setlinfo, tilt_category: null, assistance_category: null, status: "settled" }).zh).toContain("其他基金支付了 ¥7,805.80。");
   });
 });
 
