@@ -14,7 +14,8 @@ import { applyDelta, emptyAccumulators, reverseDelta } from "../../src/domain/se
 import { settle } from "../../src/domain/settlement/engine.js";
 import { plainExplanation } from "../../src/domain/settlement/plain.js";
 import type { Accumulators, FeeLine, SettlementPerson, SettlementResult } from "../../src/domain/settlement/types.js";
-import { CATALOGUE, category, employee, encounter, expectBalanced, inscp, line, POLICY, resident, settleOne, settleSequence, stepOf, yuan } from "./helpers.js";
+import { runCalculator } from "../../src/services/settlement/calculator.js";
+import { CATALOGUE, category, domainError, employee, encounter, expectBalanced, inscp, line, POLICY, resident, settleOne, settleSequence, stepOf, yuan } from "./helpers.js";
 
 const HUIMINBAO = POLICY.supplementary.find((t) => t.id === "huiminbao")!;
 const CHARITY = POLICY.supplementary.find((t) => t.id === "charity")!;
@@ -146,6 +147,30 @@ describe("the reference tiers (after assistance, by roster)", () => {
     expect(emp.steps.map((s) => s.fund_pay_type)).toEqual(["310100", "330100"]);
     // A roster entry of a tier the policy does not have is ignored.
     expect(settleOne(enc, lines, { person: onRoster(p, "mutual_aid") })).toEqual(settleOne(enc, lines, { person: p }));
+  });
+});
+
+describe("the calculator (yibao settle)", () => {
+  it("takes the person's rosters and settles the tiers like the interface", () => {
+    // A level-3 stay of 30,000 in policy and 1,000 out of the catalogue: in policy left 11,020; 惠民保 12,020 < 20,000:
+    // 0; the charity 8,020 above its 3,000 × 30% = 2,406.00.
+    const document = {
+      policy: "451000-2022",
+      catalogue: [
+        { med_list_codg: "A01", med_list_name: "甲类", admdvs: "451000", chrgitm_lv: "01", selfpay_prop: 0 },
+        { med_list_codg: "C03", med_list_name: "丙类", admdvs: "451000", chrgitm_lv: "03", selfpay_prop: 0 },
+      ],
+      person: { psn_no: "P-CALC", insutype: "390", insuplc_admdvs: "451000", supplementary: ["huiminbao", "charity"] },
+      encounters: [{
+        mdtrt_id: "C1", med_type: "21", setl_time: "2022-05-10 09:30:00", medins_lv: "3", mdtrtarea_admvs: "451000",
+        feedetail: [{ feedetl_sn: "1", med_list_codg: "A01", pric: 30000, cnt: 1 }, { feedetl_sn: "2", med_list_codg: "C03", pric: 1000, cnt: 1 }],
+      }],
+    };
+    const [r] = runCalculator(document) as { setlinfo: Record<string, unknown>; setldetail: Record<string, unknown>[] }[];
+    expect(r!.setlinfo).toMatchObject({ hifp_pay: 18_980, oth_pay: 2406, psn_cash_pay: 9614 });
+    expect(r!.setldetail.map((d) => [d.fund_pay_type, d.fund_payamt])).toEqual([["390100", 18_980], ["990201", 2406]]);
+    const bad = domainError(() => runCalculator({ ...document, person: { ...document.person, supplementary: ["Hui Min Bao"] } }));
+    expect(bad.field).toBe("person.supplementary[0]");
   });
 });
 
