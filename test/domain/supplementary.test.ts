@@ -78,7 +78,7 @@ describe("the reference tiers (after assistance, by roster)", () => {
     expect(r.setldetail.map((d) => d.fund_pay_type)).toEqual(["390100", "610100"]);
     expect(stepOf(r, "990101")).toMatchObject({ inscp_scp_amt: 50_000, fund_payamt: 0 });
     expect(stepOf(r, "990101")!.setl_proc_info).toContain("−医疗救助4650.00元");
-    expect(stepOf(r, "990101")!.setl_proc_info).toContain("本次支付0.00元");
+    expect(stepOf(r, "990101")!.setl_proc_info).toContain("累计基数未超过起付线，本次支付0.00元");
     expect(r.delta.supplementary_base_fen).toEqual({ huiminbao: 50_000 });
     expect(r.delta.supplementary_paid_fen).toEqual({});
   });
@@ -92,6 +92,7 @@ describe("the reference tiers (after assistance, by roster)", () => {
     });
     expect(stepOf(rs[0]!, "990201")).toMatchObject({ inscp_scp_amt: 1_102_000, crt_payb_lmt_amt: 5_000, fund_payamt: 5_000 });
     expect(stepOf(rs[0]!, "990201")!.setl_proc_info).toContain("=3306.00元");
+    expect(stepOf(rs[0]!, "990201")!.setl_proc_info).toContain("剩余50.00元；受年度封顶线限制，本次支付50.00元。");
     expect(rs[0]!.setlinfo.oth_pay).toBe(5_000);
     expect(rs[1]!.setlinfo.oth_pay).toBe(0);
     expect(stepOf(rs[1]!, "990201")).toMatchObject({ crt_payb_lmt_amt: 0, fund_payamt: 0 });

@@ -127,13 +127,14 @@ export function settleSupplementaryTier(coverage: Coverage, burden: Burden, acc:
   }
   if (inPolicyPart > 0) burden.inPolicyPaid.push({ name: tier.name, amount: inPolicyPart });
   if (outPaid > 0) burden.outOfCataloguePaid.push({ name: tier.name, amount: outPaid });
-  const who = via === "roster" ? "在参保名单内" : `${CATEGORY_NAMES[via]}`;
+  const who = via === "roster" ? "在参保名单内" : CATEGORY_NAMES[via];
   const words = [
     `${tier.name}（${KIND_NAMES[tier.kind]}，${who}，${POSITION_NAMES[tier.position]}）：计入基数${baseWords.join("＋")}${baseWords.length > 1 ? `，共${y(base)}元` : ""}`,
     `本年累计基数${y(baseBefore)}元→${y(after)}元`,
     `年度起付线${y(tier.deductible)}元，起付线以上${y(above)}元×支付比例${formatRatio(tier.ratio)}=${y(raw)}元`,
     `年度封顶线${y(tier.annual_cap)}元，本年已支付${y(paidBefore)}元，剩余${y(capRoom)}元`,
-    `本次支付${y(pay)}元`,
+    // Why it paid less than its ratio gives, or nothing: the cap, or a base still under the deductible.
+    pay < raw ? `受年度封顶线限制，本次支付${y(pay)}元` : above === 0 ? `累计基数未超过起付线，本次支付${y(pay)}元` : `本次支付${y(pay)}元`,
   ];
   return {
     tier_id: tier.id,
