@@ -275,7 +275,7 @@ export async function settlementViolations(database: Database): Promise<string[]
 /** Each person's stored accumulators against the sum of the deltas of their settlements in force (all start at zero). */
 export async function accumulatorViolations(database: Database): Promise<string[]> {
   const out: string[] = [];
-  const { ACCUMULATOR_KEYS } = await import("../../src/domain/settlement/accumulators.js");
+  const { ACCUMULATOR_KEYS, ACCUMULATOR_MAP_KEYS } = await import("../../src/domain/settlement/accumulators.js");
   const expected = new Map<string, Record<string, number>>();
   const rows = await sqlRows<{ psn_no: string; year: number; delta: Record<string, unknown> | string }>(
     database, sql`select psn_no, year, delta from settlements where status = 'settled'`);
@@ -284,7 +284,9 @@ export async function accumulatorViolations(database: Database): Promise<string[
     const key = `${r.psn_no}/${r.year}`;
     const e = expected.get(key) ?? {};
     for (const k of ACCUMULATOR_KEYS) e[k] = (e[k] ?? 0) + Number(delta[k] ?? 0);
-    for (const [code, v] of Object.entries((delta.chronic_basic_paid_fen ?? {}) as Record<string, number>)) e[`chronic:${code}`] = (e[`chronic:${code}`] ?? 0) + Number(v);
+    for (const map of ACCUMULATOR_MAP_KEYS) {
+      for (const [code, v] of Object.entries((delta[map] ?? {}) as Record<string, number>)) e[`${map}:${code}`] = (e[`${map}:${code}`] ?? 0) + Number(v);
+    }
     expected.set(key, e);
   }
   const stored = await database.db.select().from(accumulators);
@@ -294,9 +296,11 @@ export async function accumulatorViolations(database: Database): Promise<string[
     seen.add(key);
     const e = expected.get(key) ?? {};
     for (const k of ACCUMULATOR_KEYS) if (Number(a[k]) !== (e[k] ?? 0)) out.push(`${key} ${k}: stored ${Number(a[k])}, settlements in force ${e[k] ?? 0}`);
-    const chronic = a.chronic_basic_paid_fen as Record<string, number>;
-    const codes = new Set([...Object.keys(chronic), ...Object.keys(e).filter((k) => k.startsWith("chronic:")).map((k) => k.slice(8))]);
-    for (const c of codes) if (Number(chronic[c] ?? 0) !== (e[`chronic:${c}`] ?? 0)) out.push(`${key} chronic ${c}: stored ${chronic[c] ?? 0}, settlements ${e[`chronic:${c}`] ?? 0}`);
+    for (const map of ACCUMULATOR_MAP_KEYS) {
+      const stored = a[map] as Record<string, number>;
+      const codes = new Set([...Object.keys(stored), ...Object.keys(e).filter((k) => k.startsWith(`${map}:`)).map((k) => k.slice(map.length + 1))]);
+      for (const c of codes) if (Number(stored[c] ?? 0) !== (e[`${map}:${c}`] ?? 0)) out.push(`${key} ${map} ${c}: stored ${stored[c] ?? 0}, settlements ${e[`${map}:${c}`] ?? 0}`);
+    }
   }
   for (const [key, e] of expected) if (!seen.has(key) && Object.values(e).some((v) => v !== 0)) out.push(`${key}: settlements in force but no accumulators`);
   return out;

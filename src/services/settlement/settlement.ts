@@ -4,8 +4,8 @@ import { DomainError, invariant } from "../../domain/errors.js";
 import { formatYuan, type Fen } from "../../domain/money.js";
 import { medTypeRule, selectPolicy } from "../../domain/reference/index.js";
 import { priceOfFen, type Quantity, type UnitPrice } from "../../domain/quantity.js";
-import { emptyAccumulators, reverseDelta, settle } from "../../domain/settlement/index.js";
-import type { AccumulatorDelta, Accumulators, FeeLine, FundStep, SettlementResult } from "../../domain/settlement/index.js";
+import { emptyAccumulators, reverseDelta, settle, storedDelta } from "../../domain/settlement/index.js";
+import type { Accumulators, FeeLine, FundStep, SettlementResult } from "../../domain/settlement/index.js";
 import type { Queryable } from "../../store/db.js";
 import { accumulators, encounters, feeLines, persons, settlementFunds, settlements } from "../../store/schema.js";
 import type { Services } from "../common/context.js";
@@ -42,8 +42,13 @@ export interface SettleOutcome {
 export async function loadAccumulators(q: Queryable, psnNo: string, year: number): Promise<Accumulators> {
   const [row] = await q.select().from(accumulators).where(and(eq(accumulators.psn_no, psnNo), eq(accumulators.year, year))).limit(1);
   if (!row) return emptyAccumulators(year);
-  const { psn_no: _p, updated_at: _u, chronic_basic_paid_fen, ...rest } = row;
-  return { ...(rest as unknown as Accumulators), chronic_basic_paid_fen: chronic_basic_paid_fen as Record<string, Fen> };
+  const { psn_no: _p, updated_at: _u, chronic_basic_paid_fen, supplementary_base_fen, supplementary_paid_fen, ...rest } = row;
+  return {
+    ...(rest as unknown as Accumulators),
+    chronic_basic_paid_fen: chronic_basic_paid_fen as Record<string, Fen>,
+    supplementary_base_fen: supplementary_base_fen as Record<string, Fen>,
+    supplementary_paid_fen: supplementary_paid_fen as Record<string, Fen>,
+  };
 }
 
 async function storeAccumulators(q: Queryable, psnNo: string, acc: Accumulators): Promise<void> {
@@ -218,7 +223,7 @@ export async function reverseSettlement(q: Queryable, req: ReverseRequest) {
   if (row.status !== "settled") throw new DomainError("setl_id", `settlement ${req.setl_id} is reversed already`);
 
   const acc = await loadAccumulators(q, person.psn_no, row.year);
-  await storeAccumulators(q, person.psn_no, reverseDelta(acc, row.delta as AccumulatorDelta));
+  await storeAccumulators(q, person.psn_no, reverseDelta(acc, storedDelta(row.delta)));
   if (row.acct_pay > 0) await q.update(persons).set({ balc_fen: person.balc_fen + row.acct_pay }).where(eq(persons.psn_no, person.psn_no));
   await postReversal(q, row.setl_id);
   await q.update(settlements).set({ status: "reversed", reversed_at: new Date(), reversal_msgid: req.msgid }).where(eq(settlements.setl_id, row.setl_id));

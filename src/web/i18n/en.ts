@@ -299,6 +299,7 @@ export const en: Messages = {
   "importKind.population": "Population",
   "importKind.fixmedins": "Hospitals",
   "importKind.catalogue": "Catalogue",
+  "importKind.supplementary": "Supplementary roster (huiminbao, charity)",
   "source.civil_affairs": "Civil affairs",
   "source.rural_revitalisation": "Rural revitalisation",
   "jobStatus.queued": "Queued",

@@ -300,6 +300,7 @@ export const zh = {
   "importKind.population": "人口",
   "importKind.fixmedins": "定点机构",
   "importKind.catalogue": "目录",
+  "importKind.supplementary": "补充保障名单（惠民保、慈善）",
   "source.civil_affairs": "民政",
   "source.rural_revitalisation": "乡村振兴",
   "jobStatus.queued": "排队中",

@@ -3751,8 +3751,8 @@ export interface operations {
     startImportJob: {
         parameters: {
             query: {
-                /** @description roster 名单 | persons 人员 | population 人口 | fixmedins 定点机构 | catalogue 目录 */
-                kind: "roster" | "persons" | "population" | "fixmedins" | "catalogue";
+                /** @description roster 名单 | persons 人员 | population 人口 | fixmedins 定点机构 | catalogue 目录 | supplementary 补充保障名单（惠民保、慈善） */
+                kind: "roster" | "persons" | "population" | "fixmedins" | "catalogue" | "supplementary";
                 /** @description 名单来源部门 / the roster's department (where the file has no source column) */
                 source?: "civil_affairs" | "rural_revitalisation";
                 /** @description 人员导入的参保年度（默认今年）/ the enrollment year of imported persons */
