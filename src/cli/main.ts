@@ -8,6 +8,7 @@ import { registerDuplicateCommands, registerEnrollmentCommands } from "./enrollm
 import { registerReportCommands } from "./reports/index.js";
 import { registerHisCredentialCommands, registerUserCommands } from "./identity/index.js";
 import { registerDocsCommands } from "./docs.js";
+import { registerAssistanceCommands } from "./assistance/index.js";
 
 const program = new Command();
 program
@@ -23,6 +24,7 @@ registerSimulateCommands(program);
 registerEnrollmentCommands(program);
 registerDuplicateCommands(program);
 registerReportCommands(program);
+registerAssistanceCommands(program);
 registerUserCommands(program);
 registerHisCredentialCommands(program);
 registerDocsCommands(program);

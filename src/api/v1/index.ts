@@ -11,6 +11,10 @@ import { getSettlementRoute, listSettlementsRoute } from "./settlement/index.js"
 import { dashboardRoute } from "./reports/index.js";
 import { reconciliationRoute } from "./ledger/index.js";
 import {
+  approveAssistanceRoute, fileAssistanceRoute, getAssistanceRoute, listAssistanceRoute, myAssistanceFileRoute, myAssistanceListRoute,
+  myAssistancePreviewRoute, payAssistanceRoute, previewAssistanceRoute, rejectAssistanceRoute,
+} from "./assistance/index.js";
+import {
   coverageRoute, enrollmentContributionsRoute, getDuplicateRoute, getHouseholdRoute, getPersonRoute, listDuplicatesRoute,
   listEnrollmentsRoute, recomputeSubsidiesRoute, resolveAllDuplicatesRoute, resolveDuplicateRoute, scanDuplicatesRoute, searchPersonsRoute,
   subsidyRegisterRoute, subsidyStatisticsRoute,
@@ -62,6 +66,16 @@ export const V1_ROUTES: readonly Route[] = [
   getPolicyRoute,
   myRecordsRoute,
   myVoucherRoute,
+  listAssistanceRoute,
+  getAssistanceRoute,
+  previewAssistanceRoute,
+  fileAssistanceRoute,
+  approveAssistanceRoute,
+  rejectAssistanceRoute,
+  payAssistanceRoute,
+  myAssistancePreviewRoute,
+  myAssistanceFileRoute,
+  myAssistanceListRoute,
 ];
 
 export const V1_TAGS: Record<string, string> = {
@@ -79,4 +93,5 @@ export const V1_TAGS: Record<string, string> = {
   his: "医疗机构接口凭证与拒绝日志 / The hospital interface's credentials and refusals",
   policies: "政策 / Policies",
   portal: "参保人门户 / The insured person's portal",
+  assistance: "依申请救助与再救助 / Assistance on application and secondary assistance",
 };

@@ -771,6 +771,165 @@ export type paths = {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/assistance/applications": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * 依申请救助与再救助申请 / Applications for assistance
+         * @description 最新的在前 / newest first. admdvs: 参保地在该地区内的人员的申请 / applications of persons insured inside the region.
+         */
+        get: operations["listAssistanceApplications"];
+        put?: never;
+        /**
+         * 代为提交救助申请 / File an application on a person's behalf
+         * @description 经办人代参保人申请（可来自预警）；返回申请时的测算 / a clerk applies for the person (optionally from a warning); the answer holds the calculation as filed.
+         */
+        post: operations["fileAssistanceApplication"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/assistance/applications/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** 救助申请详情（测算与办理记录） / An application for assistance, with its calculation and events */
+        get: operations["getAssistanceApplication"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/assistance/preview": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * 救助测算（不提交） / Preview the calculation of an application (nothing is filed)
+         * @description 按已存结算测算资格、救助基数与救助金额，逐步说明；不写入任何数据 / eligibility, base and amount on the stored settlements, explained step by step; writes nothing.
+         */
+        post: operations["previewAssistance"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/assistance/applications/{id}/approve": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * 批准救助申请 / Approve an application
+         * @description 按今天已存的结算重新测算；不符合条件或金额为零时拒绝（应驳回）；同一人同类救助每个批准年度一次，重复批准返回 409 / recomputed on the settlements stored today; refused when not eligible or nothing is to be paid (reject it instead); once per person and kind a calendar year of approval: a second is 409.
+         */
+        post: operations["approveAssistanceApplication"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/assistance/applications/{id}/reject": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** 驳回救助申请 / Reject an application */
+        post: operations["rejectAssistanceApplication"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/assistance/applications/{id}/pay": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * 支付救助金 / Pay an approved application
+         * @description 从参保地救助基金向参保人记一笔账（fund:<基金>:<地区> → person:<人员编号>）；amount 为经办人确认的金额，与批准金额不符则 409；重复支付 409 / one ledger transfer from the fund of the insured region to the person; amount, when sent, must be the approved amount (else 409); paying twice is 409.
+         */
+        post: operations["payAssistanceApplication"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/me/assistance/preview": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** 我的救助测算（不提交） / What my application would give (nothing is filed) */
+        post: operations["myAssistancePreview"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/me/assistance/applications": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * 我的救助申请 / My applications for assistance
+         * @description 最新的在前，含测算说明 / newest first, with the calculation's steps.
+         */
+        get: operations["myAssistanceApplications"];
+        put?: never;
+        /**
+         * 申请依申请救助 / Apply for assistance
+         * @description 申请日期为今天；经办人审核后批准或驳回 / dated today; a clerk reviews it, then approves or rejects it.
+         */
+        post: operations["myAssistanceApply"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
 };
 export type webhooks = Record<string, never>;
 export type components = {
@@ -5021,6 +5180,1643 @@ export interface operations {
             };
             /** @description 无权访问 / Not permitted: another role, region, hospital or person */
             403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    listAssistanceApplications: {
+        parameters: {
+            query?: {
+                /** @description submitted 已提交 | approved 已批准 | rejected 已驳回 | paid 已支付 */
+                state?: "submitted" | "approved" | "rejected" | "paid";
+                /** @description application 依申请救助 | secondary 再救助 */
+                kind?: "application" | "secondary";
+                /** @description 行政区划代码 / 6-digit region code (GB/T 2260) */
+                admdvs?: string;
+                psn_no?: string;
+                /** @description 页码 / page number, from 1 */
+                page?: number;
+                /** @description 每页条数 / rows per page, at most 500 */
+                page_size?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description 成功 / OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        items: {
+                            application_id: string;
+                            psn_no: string;
+                            psn_name: string;
+                            /** @description 参保人门户中脱敏 / masked on the portal */
+                            certno: string;
+                            /** @description 参保地（申请时）/ the insured region when filed */
+                            admdvs: string;
+                            admdvs_name: string;
+                            /**
+                             * @description application 依申请救助 | secondary 再救助
+                             * @enum {string}
+                             */
+                            kind: "application" | "secondary";
+                            kind_name: string;
+                            fund_pay_type: string;
+                            fund_pay_type_name: string;
+                            policy_id: string;
+                            /**
+                             * Format: date
+                             * @description YYYY-MM-DD
+                             */
+                            application_date: string;
+                            /**
+                             * @description submitted 已提交 | approved 已批准 | rejected 已驳回 | paid 已支付
+                             * @enum {string}
+                             */
+                            state: "submitted" | "approved" | "rejected" | "paid";
+                            state_name: string;
+                            filed_by: string;
+                            /**
+                             * @description portal 本人 | console 经办人代办 | cli 命令行
+                             * @enum {string}
+                             */
+                            filed_via: "portal" | "console" | "cli";
+                            warning_id: number | null;
+                            household_size: number;
+                            /** @description 申报的家庭人均年收入（元）/ the declared per-capita annual income, yuan */
+                            household_income: number;
+                            /** @description 经办人认定家庭生活严重困难 / a clerk certified severe difficulty */
+                            certified_difficulty: boolean;
+                            note: string | null;
+                            /** @description 救助基数（申请时测算，批准时按已存结算重算）/ the base: as filed, then as approved */
+                            base: number;
+                            /** @description 救助金额 / the amount: as filed, then as approved */
+                            amount: number;
+                            /** @description 计入的结算 / the settlements counted */
+                            setl_ids: string[];
+                            steps: {
+                                /** @enum {string} */
+                                step: "eligibility" | "settlement" | "excluded" | "deduction" | "base" | "pay";
+                                /** @description 步骤名称 / the step's name */
+                                name: string;
+                                /** @description 文字与数字的说明，如结算的 setl_proc_info / the explanation in words and numbers */
+                                text: string;
+                                setl_id?: string;
+                            }[];
+                            /** @description 批准年度（每人每年一次）/ the calendar year of approval (once a year) */
+                            approval_year: number | null;
+                            reviewed_by: string | null;
+                            reviewed_at: string | null;
+                            reject_reason: string | null;
+                            paid_by: string | null;
+                            paid_at: string | null;
+                            /** Format: date-time */
+                            created_at: string;
+                            /** @description 办理记录（详情中）/ who did what and when (in a single application's answer) */
+                            events?: {
+                                /** Format: date-time */
+                                at: string;
+                                actor: string;
+                                /** @description file | approve | reject | pay */
+                                action: string;
+                                from_state: ("submitted" | "approved" | "rejected" | "paid") | null;
+                                to_state: ("submitted" | "approved" | "rejected" | "paid") | null;
+                                note: string | null;
+                            }[];
+                        }[];
+                        page: number;
+                        page_size: number;
+                        /** @description 符合条件的总条数 / rows matching, all pages (counted up to 10,000) */
+                        total: number;
+                        /** @description 为 true 时符合条件的超过 10,000 条，total 为 10,000；请缩小条件 / true: more than 10,000 rows match and total is 10,000; narrow the filter */
+                        total_capped?: boolean;
+                    };
+                };
+            };
+            /** @description 输入有误 / Invalid input: the field and the rule */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 未登录或会话已过期 / Not signed in, or the session expired */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 无权访问 / Not permitted: another role, region, hospital or person */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    fileAssistanceApplication: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    psn_no: string;
+                    /**
+                     * @description 默认 application / default application (依申请救助)
+                     * @enum {string}
+                     */
+                    kind?: "application" | "secondary";
+                    /** @description 家庭人口数 / members of the household */
+                    household_size: number;
+                    /** @description 家庭人均年收入（元）/ the household's per-capita annual income, yuan */
+                    household_income: number;
+                    /**
+                     * Format: date
+                     * @description 申请日期，默认今天，不得晚于今天 / the application date: default today, never later
+                     */
+                    application_date?: string;
+                    /** @description 经办人认定家庭生活严重困难 / the clerk certifies severe difficulty */
+                    certified_difficulty?: boolean;
+                    note?: string;
+                    /** @description 来自的预警 / the early warning it comes from */
+                    warning_id?: number;
+                };
+            };
+        };
+        responses: {
+            /** @description 已创建 / Created */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        application_id: string;
+                        psn_no: string;
+                        psn_name: string;
+                        /** @description 参保人门户中脱敏 / masked on the portal */
+                        certno: string;
+                        /** @description 参保地（申请时）/ the insured region when filed */
+                        admdvs: string;
+                        admdvs_name: string;
+                        /**
+                         * @description application 依申请救助 | secondary 再救助
+                         * @enum {string}
+                         */
+                        kind: "application" | "secondary";
+                        kind_name: string;
+                        fund_pay_type: string;
+                        fund_pay_type_name: string;
+                        policy_id: string;
+                        /**
+                         * Format: date
+                         * @description YYYY-MM-DD
+                         */
+                        application_date: string;
+                        /**
+                         * @description submitted 已提交 | approved 已批准 | rejected 已驳回 | paid 已支付
+                         * @enum {string}
+                         */
+                        state: "submitted" | "approved" | "rejected" | "paid";
+                        state_name: string;
+                        filed_by: string;
+                        /**
+                         * @description portal 本人 | console 经办人代办 | cli 命令行
+                         * @enum {string}
+                         */
+                        filed_via: "portal" | "console" | "cli";
+                        warning_id: number | null;
+                        household_size: number;
+                        /** @description 申报的家庭人均年收入（元）/ the declared per-capita annual income, yuan */
+                        household_income: number;
+                        /** @description 经办人认定家庭生活严重困难 / a clerk certified severe difficulty */
+                        certified_difficulty: boolean;
+                        note: string | null;
+                        /** @description 救助基数（申请时测算，批准时按已存结算重算）/ the base: as filed, then as approved */
+                        base: number;
+                        /** @description 救助金额 / the amount: as filed, then as approved */
+                        amount: number;
+                        /** @description 计入的结算 / the settlements counted */
+                        setl_ids: string[];
+                        steps: {
+                            /** @enum {string} */
+                            step: "eligibility" | "settlement" | "excluded" | "deduction" | "base" | "pay";
+                            /** @description 步骤名称 / the step's name */
+                            name: string;
+                            /** @description 文字与数字的说明，如结算的 setl_proc_info / the explanation in words and numbers */
+                            text: string;
+                            setl_id?: string;
+                        }[];
+                        /** @description 批准年度（每人每年一次）/ the calendar year of approval (once a year) */
+                        approval_year: number | null;
+                        reviewed_by: string | null;
+                        reviewed_at: string | null;
+                        reject_reason: string | null;
+                        paid_by: string | null;
+                        paid_at: string | null;
+                        /** Format: date-time */
+                        created_at: string;
+                        /** @description 办理记录（详情中）/ who did what and when (in a single application's answer) */
+                        events?: {
+                            /** Format: date-time */
+                            at: string;
+                            actor: string;
+                            /** @description file | approve | reject | pay */
+                            action: string;
+                            from_state: ("submitted" | "approved" | "rejected" | "paid") | null;
+                            to_state: ("submitted" | "approved" | "rejected" | "paid") | null;
+                            note: string | null;
+                        }[];
+                    };
+                };
+            };
+            /** @description 输入有误 / Invalid input: the field and the rule */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 未登录或会话已过期 / Not signed in, or the session expired */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 无权访问 / Not permitted: another role, region, hospital or person */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 不存在 / Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 上传过大 / Body too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 不支持的内容类型 / Unsupported content type */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    getAssistanceApplication: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description 申请编号 / application number */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description 成功 / OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        application_id: string;
+                        psn_no: string;
+                        psn_name: string;
+                        /** @description 参保人门户中脱敏 / masked on the portal */
+                        certno: string;
+                        /** @description 参保地（申请时）/ the insured region when filed */
+                        admdvs: string;
+                        admdvs_name: string;
+                        /**
+                         * @description application 依申请救助 | secondary 再救助
+                         * @enum {string}
+                         */
+                        kind: "application" | "secondary";
+                        kind_name: string;
+                        fund_pay_type: string;
+                        fund_pay_type_name: string;
+                        policy_id: string;
+                        /**
+                         * Format: date
+                         * @description YYYY-MM-DD
+                         */
+                        application_date: string;
+                        /**
+                         * @description submitted 已提交 | approved 已批准 | rejected 已驳回 | paid 已支付
+                         * @enum {string}
+                         */
+                        state: "submitted" | "approved" | "rejected" | "paid";
+                        state_name: string;
+                        filed_by: string;
+                        /**
+                         * @description portal 本人 | console 经办人代办 | cli 命令行
+                         * @enum {string}
+                         */
+                        filed_via: "portal" | "console" | "cli";
+                        warning_id: number | null;
+                        household_size: number;
+                        /** @description 申报的家庭人均年收入（元）/ the declared per-capita annual income, yuan */
+                        household_income: number;
+                        /** @description 经办人认定家庭生活严重困难 / a clerk certified severe difficulty */
+                        certified_difficulty: boolean;
+                        note: string | null;
+                        /** @description 救助基数（申请时测算，批准时按已存结算重算）/ the base: as filed, then as approved */
+                        base: number;
+                        /** @description 救助金额 / the amount: as filed, then as approved */
+                        amount: number;
+                        /** @description 计入的结算 / the settlements counted */
+                        setl_ids: string[];
+                        steps: {
+                            /** @enum {string} */
+                            step: "eligibility" | "settlement" | "excluded" | "deduction" | "base" | "pay";
+                            /** @description 步骤名称 / the step's name */
+                            name: string;
+                            /** @description 文字与数字的说明，如结算的 setl_proc_info / the explanation in words and numbers */
+                            text: string;
+                            setl_id?: string;
+                        }[];
+                        /** @description 批准年度（每人每年一次）/ the calendar year of approval (once a year) */
+                        approval_year: number | null;
+                        reviewed_by: string | null;
+                        reviewed_at: string | null;
+                        reject_reason: string | null;
+                        paid_by: string | null;
+                        paid_at: string | null;
+                        /** Format: date-time */
+                        created_at: string;
+                        /** @description 办理记录（详情中）/ who did what and when (in a single application's answer) */
+                        events?: {
+                            /** Format: date-time */
+                            at: string;
+                            actor: string;
+                            /** @description file | approve | reject | pay */
+                            action: string;
+                            from_state: ("submitted" | "approved" | "rejected" | "paid") | null;
+                            to_state: ("submitted" | "approved" | "rejected" | "paid") | null;
+                            note: string | null;
+                        }[];
+                    };
+                };
+            };
+            /** @description 输入有误 / Invalid input: the field and the rule */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 未登录或会话已过期 / Not signed in, or the session expired */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 无权访问 / Not permitted: another role, region, hospital or person */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 不存在 / Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    previewAssistance: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    psn_no: string;
+                    /**
+                     * @description 默认 application / default application (依申请救助)
+                     * @enum {string}
+                     */
+                    kind?: "application" | "secondary";
+                    /** @description 家庭人口数 / members of the household */
+                    household_size: number;
+                    /** @description 家庭人均年收入（元）/ the household's per-capita annual income, yuan */
+                    household_income: number;
+                    /**
+                     * Format: date
+                     * @description 申请日期，默认今天，不得晚于今天 / the application date: default today, never later
+                     */
+                    application_date?: string;
+                    /** @description 经办人认定家庭生活严重困难 / the clerk certifies severe difficulty */
+                    certified_difficulty?: boolean;
+                };
+            };
+        };
+        responses: {
+            /** @description 成功 / OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        psn_no: string;
+                        psn_name: string;
+                        admdvs: string;
+                        application_date: string;
+                        calculation: {
+                            /**
+                             * @description application 依申请救助 | secondary 再救助
+                             * @enum {string}
+                             */
+                            kind: "application" | "secondary";
+                            kind_name: string;
+                            policy_id: string;
+                            fund_pay_type: string;
+                            /** @description 申请日前的回溯期（含两端）/ the lookback window, both ends included */
+                            window: {
+                                /**
+                                 * Format: date
+                                 * @description YYYY-MM-DD
+                                 */
+                                from: string;
+                                /**
+                                 * Format: date
+                                 * @description YYYY-MM-DD
+                                 */
+                                to: string;
+                                months: number;
+                            };
+                            eligible: boolean;
+                            eligibility: {
+                                /** @description 收入条件（再救助无）/ the income test (none for secondary) */
+                                income: {
+                                    /** @description 元 / yuan, at most two decimals */
+                                    per_capita: number;
+                                    /** @description 低保标准 × 倍数 / the minimum-living standard × the multiple */
+                                    limit: number;
+                                    passed: boolean;
+                                } | null;
+                                category: string | null;
+                                category_name: string | null;
+                                certified_difficulty: boolean;
+                                /** @description 回溯期内已获医疗救助或依申请救助 / medical or application-based assistance received in the window */
+                                received_assistance: boolean;
+                                refusal: {
+                                    field: string;
+                                    rule: string;
+                                } | null;
+                            };
+                            settlements: {
+                                setl_id: string;
+                                /**
+                                 * Format: date
+                                 * @description YYYY-MM-DD
+                                 */
+                                setl_date: string;
+                                /** @description 元 / yuan, at most two decimals */
+                                inscp_scp_amt: number;
+                                /** @description hifp + hifmi + hifob + maf + oth */
+                                funds: number;
+                                /** @description 政策范围内个人负担 / the in-policy burden left */
+                                burden: number;
+                            }[];
+                            excluded: {
+                                setl_id: string;
+                                /**
+                                 * Format: date
+                                 * @description YYYY-MM-DD
+                                 */
+                                setl_date: string;
+                                /** @enum {string} */
+                                reason: "reversed" | "before_window" | "after_application";
+                            }[];
+                            /** @description 元 / yuan, at most two decimals */
+                            burden: number;
+                            /** @description 再救助：扣除的依申请救助 / secondary: the application-based assistance deducted */
+                            deducted: number;
+                            deducted_ids: string[];
+                            /** @description 元 / yuan, at most two decimals */
+                            base: number;
+                            /** @description 元 / yuan, at most two decimals */
+                            threshold: number;
+                            /** @description 元 / yuan, at most two decimals */
+                            above: number;
+                            /** @description 救助比例（小数）/ the ratio, a decimal */
+                            ratio: number;
+                            /** @description 元 / yuan, at most two decimals */
+                            raw: number;
+                            /** @description 元 / yuan, at most two decimals */
+                            annual_limit: number;
+                            /** @description 元 / yuan, at most two decimals */
+                            amount: number;
+                            setl_ids: string[];
+                            steps: {
+                                /** @enum {string} */
+                                step: "eligibility" | "settlement" | "excluded" | "deduction" | "base" | "pay";
+                                /** @description 步骤名称 / the step's name */
+                                name: string;
+                                /** @description 文字与数字的说明，如结算的 setl_proc_info / the explanation in words and numbers */
+                                text: string;
+                                setl_id?: string;
+                            }[];
+                        };
+                    };
+                };
+            };
+            /** @description 输入有误 / Invalid input: the field and the rule */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 未登录或会话已过期 / Not signed in, or the session expired */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 无权访问 / Not permitted: another role, region, hospital or person */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 上传过大 / Body too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 不支持的内容类型 / Unsupported content type */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    approveAssistanceApplication: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description 申请编号 / application number */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @description 经办人认定家庭生活严重困难 / the reviewing clerk certifies severe difficulty */
+                    certify_difficulty?: boolean;
+                };
+            };
+        };
+        responses: {
+            /** @description 成功 / OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        application_id: string;
+                        psn_no: string;
+                        psn_name: string;
+                        /** @description 参保人门户中脱敏 / masked on the portal */
+                        certno: string;
+                        /** @description 参保地（申请时）/ the insured region when filed */
+                        admdvs: string;
+                        admdvs_name: string;
+                        /**
+                         * @description application 依申请救助 | secondary 再救助
+                         * @enum {string}
+                         */
+                        kind: "application" | "secondary";
+                        kind_name: string;
+                        fund_pay_type: string;
+                        fund_pay_type_name: string;
+                        policy_id: string;
+                        /**
+                         * Format: date
+                         * @description YYYY-MM-DD
+                         */
+                        application_date: string;
+                        /**
+                         * @description submitted 已提交 | approved 已批准 | rejected 已驳回 | paid 已支付
+                         * @enum {string}
+                         */
+                        state: "submitted" | "approved" | "rejected" | "paid";
+                        state_name: string;
+                        filed_by: string;
+                        /**
+                         * @description portal 本人 | console 经办人代办 | cli 命令行
+                         * @enum {string}
+                         */
+                        filed_via: "portal" | "console" | "cli";
+                        warning_id: number | null;
+                        household_size: number;
+                        /** @description 申报的家庭人均年收入（元）/ the declared per-capita annual income, yuan */
+                        household_income: number;
+                        /** @description 经办人认定家庭生活严重困难 / a clerk certified severe difficulty */
+                        certified_difficulty: boolean;
+                        note: string | null;
+                        /** @description 救助基数（申请时测算，批准时按已存结算重算）/ the base: as filed, then as approved */
+                        base: number;
+                        /** @description 救助金额 / the amount: as filed, then as approved */
+                        amount: number;
+                        /** @description 计入的结算 / the settlements counted */
+                        setl_ids: string[];
+                        steps: {
+                            /** @enum {string} */
+                            step: "eligibility" | "settlement" | "excluded" | "deduction" | "base" | "pay";
+                            /** @description 步骤名称 / the step's name */
+                            name: string;
+                            /** @description 文字与数字的说明，如结算的 setl_proc_info / the explanation in words and numbers */
+                            text: string;
+                            setl_id?: string;
+                        }[];
+                        /** @description 批准年度（每人每年一次）/ the calendar year of approval (once a year) */
+                        approval_year: number | null;
+                        reviewed_by: string | null;
+                        reviewed_at: string | null;
+                        reject_reason: string | null;
+                        paid_by: string | null;
+                        paid_at: string | null;
+                        /** Format: date-time */
+                        created_at: string;
+                        /** @description 办理记录（详情中）/ who did what and when (in a single application's answer) */
+                        events?: {
+                            /** Format: date-time */
+                            at: string;
+                            actor: string;
+                            /** @description file | approve | reject | pay */
+                            action: string;
+                            from_state: ("submitted" | "approved" | "rejected" | "paid") | null;
+                            to_state: ("submitted" | "approved" | "rejected" | "paid") | null;
+                            note: string | null;
+                        }[];
+                    };
+                };
+            };
+            /** @description 输入有误 / Invalid input: the field and the rule */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 未登录或会话已过期 / Not signed in, or the session expired */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 无权访问 / Not permitted: another role, region, hospital or person */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 不存在 / Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 冲突 / Conflict with the current state */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 上传过大 / Body too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 不支持的内容类型 / Unsupported content type */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    rejectAssistanceApplication: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description 申请编号 / application number */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @description 驳回理由（告知申请人）/ why (the person is told) */
+                    reason: string;
+                };
+            };
+        };
+        responses: {
+            /** @description 成功 / OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        application_id: string;
+                        psn_no: string;
+                        psn_name: string;
+                        /** @description 参保人门户中脱敏 / masked on the portal */
+                        certno: string;
+                        /** @description 参保地（申请时）/ the insured region when filed */
+                        admdvs: string;
+                        admdvs_name: string;
+                        /**
+                         * @description application 依申请救助 | secondary 再救助
+                         * @enum {string}
+                         */
+                        kind: "application" | "secondary";
+                        kind_name: string;
+                        fund_pay_type: string;
+                        fund_pay_type_name: string;
+                        policy_id: string;
+                        /**
+                         * Format: date
+                         * @description YYYY-MM-DD
+                         */
+                        application_date: string;
+                        /**
+                         * @description submitted 已提交 | approved 已批准 | rejected 已驳回 | paid 已支付
+                         * @enum {string}
+                         */
+                        state: "submitted" | "approved" | "rejected" | "paid";
+                        state_name: string;
+                        filed_by: string;
+                        /**
+                         * @description portal 本人 | console 经办人代办 | cli 命令行
+                         * @enum {string}
+                         */
+                        filed_via: "portal" | "console" | "cli";
+                        warning_id: number | null;
+                        household_size: number;
+                        /** @description 申报的家庭人均年收入（元）/ the declared per-capita annual income, yuan */
+                        household_income: number;
+                        /** @description 经办人认定家庭生活严重困难 / a clerk certified severe difficulty */
+                        certified_difficulty: boolean;
+                        note: string | null;
+                        /** @description 救助基数（申请时测算，批准时按已存结算重算）/ the base: as filed, then as approved */
+                        base: number;
+                        /** @description 救助金额 / the amount: as filed, then as approved */
+                        amount: number;
+                        /** @description 计入的结算 / the settlements counted */
+                        setl_ids: string[];
+                        steps: {
+                            /** @enum {string} */
+                            step: "eligibility" | "settlement" | "excluded" | "deduction" | "base" | "pay";
+                            /** @description 步骤名称 / the step's name */
+                            name: string;
+                            /** @description 文字与数字的说明，如结算的 setl_proc_info / the explanation in words and numbers */
+                            text: string;
+                            setl_id?: string;
+                        }[];
+                        /** @description 批准年度（每人每年一次）/ the calendar year of approval (once a year) */
+                        approval_year: number | null;
+                        reviewed_by: string | null;
+                        reviewed_at: string | null;
+                        reject_reason: string | null;
+                        paid_by: string | null;
+                        paid_at: string | null;
+                        /** Format: date-time */
+                        created_at: string;
+                        /** @description 办理记录（详情中）/ who did what and when (in a single application's answer) */
+                        events?: {
+                            /** Format: date-time */
+                            at: string;
+                            actor: string;
+                            /** @description file | approve | reject | pay */
+                            action: string;
+                            from_state: ("submitted" | "approved" | "rejected" | "paid") | null;
+                            to_state: ("submitted" | "approved" | "rejected" | "paid") | null;
+                            note: string | null;
+                        }[];
+                    };
+                };
+            };
+            /** @description 输入有误 / Invalid input: the field and the rule */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 未登录或会话已过期 / Not signed in, or the session expired */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 无权访问 / Not permitted: another role, region, hospital or person */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 不存在 / Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 冲突 / Conflict with the current state */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 上传过大 / Body too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 不支持的内容类型 / Unsupported content type */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    payAssistanceApplication: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description 申请编号 / application number */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @description 确认的支付金额（元）/ the amount the clerk confirms, yuan */
+                    amount?: number;
+                };
+            };
+        };
+        responses: {
+            /** @description 成功 / OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        application: {
+                            application_id: string;
+                            psn_no: string;
+                            psn_name: string;
+                            /** @description 参保人门户中脱敏 / masked on the portal */
+                            certno: string;
+                            /** @description 参保地（申请时）/ the insured region when filed */
+                            admdvs: string;
+                            admdvs_name: string;
+                            /**
+                             * @description application 依申请救助 | secondary 再救助
+                             * @enum {string}
+                             */
+                            kind: "application" | "secondary";
+                            kind_name: string;
+                            fund_pay_type: string;
+                            fund_pay_type_name: string;
+                            policy_id: string;
+                            /**
+                             * Format: date
+                             * @description YYYY-MM-DD
+                             */
+                            application_date: string;
+                            /**
+                             * @description submitted 已提交 | approved 已批准 | rejected 已驳回 | paid 已支付
+                             * @enum {string}
+                             */
+                            state: "submitted" | "approved" | "rejected" | "paid";
+                            state_name: string;
+                            filed_by: string;
+                            /**
+                             * @description portal 本人 | console 经办人代办 | cli 命令行
+                             * @enum {string}
+                             */
+                            filed_via: "portal" | "console" | "cli";
+                            warning_id: number | null;
+                            household_size: number;
+                            /** @description 申报的家庭人均年收入（元）/ the declared per-capita annual income, yuan */
+                            household_income: number;
+                            /** @description 经办人认定家庭生活严重困难 / a clerk certified severe difficulty */
+                            certified_difficulty: boolean;
+                            note: string | null;
+                            /** @description 救助基数（申请时测算，批准时按已存结算重算）/ the base: as filed, then as approved */
+                            base: number;
+                            /** @description 救助金额 / the amount: as filed, then as approved */
+                            amount: number;
+                            /** @description 计入的结算 / the settlements counted */
+                            setl_ids: string[];
+                            steps: {
+                                /** @enum {string} */
+                                step: "eligibility" | "settlement" | "excluded" | "deduction" | "base" | "pay";
+                                /** @description 步骤名称 / the step's name */
+                                name: string;
+                                /** @description 文字与数字的说明，如结算的 setl_proc_info / the explanation in words and numbers */
+                                text: string;
+                                setl_id?: string;
+                            }[];
+                            /** @description 批准年度（每人每年一次）/ the calendar year of approval (once a year) */
+                            approval_year: number | null;
+                            reviewed_by: string | null;
+                            reviewed_at: string | null;
+                            reject_reason: string | null;
+                            paid_by: string | null;
+                            paid_at: string | null;
+                            /** Format: date-time */
+                            created_at: string;
+                            /** @description 办理记录（详情中）/ who did what and when (in a single application's answer) */
+                            events?: {
+                                /** Format: date-time */
+                                at: string;
+                                actor: string;
+                                /** @description file | approve | reject | pay */
+                                action: string;
+                                from_state: ("submitted" | "approved" | "rejected" | "paid") | null;
+                                to_state: ("submitted" | "approved" | "rejected" | "paid") | null;
+                                note: string | null;
+                            }[];
+                        };
+                        transfer: {
+                            debit_account: string;
+                            credit_account: string;
+                            /** @description 元 / yuan, at most two decimals */
+                            amount: number;
+                            fund_pay_type: string;
+                        };
+                    };
+                };
+            };
+            /** @description 输入有误 / Invalid input: the field and the rule */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 未登录或会话已过期 / Not signed in, or the session expired */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 无权访问 / Not permitted: another role, region, hospital or person */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 不存在 / Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 冲突 / Conflict with the current state */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 上传过大 / Body too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 不支持的内容类型 / Unsupported content type */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    myAssistancePreview: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /**
+                     * @description 默认 application / default application (依申请救助)
+                     * @enum {string}
+                     */
+                    kind?: "application" | "secondary";
+                    /** @description 家庭人口数 / members of the household */
+                    household_size: number;
+                    /** @description 家庭人均年收入（元）/ the household's per-capita annual income, yuan */
+                    household_income: number;
+                };
+            };
+        };
+        responses: {
+            /** @description 成功 / OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        application_date: string;
+                        calculation: {
+                            /**
+                             * @description application 依申请救助 | secondary 再救助
+                             * @enum {string}
+                             */
+                            kind: "application" | "secondary";
+                            kind_name: string;
+                            policy_id: string;
+                            fund_pay_type: string;
+                            /** @description 申请日前的回溯期（含两端）/ the lookback window, both ends included */
+                            window: {
+                                /**
+                                 * Format: date
+                                 * @description YYYY-MM-DD
+                                 */
+                                from: string;
+                                /**
+                                 * Format: date
+                                 * @description YYYY-MM-DD
+                                 */
+                                to: string;
+                                months: number;
+                            };
+                            eligible: boolean;
+                            eligibility: {
+                                /** @description 收入条件（再救助无）/ the income test (none for secondary) */
+                                income: {
+                                    /** @description 元 / yuan, at most two decimals */
+                                    per_capita: number;
+                                    /** @description 低保标准 × 倍数 / the minimum-living standard × the multiple */
+                                    limit: number;
+                                    passed: boolean;
+                                } | null;
+                                category: string | null;
+                                category_name: string | null;
+                                certified_difficulty: boolean;
+                                /** @description 回溯期内已获医疗救助或依申请救助 / medical or application-based assistance received in the window */
+                                received_assistance: boolean;
+                                refusal: {
+                                    field: string;
+                                    rule: string;
+                                } | null;
+                            };
+                            settlements: {
+                                setl_id: string;
+                                /**
+                                 * Format: date
+                                 * @description YYYY-MM-DD
+                                 */
+                                setl_date: string;
+                                /** @description 元 / yuan, at most two decimals */
+                                inscp_scp_amt: number;
+                                /** @description hifp + hifmi + hifob + maf + oth */
+                                funds: number;
+                                /** @description 政策范围内个人负担 / the in-policy burden left */
+                                burden: number;
+                            }[];
+                            excluded: {
+                                setl_id: string;
+                                /**
+                                 * Format: date
+                                 * @description YYYY-MM-DD
+                                 */
+                                setl_date: string;
+                                /** @enum {string} */
+                                reason: "reversed" | "before_window" | "after_application";
+                            }[];
+                            /** @description 元 / yuan, at most two decimals */
+                            burden: number;
+                            /** @description 再救助：扣除的依申请救助 / secondary: the application-based assistance deducted */
+                            deducted: number;
+                            deducted_ids: string[];
+                            /** @description 元 / yuan, at most two decimals */
+                            base: number;
+                            /** @description 元 / yuan, at most two decimals */
+                            threshold: number;
+                            /** @description 元 / yuan, at most two decimals */
+                            above: number;
+                            /** @description 救助比例（小数）/ the ratio, a decimal */
+                            ratio: number;
+                            /** @description 元 / yuan, at most two decimals */
+                            raw: number;
+                            /** @description 元 / yuan, at most two decimals */
+                            annual_limit: number;
+                            /** @description 元 / yuan, at most two decimals */
+                            amount: number;
+                            setl_ids: string[];
+                            steps: {
+                                /** @enum {string} */
+                                step: "eligibility" | "settlement" | "excluded" | "deduction" | "base" | "pay";
+                                /** @description 步骤名称 / the step's name */
+                                name: string;
+                                /** @description 文字与数字的说明，如结算的 setl_proc_info / the explanation in words and numbers */
+                                text: string;
+                                setl_id?: string;
+                            }[];
+                        };
+                    };
+                };
+            };
+            /** @description 输入有误 / Invalid input: the field and the rule */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 未登录或会话已过期 / Not signed in, or the session expired */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 无权访问 / Not permitted: another role, region, hospital or person */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 上传过大 / Body too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 不支持的内容类型 / Unsupported content type */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    myAssistanceApplications: {
+        parameters: {
+            query?: {
+                /** @description 页码 / page number, from 1 */
+                page?: number;
+                /** @description 每页条数 / rows per page, at most 500 */
+                page_size?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description 成功 / OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        items: {
+                            application_id: string;
+                            psn_no: string;
+                            psn_name: string;
+                            /** @description 参保人门户中脱敏 / masked on the portal */
+                            certno: string;
+                            /** @description 参保地（申请时）/ the insured region when filed */
+                            admdvs: string;
+                            admdvs_name: string;
+                            /**
+                             * @description application 依申请救助 | secondary 再救助
+                             * @enum {string}
+                             */
+                            kind: "application" | "secondary";
+                            kind_name: string;
+                            fund_pay_type: string;
+                            fund_pay_type_name: string;
+                            policy_id: string;
+                            /**
+                             * Format: date
+                             * @description YYYY-MM-DD
+                             */
+                            application_date: string;
+                            /**
+                             * @description submitted 已提交 | approved 已批准 | rejected 已驳回 | paid 已支付
+                             * @enum {string}
+                             */
+                            state: "submitted" | "approved" | "rejected" | "paid";
+                            state_name: string;
+                            filed_by: string;
+                            /**
+                             * @description portal 本人 | console 经办人代办 | cli 命令行
+                             * @enum {string}
+                             */
+                            filed_via: "portal" | "console" | "cli";
+                            warning_id: number | null;
+                            household_size: number;
+                            /** @description 申报的家庭人均年收入（元）/ the declared per-capita annual income, yuan */
+                            household_income: number;
+                            /** @description 经办人认定家庭生活严重困难 / a clerk certified severe difficulty */
+                            certified_difficulty: boolean;
+                            note: string | null;
+                            /** @description 救助基数（申请时测算，批准时按已存结算重算）/ the base: as filed, then as approved */
+                            base: number;
+                            /** @description 救助金额 / the amount: as filed, then as approved */
+                            amount: number;
+                            /** @description 计入的结算 / the settlements counted */
+                            setl_ids: string[];
+                            steps: {
+                                /** @enum {string} */
+                                step: "eligibility" | "settlement" | "excluded" | "deduction" | "base" | "pay";
+                                /** @description 步骤名称 / the step's name */
+                                name: string;
+                                /** @description 文字与数字的说明，如结算的 setl_proc_info / the explanation in words and numbers */
+                                text: string;
+                                setl_id?: string;
+                            }[];
+                            /** @description 批准年度（每人每年一次）/ the calendar year of approval (once a year) */
+                            approval_year: number | null;
+                            reviewed_by: string | null;
+                            reviewed_at: string | null;
+                            reject_reason: string | null;
+                            paid_by: string | null;
+                            paid_at: string | null;
+                            /** Format: date-time */
+                            created_at: string;
+                            /** @description 办理记录（详情中）/ who did what and when (in a single application's answer) */
+                            events?: {
+                                /** Format: date-time */
+                                at: string;
+                                actor: string;
+                                /** @description file | approve | reject | pay */
+                                action: string;
+                                from_state: ("submitted" | "approved" | "rejected" | "paid") | null;
+                                to_state: ("submitted" | "approved" | "rejected" | "paid") | null;
+                                note: string | null;
+                            }[];
+                        }[];
+                        page: number;
+                        page_size: number;
+                        /** @description 符合条件的总条数 / rows matching, all pages (counted up to 10,000) */
+                        total: number;
+                        /** @description 为 true 时符合条件的超过 10,000 条，total 为 10,000；请缩小条件 / true: more than 10,000 rows match and total is 10,000; narrow the filter */
+                        total_capped?: boolean;
+                    };
+                };
+            };
+            /** @description 输入有误 / Invalid input: the field and the rule */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 未登录或会话已过期 / Not signed in, or the session expired */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 无权访问 / Not permitted: another role, region, hospital or person */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    myAssistanceApply: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /**
+                     * @description 默认 application / default application (依申请救助)
+                     * @enum {string}
+                     */
+                    kind?: "application" | "secondary";
+                    /** @description 家庭人口数 / members of the household */
+                    household_size: number;
+                    /** @description 家庭人均年收入（元）/ the household's per-capita annual income, yuan */
+                    household_income: number;
+                    /** @description 情况说明 / the household's situation */
+                    note?: string;
+                };
+            };
+        };
+        responses: {
+            /** @description 已创建 / Created */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        application_id: string;
+                        psn_no: string;
+                        psn_name: string;
+                        /** @description 参保人门户中脱敏 / masked on the portal */
+                        certno: string;
+                        /** @description 参保地（申请时）/ the insured region when filed */
+                        admdvs: string;
+                        admdvs_name: string;
+                        /**
+                         * @description application 依申请救助 | secondary 再救助
+                         * @enum {string}
+                         */
+                        kind: "application" | "secondary";
+                        kind_name: string;
+                        fund_pay_type: string;
+                        fund_pay_type_name: string;
+                        policy_id: string;
+                        /**
+                         * Format: date
+                         * @description YYYY-MM-DD
+                         */
+                        application_date: string;
+                        /**
+                         * @description submitted 已提交 | approved 已批准 | rejected 已驳回 | paid 已支付
+                         * @enum {string}
+                         */
+                        state: "submitted" | "approved" | "rejected" | "paid";
+                        state_name: string;
+                        filed_by: string;
+                        /**
+                         * @description portal 本人 | console 经办人代办 | cli 命令行
+                         * @enum {string}
+                         */
+                        filed_via: "portal" | "console" | "cli";
+                        warning_id: number | null;
+                        household_size: number;
+                        /** @description 申报的家庭人均年收入（元）/ the declared per-capita annual income, yuan */
+                        household_income: number;
+                        /** @description 经办人认定家庭生活严重困难 / a clerk certified severe difficulty */
+                        certified_difficulty: boolean;
+                        note: string | null;
+                        /** @description 救助基数（申请时测算，批准时按已存结算重算）/ the base: as filed, then as approved */
+                        base: number;
+                        /** @description 救助金额 / the amount: as filed, then as approved */
+                        amount: number;
+                        /** @description 计入的结算 / the settlements counted */
+                        setl_ids: string[];
+                        steps: {
+                            /** @enum {string} */
+                            step: "eligibility" | "settlement" | "excluded" | "deduction" | "base" | "pay";
+                            /** @description 步骤名称 / the step's name */
+                            name: string;
+                            /** @description 文字与数字的说明，如结算的 setl_proc_info / the explanation in words and numbers */
+                            text: string;
+                            setl_id?: string;
+                        }[];
+                        /** @description 批准年度（每人每年一次）/ the calendar year of approval (once a year) */
+                        approval_year: number | null;
+                        reviewed_by: string | null;
+                        reviewed_at: string | null;
+                        reject_reason: string | null;
+                        paid_by: string | null;
+                        paid_at: string | null;
+                        /** Format: date-time */
+                        created_at: string;
+                        /** @description 办理记录（详情中）/ who did what and when (in a single application's answer) */
+                        events?: {
+                            /** Format: date-time */
+                            at: string;
+                            actor: string;
+                            /** @description file | approve | reject | pay */
+                            action: string;
+                            from_state: ("submitted" | "approved" | "rejected" | "paid") | null;
+                            to_state: ("submitted" | "approved" | "rejected" | "paid") | null;
+                            note: string | null;
+                        }[];
+                    };
+                };
+            };
+            /** @description 输入有误 / Invalid input: the field and the rule */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 未登录或会话已过期 / Not signed in, or the session expired */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 无权访问 / Not permitted: another role, region, hospital or person */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 上传过大 / Body too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 不支持的内容类型 / Unsupported content type */
+            415: {
                 headers: {
                     [name: string]: unknown;
                 };
