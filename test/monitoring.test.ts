@@ -5,6 +5,7 @@ import { WarningStateError, type CheckCause } from "../src/domain/monitoring/ind
 import { actOnWarning, checkPerson, getWarning, scanYear, type CheckOutcome, type ScanProgress } from "../src/services/monitoring/index.js";
 import { rowsOf } from "../src/services/common/sql.js";
 import { H3, HisSession, makeId, openTestPlatform, type TestPlatform } from "./support/his.js";
+import { storeSettlement, STORED_FUNDS_TOTAL, STORED_OUT_OF_POLICY } from "./support/monitoring.js";
 
 /**
  * The early warning of catastrophic spending (高额医疗费用预警) on the reference policies (451000 and 360100, 2022): (a) 12
@@ -50,28 +51,9 @@ afterAll(() => platform?.close());
 // ---------------------------------------------------------------------------------------------------------------------
 // Stored settlements with exact amounts.
 
-let serial = 0;
-/** The funds of every stored settlement: 3,000.00 basic, 1,000.00 critical illness, 500.00 assistance, 250.00 other. */
-const FUNDS = { hifp: 300_000, hifmi: 100_000, hifob: 0, maf: 50_000, oth: 25_000 };
-const FUNDS_TOTAL = 475_000;
-
 /** A settlement stored straight into the tables (no hook runs), whose self-paid is `selfPaid` fen. */
-async function stored(psnNo: string, time: string, selfPaid: number, status: "settled" | "reversed" = "settled", admdvs = "451000"): Promise<string> {
-  serial += 1;
-  const mdtrt = `MT${String(serial).padStart(6, "0")}`;
-  const setl = `ST${String(serial).padStart(6, "0")}`;
-  const inscp = selfPaid + FUNDS_TOTAL;
-  const medfee = inscp + 12_345;
-  await platform.database.db.execute(sql`
-    insert into encounters (mdtrt_id, psn_no, insutype, fixmedins_code, kind, med_type, mdtrtarea_admvs, insuplc_admdvs, begntime, endtime, status)
-    values (${mdtrt}, ${psnNo}, '390', ${H3}, 'inpatient', '21', ${admdvs}, ${admdvs}, ${time}::timestamp - interval '5 days', ${time}::timestamp, 'settled')`);
-  await platform.database.db.execute(sql`
-    insert into settlements (setl_id, mdtrt_id, psn_no, fixmedins_code, insutype, med_type, insuplc_admdvs, mdtrtarea_admvs, setl_time, year, policy_id,
-      medfee_sumamt, inscp_scp_amt, hifp_pay, hifmi_pay, hifob_pay, maf_pay, oth_pay, fund_pay_sumamt, psn_part_amt, psn_cash_pay, setlinfo, delta, steps, status)
-    values (${setl}, ${mdtrt}, ${psnNo}, ${H3}, '390', '21', ${admdvs}, ${admdvs}, ${time}::timestamp, ${Number(time.slice(0, 4))}, ${`${admdvs}-2022`},
-      ${medfee}, ${inscp}, ${FUNDS.hifp}, ${FUNDS.hifmi}, ${FUNDS.hifob}, ${FUNDS.maf}, ${FUNDS.oth}, ${FUNDS_TOTAL}, ${medfee - FUNDS_TOTAL}, ${medfee - FUNDS_TOTAL},
-      '{}'::jsonb, '{}'::jsonb, '[]'::jsonb, ${status})`);
-  return setl;
+function stored(psnNo: string, time: string, selfPaid: number, status: "settled" | "reversed" = "settled", admdvs = "451000"): Promise<string> {
+  return storeSettlement(platform.database, { psn_no: psnNo, time, self_paid_fen: selfPaid, status, admdvs });
 }
 
 /** The check the hook runs after a settlement, in a transaction of its own. */
@@ -391,7 +373,7 @@ describe("the scan of a year", () => {
     expect(w?.settlements.map((s) => [s.fixmedins_name, s.self_paid_fen, s.status])).toEqual([
       ["百色市人民医院", 1_600_001, "settled"], ["百色市人民医院", 50_000, "settled"],
     ]);
-    expect(w?.settlements[0]).toMatchObject({ setl_time: "2022-02-01 10:00:00", medfee_sumamt: 1_600_001 + FUNDS_TOTAL + 12_345 });
+    expect(w?.settlements[0]).toMatchObject({ setl_time: "2022-02-01 10:00:00", medfee_sumamt: 1_600_001 + STORED_FUNDS_TOTAL + STORED_OUT_OF_POLICY });
     expect(w?.events.map((e) => e.action)).toEqual(["raised", "rechecked"]);
   });
 });

@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 import { DomainError } from "../../src/domain/errors.js";
 import type { Fen } from "../../src/domain/money.js";
 import {
-  checkNote, decide, evaluate, householdSizeMatters, lookbackWindow, nextState, WARNING_ACTIONS, WARNING_STATES, WarningStateError,
+  allowedActions, checkNote, decide, evaluate, householdSizeMatters, lookbackWindow, nextState, WARNING_ACTIONS, WARNING_STATES, WarningStateError,
   type Evaluation, type WarningAction, type WarningFigures, type WarningState,
 } from "../../src/domain/monitoring/index.js";
 import type { MonitoringPolicy } from "../../src/domain/reference/index.js";
@@ -204,5 +204,24 @@ describe("decide", () => {
     expect(decide(null, { setl_ids: ["A", "B"] }, check(e(["window"]), ["A", "B"]))).toBe("none");
     expect(decide(null, { setl_ids: ["A", "B"] }, check(e(["window"]), ["B"]))).toBe("none");
     expect(decide(null, { setl_ids: ["A", "B"] }, check(e(["window"]), ["A", "B", "C"]))).toBe("raise");
+  });
+});
+
+describe("allowedActions", () => {
+  it("is what nextState accepts", () => {
+    for (const state of WARNING_STATES) {
+      for (const below of [false, true]) {
+        const accepted = WARNING_ACTIONS.filter((a) => {
+          try {
+            nextState({ id: 1, state, below_threshold: below }, a);
+            return true;
+          } catch {
+            return false;
+          }
+        });
+        expect(allowedActions({ state, below_threshold: below }), `${state} ${below}`).toEqual(accepted);
+      }
+    }
+    expect(allowedActions({ state: "contacted", below_threshold: false })).toEqual(["help", "not_eligible"]);
   });
 });

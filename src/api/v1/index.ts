@@ -10,6 +10,7 @@ import { getPolicyRoute, hospitalsRoute, listPoliciesRoute } from "./reference/i
 import { getSettlementRoute, listSettlementsRoute } from "./settlement/index.js";
 import { dashboardRoute } from "./reports/index.js";
 import { reconciliationRoute } from "./ledger/index.js";
+import { actOnWarningRoute, getWarningRoute, listWarningsRoute, myWarningsRoute, scanWarningsRoute } from "./monitoring/index.js";
 import {
   coverageRoute, enrollmentContributionsRoute, getDuplicateRoute, getHouseholdRoute, getPersonRoute, listDuplicatesRoute,
   listEnrollmentsRoute, recomputeSubsidiesRoute, resolveAllDuplicatesRoute, resolveDuplicateRoute, scanDuplicatesRoute, searchPersonsRoute,
@@ -60,8 +61,13 @@ export const V1_ROUTES: readonly Route[] = [
   reconciliationRoute,
   listPoliciesRoute,
   getPolicyRoute,
+  listWarningsRoute,
+  scanWarningsRoute,
+  getWarningRoute,
+  actOnWarningRoute,
   myRecordsRoute,
   myVoucherRoute,
+  myWarningsRoute,
 ];
 
 export const V1_TAGS: Record<string, string> = {
@@ -74,6 +80,7 @@ export const V1_TAGS: Record<string, string> = {
   subsidies: "资助参保 / Subsidized enrollment",
   duplicates: "重复参保 / Duplicate enrollment",
   coverage: "参保率 / Coverage",
+  monitoring: "高额医疗费用预警 / Early warning of catastrophic spending",
   imports: "文件导入 / Imports",
   settlements: "结算、机构与对账 / Settlements, hospitals and reconciliation",
   his: "医疗机构接口凭证与拒绝日志 / The hospital interface's credentials and refusals",

@@ -94,3 +94,20 @@ export function checkNote(action: WarningAction, note: unknown, field = "note"):
   if (text === "" && action === "not_eligible") throw new DomainError(field, "is required for not_eligible: say why the family does not qualify");
   return text === "" ? null : text;
 }
+
+/** The actions a warning's state allows now (what the console offers). */
+export function allowedActions(warning: { state: WarningState; below_threshold: boolean }): WarningAction[] {
+  return WARNING_ACTIONS.filter((action) => {
+    const { from } = TRANSITIONS[action];
+    return from.includes(warning.state) || (action === "close" && warning.below_threshold && CLOSABLE_BELOW_THRESHOLD.includes(warning.state));
+  });
+}
+
+/** Every event a warning records, by its action: the monitor's and the clerks'. */
+export const WARNING_EVENT_NAMES: Record<string, string> = {
+  raised: "触发预警",
+  rechecked: "重新核算",
+  below_threshold: "已低于全部预警线",
+  above_threshold: "再次超过预警线",
+  ...WARNING_ACTION_NAMES,
+};
