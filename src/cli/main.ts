@@ -8,6 +8,7 @@ import { registerDuplicateCommands, registerEnrollmentCommands } from "./enrollm
 import { registerReportCommands } from "./reports/index.js";
 import { registerHisCredentialCommands, registerUserCommands } from "./identity/index.js";
 import { registerDocsCommands } from "./docs.js";
+import { registerMonitorCommands } from "./monitoring/index.js";
 
 const program = new Command();
 program
@@ -26,5 +27,6 @@ registerReportCommands(program);
 registerUserCommands(program);
 registerHisCredentialCommands(program);
 registerDocsCommands(program);
+registerMonitorCommands(program);
 
 await program.parseAsync(process.argv);

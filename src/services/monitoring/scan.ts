@@ -149,13 +149,27 @@ async function windowPass(services: Services, year: number, date: string, scope:
   };
 }
 
-export async function scanYear(services: Services, input: ScanInput, onProgress: (p: ScanProgress) => void = () => undefined): Promise<ScanResult> {
+export interface CheckedScanInput {
+  year: number;
+  admdvs: string | undefined;
+  date: string;
+  batch_size: number;
+  actor: string;
+}
+
+/** The scan's input checked without reading anything (the command line refuses bad options before opening the database). */
+export function checkScanInput(input: ScanInput): CheckedScanInput {
   const year = checkScanYear(input.year);
   const admdvs = input.admdvs === undefined ? undefined : parseRegionCode(input.admdvs, "admdvs");
   const date = scanDate(year, input.date);
   const batchSize = input.batch_size ?? DEFAULT_BATCH;
   if (!Number.isInteger(batchSize) || batchSize < 1 || batchSize > 20_000) throw new DomainError("batch_size", `must be a whole number from 1 to 20000, got ${batchSize}`);
-  const actor = input.actor ?? "system";
+  const actor = typeof input.actor === "string" && input.actor.trim() !== "" ? input.actor.trim() : "system";
+  return { year, admdvs, date, batch_size: batchSize, actor };
+}
+
+export async function scanYear(services: Services, input: ScanInput, onProgress: (p: ScanProgress) => void = () => undefined): Promise<ScanResult> {
+  const { year, admdvs, date, batch_size: batchSize, actor } = checkScanInput(input);
   const terms = regionTerms(services, date);
 
   onProgress({ phase: "window", done: 0, total: 1 });

@@ -253,3 +253,17 @@ export async function actOnWarning(q: Queryable, id: number, input: WarningActio
     return after;
   });
 }
+
+/** How many warnings there are in each state (persons insured in `admdvs`, or everywhere), and of them below every threshold. */
+export async function countWarnings(q: Queryable, admdvs?: string): Promise<{ by_state: Record<WarningState, number>; below_threshold: number }> {
+  const scope = admdvs === undefined ? sql`true` : inRegion(sql`w.admdvs`, parseRegionCode(admdvs, "admdvs"));
+  const rows = await rowsOf<{ state: string; n: number | string; below: number | string }>(q, sql`
+    select w.state, count(*) as n, count(*) filter (where w.below_threshold) as below from warnings w where ${scope} group by w.state`);
+  const byState = Object.fromEntries(WARNING_STATES.map((s) => [s, 0])) as Record<WarningState, number>;
+  let below = 0;
+  for (const r of rows) {
+    byState[stateOf(r.state)] = Number(r.n);
+    below += Number(r.below);
+  }
+  return { by_state: byState, below_threshold: below };
+}
