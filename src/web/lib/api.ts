@@ -6,8 +6,8 @@ import type {
   RosterImportResult, RosterSource, ScanResult, SettlementDetail, SettlementListItem, SettlementQuery, SignInAnswer,
   SigninAttempt, SubsidyRegister, SubsidyStatistics, Voucher,
   HisCredential, HisRefusal, HisRefusalQuery, IssuedHisCredential,
-  ApplicationQuery, AssistanceApplication, AssistancePreview, AssistancePreviewBody, FileApplicationBody,
-  PayAnswer, WarningAction, WarningDetail, WarningQuery, WarningScan, WarningSummary,
+  ApplicationQuery, AssistanceApplication, AssistancePreview, AssistancePreviewBody, FileApplicationBody, MyApplicationBody,
+  MyAssistancePreview, MyDeclaration, PayAnswer, WarningAction, WarningDetail, WarningQuery, WarningScan, WarningSummary,
 } from "./types";
 
 /**
@@ -116,4 +116,7 @@ export const getImportJob = (id: number | string) => get<ImportJob>(`/import-job
 // The insured person's portal
 export const getMe = (year?: number) => get<Me>("/me", { year });
 export const issueVoucher = () => post<Voucher>("/me/voucher");
-
+export const myWarnings = () => get<ResponseOf<"myWarnings">>("/me/warnings");
+export const myAssistancePreview = (body: MyDeclaration) => post<MyAssistancePreview>("/me/assistance/preview", body);
+export const myAssistanceApply = (body: MyApplicationBody) => post<AssistanceApplication>("/me/assistance/applications", body);
+export const myApplications = (q: PageQuery) => get<Paged<AssistanceApplication>>("/me/assistance/applications", { ...q });
