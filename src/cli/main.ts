@@ -9,6 +9,7 @@ import { registerReportCommands } from "./reports/index.js";
 import { registerHisCredentialCommands, registerUserCommands } from "./identity/index.js";
 import { registerDocsCommands } from "./docs.js";
 import { registerAssistanceCommands } from "./assistance/index.js";
+import { registerMonitorCommands } from "./monitoring/index.js";
 
 const program = new Command();
 program
@@ -28,5 +29,6 @@ registerAssistanceCommands(program);
 registerUserCommands(program);
 registerHisCredentialCommands(program);
 registerDocsCommands(program);
+registerMonitorCommands(program);
 
 await program.parseAsync(process.argv);

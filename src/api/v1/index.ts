@@ -10,6 +10,7 @@ import { getPolicyRoute, hospitalsRoute, listPoliciesRoute } from "./reference/i
 import { getSettlementRoute, listSettlementsRoute } from "./settlement/index.js";
 import { dashboardRoute } from "./reports/index.js";
 import { reconciliationRoute } from "./ledger/index.js";
+import { actOnWarningRoute, getWarningRoute, listWarningsRoute, myWarningsRoute, scanWarningsRoute } from "./monitoring/index.js";
 import {
   approveAssistanceRoute, fileAssistanceRoute, getAssistanceRoute, listAssistanceRoute, myAssistanceFileRoute, myAssistanceListRoute,
   myAssistancePreviewRoute, payAssistanceRoute, previewAssistanceRoute, rejectAssistanceRoute,
@@ -64,6 +65,10 @@ export const V1_ROUTES: readonly Route[] = [
   reconciliationRoute,
   listPoliciesRoute,
   getPolicyRoute,
+  listWarningsRoute,
+  scanWarningsRoute,
+  getWarningRoute,
+  actOnWarningRoute,
   myRecordsRoute,
   myVoucherRoute,
   listAssistanceRoute,
@@ -76,6 +81,7 @@ export const V1_ROUTES: readonly Route[] = [
   myAssistancePreviewRoute,
   myAssistanceFileRoute,
   myAssistanceListRoute,
+  myWarningsRoute,
 ];
 
 export const V1_TAGS: Record<string, string> = {
@@ -88,6 +94,7 @@ export const V1_TAGS: Record<string, string> = {
   subsidies: "资助参保 / Subsidized enrollment",
   duplicates: "重复参保 / Duplicate enrollment",
   coverage: "参保率 / Coverage",
+  monitoring: "高额医疗费用预警 / Early warning of catastrophic spending",
   imports: "文件导入 / Imports",
   settlements: "结算、机构与对账 / Settlements, hospitals and reconciliation",
   his: "医疗机构接口凭证与拒绝日志 / The hospital interface's credentials and refusals",

@@ -13,6 +13,7 @@ import { filingOf, getEncounter, getHospital } from "./encounters.js";
 import { newId } from "../common/ids.js";
 import { postReversal, postTransfers, settlementTransfers } from "../ledger/index.js";
 import { getPerson, lockPerson, settlementPerson } from "../common/persons.js";
+import { checkPerson } from "../monitoring/index.js";
 
 export interface SettleRequest {
   kind: "outpatient" | "inpatient";
@@ -202,6 +203,8 @@ export async function settleEncounter(services: Services, q: Queryable, req: Set
     settlementTransfers({ setl_id: setlId, psn_no: person.psn_no, insuplc_admdvs: choice.policy.admdvs, fixmedins_code: e.fixmedins_code, medfee_sumamt: s.medfee_sumamt, acct_pay: s.acct_pay, psn_cash_pay: s.psn_cash_pay }, result.setldetail),
   );
   if (!req.mid_setl_flag) await q.update(encounters).set({ status: "settled" }).where(eq(encounters.mdtrt_id, e.mdtrt_id));
+  // The early warning of catastrophic spending (高额医疗费用预警) is checked in this transaction: one statement unless near a threshold.
+  await checkPerson(services, q, person, date, { kind: "settlement", setl_id: setlId });
   return { setl_id: setlId, result };
 }
 
@@ -211,10 +214,12 @@ export interface ReverseRequest {
   psn_no: string;
   fixmedins_code: string;
   msgid: string | null;
+  /** The reversal's time (the message's inf_time): the date the early warning is checked again on. */
+  reversal_time: string;
 }
 
 /** 2208/2305: restores the accumulators, the personal account and the ledger exactly; the lines may be settled again. */
-export async function reverseSettlement(q: Queryable, req: ReverseRequest) {
+export async function reverseSettlement(services: Services, q: Queryable, req: ReverseRequest) {
   const person = await lockPerson(q, req.psn_no);
   const [row] = await q.select().from(settlements).where(eq(settlements.setl_id, req.setl_id)).limit(1);
   if (!row || row.fixmedins_code !== req.fixmedins_code) throw new DomainError("setl_id", `no settlement ${req.setl_id} at ${req.fixmedins_code}`);
@@ -232,5 +237,7 @@ export async function reverseSettlement(q: Queryable, req: ReverseRequest) {
   if (e.status === "settled") {
     await q.update(encounters).set({ status: e.kind === "inpatient" ? (e.endtime ? "discharged" : "admitted") : "registered" }).where(eq(encounters.mdtrt_id, e.mdtrt_id));
   }
+  // A reversal may take the person back under every threshold: the warning says so (it is never deleted).
+  await checkPerson(services, q, person, req.reversal_time.slice(0, 10), { kind: "reversal", setl_id: row.setl_id });
   return { ...row, status: "reversed", balc_after_fen: person.balc_fen + row.acct_pay };
 }

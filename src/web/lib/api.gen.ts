@@ -731,6 +731,83 @@ export type paths = {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/warnings": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * 高额医疗费用预警 / Warnings of catastrophic spending
+         * @description 本地区参保人员的预警，最新在前 / the warnings of persons insured in your region, newest first.
+         */
+        get: operations["listWarnings"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/warnings/scan": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * 预警扫描（按年度） / Scan a year for warnings
+         * @description 核算本地区当年有结算的人员及全部未办结预警；核算日为年末（当年为今天）；可重复执行，结果不变则不写 / checks every person of your region with settlements in the year and every open warning, on the year's last day (today for this year); idempotent.
+         */
+        post: operations["scanWarnings"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/warnings/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** 预警详情：核算数据、所依据的结算与处理记录 / A warning: its figures, the settlements behind them and what was done */
+        get: operations["getWarning"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/warnings/{id}/actions": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * 处理预警：联系、帮扶、认定不符合、办结 / Act on a warning: contact, help, not eligible, close
+         * @description new →contact→ contacted →help→ helped | →not_eligible→ not_eligible →close→ closed；已低于全部预警线的预警可在 new、contacted 时直接办结。not_eligible 须说明原因。操作人为当前登录用户 / a below-threshold warning may be closed from new or contacted; not_eligible needs a note; the actor is the signed-in user.
+         */
+        post: operations["actOnWarning"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/me": {
         parameters: {
             query?: never;
@@ -924,6 +1001,23 @@ export type paths = {
          * @description 申请日期为今天；经办人审核后批准或驳回 / dated today; a clerk reviews it, then approves or rejects it.
          */
         post: operations["myAssistanceApply"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/me/warnings": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** 我的高额医疗费用预警及处理结果 / My warnings of high medical spending and their outcome */
+        get: operations["myWarnings"];
+        put?: never;
+        post?: never;
         delete?: never;
         options?: never;
         head?: never;
@@ -4970,6 +5064,540 @@ export interface operations {
             };
         };
     };
+    listWarnings: {
+        parameters: {
+            query?: {
+                state?: "new" | "contacted" | "helped" | "not_eligible" | "closed";
+                /** @description 核算日的医疗救助身份 / the assistance category held on the check date */
+                category?: "destitute" | "orphan" | "de_facto_orphan" | "minimum_living" | "low_income" | "monitored" | "lifted" | "illness_impoverished";
+                /** @description true：主动发现名单（无救助身份）/ true: the proactive list (no assistance category) */
+                proactive?: "true" | "false";
+                below_threshold?: "true" | "false";
+                /** @description 参保地（县区），须在本人地区内 / the insured region (a county), inside yours */
+                admdvs?: string;
+                /** @description 期间个人自付不低于（元）/ the window's self-paid at least, yuan */
+                min_window_self_paid?: string;
+                psn_no?: string;
+                /** @description 页码 / page number, from 1 */
+                page?: number;
+                /** @description 每页条数 / rows per page, at most 500 */
+                page_size?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description 成功 / OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        items: {
+                            id: number;
+                            psn_no: string;
+                            psn_name: string;
+                            certno: string;
+                            /** @description 参保地 / the insured region */
+                            admdvs: string;
+                            admdvs_name: string;
+                            policy_id: string;
+                            /**
+                             * @description new 新预警 → contacted 已联系 → helped 已帮扶 | not_eligible 不符合 → closed 已办结
+                             * @enum {string}
+                             */
+                            state: "new" | "contacted" | "helped" | "not_eligible" | "closed";
+                            state_name: string;
+                            /** @description 成立的预警条件 / the thresholds that hold: window (a), income (b), single (c); empty when below all */
+                            criteria: ("window" | "income" | "single")[];
+                            criteria_names: string[];
+                            /** @description 主动发现：核算日无医疗救助身份 / (d) no assistance category on the check date */
+                            proactive: boolean;
+                            /** @description 核算日的医疗救助身份 / the assistance category held on the check date */
+                            category: string | null;
+                            category_name: string | null;
+                            /**
+                             * Format: date
+                             * @description YYYY-MM-DD
+                             */
+                            window_from: string;
+                            /**
+                             * Format: date
+                             * @description 核算日 / the check date
+                             */
+                            window_to: string;
+                            /** @description 期间政策范围内个人自付（元）/ the window's in-policy self-paid, yuan */
+                            window_self_paid: number;
+                            /** @description 家庭年收入（人均 × 人数），未登记为空 / the household's annual income, null when unknown */
+                            household_income: number | null;
+                            /** @description 单次结算最高个人自付 / the largest self-paid of one settlement */
+                            max_single_self_paid: number;
+                            settlement_count: number;
+                            /** @description 撤销结算等使其已低于全部预警线（预警保留）/ back under every threshold (the warning is kept) */
+                            below_threshold: boolean;
+                            /** @description 核算说明 / the figures and thresholds in words and numbers */
+                            explanation: string;
+                            /** Format: date-time */
+                            raised_at: string;
+                            /** Format: date-time */
+                            checked_at: string;
+                            /** Format: date-time */
+                            updated_at: string;
+                        }[];
+                        page: number;
+                        page_size: number;
+                        /** @description 符合条件的总条数 / rows matching, all pages (counted up to 10,000) */
+                        total: number;
+                        /** @description 为 true 时符合条件的超过 10,000 条，total 为 10,000；请缩小条件 / true: more than 10,000 rows match and total is 10,000; narrow the filter */
+                        total_capped?: boolean;
+                    };
+                };
+            };
+            /** @description 输入有误 / Invalid input: the field and the rule */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 未登录或会话已过期 / Not signed in, or the session expired */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 无权访问 / Not permitted: another role, region, hospital or person */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    scanWarnings: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @description 年度 / calendar year */
+                    year: number;
+                    /** @description 行政区划代码 / 6-digit region code (GB/T 2260) */
+                    admdvs?: string;
+                };
+            };
+        };
+        responses: {
+            /** @description 成功 / OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        year: number;
+                        admdvs: string | null;
+                        /**
+                         * Format: date
+                         * @description 核算日 / the check date
+                         */
+                        date: string;
+                        /** @description 当年有结算的人数 / persons with settlements in force in the year */
+                        persons: number;
+                        /** @description 参保地政策未设预警线的人数 / of them, insured where no policy sets thresholds */
+                        without_policy: number;
+                        /** @description 逐人核算的人数 / persons checked one by one */
+                        candidates: number;
+                        raised: number;
+                        rechecked: number;
+                        below_threshold: number;
+                        above_threshold: number;
+                        unchanged: number;
+                        none: number;
+                    };
+                };
+            };
+            /** @description 输入有误 / Invalid input: the field and the rule */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 未登录或会话已过期 / Not signed in, or the session expired */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 无权访问 / Not permitted: another role, region, hospital or person */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 上传过大 / Body too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 不支持的内容类型 / Unsupported content type */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    getWarning: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description 预警编号 / warning id */
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description 成功 / OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        id: number;
+                        psn_no: string;
+                        psn_name: string;
+                        certno: string;
+                        /** @description 参保地 / the insured region */
+                        admdvs: string;
+                        admdvs_name: string;
+                        policy_id: string;
+                        /**
+                         * @description new 新预警 → contacted 已联系 → helped 已帮扶 | not_eligible 不符合 → closed 已办结
+                         * @enum {string}
+                         */
+                        state: "new" | "contacted" | "helped" | "not_eligible" | "closed";
+                        state_name: string;
+                        /** @description 成立的预警条件 / the thresholds that hold: window (a), income (b), single (c); empty when below all */
+                        criteria: ("window" | "income" | "single")[];
+                        criteria_names: string[];
+                        /** @description 主动发现：核算日无医疗救助身份 / (d) no assistance category on the check date */
+                        proactive: boolean;
+                        /** @description 核算日的医疗救助身份 / the assistance category held on the check date */
+                        category: string | null;
+                        category_name: string | null;
+                        /**
+                         * Format: date
+                         * @description YYYY-MM-DD
+                         */
+                        window_from: string;
+                        /**
+                         * Format: date
+                         * @description 核算日 / the check date
+                         */
+                        window_to: string;
+                        /** @description 期间政策范围内个人自付（元）/ the window's in-policy self-paid, yuan */
+                        window_self_paid: number;
+                        /** @description 家庭年收入（人均 × 人数），未登记为空 / the household's annual income, null when unknown */
+                        household_income: number | null;
+                        /** @description 单次结算最高个人自付 / the largest self-paid of one settlement */
+                        max_single_self_paid: number;
+                        settlement_count: number;
+                        /** @description 撤销结算等使其已低于全部预警线（预警保留）/ back under every threshold (the warning is kept) */
+                        below_threshold: boolean;
+                        /** @description 核算说明 / the figures and thresholds in words and numbers */
+                        explanation: string;
+                        /** Format: date-time */
+                        raised_at: string;
+                        /** Format: date-time */
+                        checked_at: string;
+                        /** Format: date-time */
+                        updated_at: string;
+                        /** @description 预警所依据的结算 / the settlements behind the figures */
+                        settlements: {
+                            setl_id: string;
+                            /** @description YYYY-MM-DD HH:MM:SS (China time) */
+                            setl_time: string;
+                            fixmedins_code: string;
+                            fixmedins_name: string;
+                            med_type: string;
+                            med_type_name: string;
+                            /** @description 医疗费总额 / the bill */
+                            medfee_sumamt: number;
+                            /** @description 政策范围内个人自付 / in-policy self-paid */
+                            self_paid: number;
+                            /** @enum {string} */
+                            status: "settled" | "reversed";
+                        }[];
+                        events: {
+                            id: number;
+                            /** Format: date-time */
+                            at: string;
+                            /** @description 操作人，system 为监测程序 / who: a user, or system for the monitor */
+                            actor: string;
+                            /** @description raised | rechecked | below_threshold | above_threshold | contact | help | not_eligible | close */
+                            action: string;
+                            action_name: string;
+                            from_state: ("new" | "contacted" | "helped" | "not_eligible" | "closed") | null;
+                            to_state: ("new" | "contacted" | "helped" | "not_eligible" | "closed") | null;
+                            note: string | null;
+                        }[];
+                        /** @description 当前状态允许的操作 / what the state allows now */
+                        allowed_actions: ("contact" | "help" | "not_eligible" | "close")[];
+                    };
+                };
+            };
+            /** @description 输入有误 / Invalid input: the field and the rule */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 未登录或会话已过期 / Not signed in, or the session expired */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 无权访问 / Not permitted: another role, region, hospital or person */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 不存在 / Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    actOnWarning: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description 预警编号 / warning id */
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /**
+                     * @description contact 联系核实 | help 落实帮扶 | not_eligible 认定不符合救助条件 | close 办结
+                     * @enum {string}
+                     */
+                    action: "contact" | "help" | "not_eligible" | "close";
+                    /** @description 说明（not_eligible 必填）/ a note (required for not_eligible) */
+                    note?: string;
+                };
+            };
+        };
+        responses: {
+            /** @description 成功 / OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        id: number;
+                        psn_no: string;
+                        psn_name: string;
+                        certno: string;
+                        /** @description 参保地 / the insured region */
+                        admdvs: string;
+                        admdvs_name: string;
+                        policy_id: string;
+                        /**
+                         * @description new 新预警 → contacted 已联系 → helped 已帮扶 | not_eligible 不符合 → closed 已办结
+                         * @enum {string}
+                         */
+                        state: "new" | "contacted" | "helped" | "not_eligible" | "closed";
+                        state_name: string;
+                        /** @description 成立的预警条件 / the thresholds that hold: window (a), income (b), single (c); empty when below all */
+                        criteria: ("window" | "income" | "single")[];
+                        criteria_names: string[];
+                        /** @description 主动发现：核算日无医疗救助身份 / (d) no assistance category on the check date */
+                        proactive: boolean;
+                        /** @description 核算日的医疗救助身份 / the assistance category held on the check date */
+                        category: string | null;
+                        category_name: string | null;
+                        /**
+                         * Format: date
+                         * @description YYYY-MM-DD
+                         */
+                        window_from: string;
+                        /**
+                         * Format: date
+                         * @description 核算日 / the check date
+                         */
+                        window_to: string;
+                        /** @description 期间政策范围内个人自付（元）/ the window's in-policy self-paid, yuan */
+                        window_self_paid: number;
+                        /** @description 家庭年收入（人均 × 人数），未登记为空 / the household's annual income, null when unknown */
+                        household_income: number | null;
+                        /** @description 单次结算最高个人自付 / the largest self-paid of one settlement */
+                        max_single_self_paid: number;
+                        settlement_count: number;
+                        /** @description 撤销结算等使其已低于全部预警线（预警保留）/ back under every threshold (the warning is kept) */
+                        below_threshold: boolean;
+                        /** @description 核算说明 / the figures and thresholds in words and numbers */
+                        explanation: string;
+                        /** Format: date-time */
+                        raised_at: string;
+                        /** Format: date-time */
+                        checked_at: string;
+                        /** Format: date-time */
+                        updated_at: string;
+                        /** @description 预警所依据的结算 / the settlements behind the figures */
+                        settlements: {
+                            setl_id: string;
+                            /** @description YYYY-MM-DD HH:MM:SS (China time) */
+                            setl_time: string;
+                            fixmedins_code: string;
+                            fixmedins_name: string;
+                            med_type: string;
+                            med_type_name: string;
+                            /** @description 医疗费总额 / the bill */
+                            medfee_sumamt: number;
+                            /** @description 政策范围内个人自付 / in-policy self-paid */
+                            self_paid: number;
+                            /** @enum {string} */
+                            status: "settled" | "reversed";
+                        }[];
+                        events: {
+                            id: number;
+                            /** Format: date-time */
+                            at: string;
+                            /** @description 操作人，system 为监测程序 / who: a user, or system for the monitor */
+                            actor: string;
+                            /** @description raised | rechecked | below_threshold | above_threshold | contact | help | not_eligible | close */
+                            action: string;
+                            action_name: string;
+                            from_state: ("new" | "contacted" | "helped" | "not_eligible" | "closed") | null;
+                            to_state: ("new" | "contacted" | "helped" | "not_eligible" | "closed") | null;
+                            note: string | null;
+                        }[];
+                        /** @description 当前状态允许的操作 / what the state allows now */
+                        allowed_actions: ("contact" | "help" | "not_eligible" | "close")[];
+                    };
+                };
+            };
+            /** @description 输入有误 / Invalid input: the field and the rule */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 未登录或会话已过期 / Not signed in, or the session expired */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 无权访问 / Not permitted: another role, region, hospital or person */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 不存在 / Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 冲突 / Conflict with the current state */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 上传过大 / Body too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 不支持的内容类型 / Unsupported content type */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
     myRecords: {
         parameters: {
             query?: {
@@ -6817,6 +7445,89 @@ export interface operations {
             };
             /** @description 不支持的内容类型 / Unsupported content type */
             415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    myWarnings: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description 成功 / OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        items: {
+                            id: number;
+                            /** @enum {string} */
+                            state: "new" | "contacted" | "helped" | "not_eligible" | "closed";
+                            state_name: string;
+                            /** Format: date-time */
+                            raised_at: string;
+                            /** Format: date-time */
+                            updated_at: string;
+                            /**
+                             * Format: date
+                             * @description YYYY-MM-DD
+                             */
+                            window_from: string;
+                            /**
+                             * Format: date
+                             * @description YYYY-MM-DD
+                             */
+                            window_to: string;
+                            /** @description 期间政策范围内个人自付（元）/ the window's in-policy self-paid, yuan */
+                            window_self_paid: number;
+                            criteria_names: string[];
+                            below_threshold: boolean;
+                            explanation: string;
+                            history: {
+                                /** Format: date-time */
+                                at: string;
+                                action: string;
+                                action_name: string;
+                                /** @description 之后的状态 / the state after it */
+                                state: ("new" | "contacted" | "helped" | "not_eligible" | "closed") | null;
+                                state_name: string | null;
+                                note: string | null;
+                            }[];
+                        }[];
+                    };
+                };
+            };
+            /** @description 输入有误 / Invalid input: the field and the rule */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 未登录或会话已过期 / Not signed in, or the session expired */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 无权访问 / Not permitted: another role, region, hospital or person */
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };
