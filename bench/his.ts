@@ -4,10 +4,17 @@
  * dropped). The HIS simulator (src/simulator) drives outpatient flows (1101, 2201, 2203, 2204 of 10 lines, 2206, 2207) and then
  * inpatient flows (1101, 2401, 2301 in batches, 2402, 2303, 2304).
  *
+ * Beside the flows it records the machine's ceiling (pgbench TPC-B on the same PostgreSQL server, just before the HIS
+ * pass) and the ratio of HIS messages committed per second to pgbench's transactions per second; the statements each
+ * message sends (YIBAO_COUNT_STATEMENTS in the server, src/store/statements.ts); where the server's CPU goes (a V8
+ * profile of the server summed by part, bench/profile.ts); and the simulator's own CPU, which is kept out of the figure
+ * (it runs in this process, the server in its own).
+ *
  * BENCH_HIS_OUTPATIENT / BENCH_HIS_INPATIENT set the flow counts (default 2,000 / 200), BENCH_HIS_CONCURRENCY the number
- * of clerks at once (default 32), BENCH_DATABASE_ADMIN_URL the PostgreSQL server.
+ * of clerks at once (default 32), BENCH_DATABASE_ADMIN_URL the PostgreSQL server. BENCH_HIS_QUICK=1 is the check before
+ * a change lands: a few hundred flows, no pgbench, no profile.
  */
-import { mkdtempSync, rmSync } from "node:fs";
+import { mkdirSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { eq } from "drizzle-orm";
@@ -20,9 +27,12 @@ import { issueCredential } from "../src/services/identity/hisCredentials.js";
 import { migrateDatabase, openDatabase, type OpenOptions } from "../src/store/db.js";
 import { persons } from "../src/store/schema.js";
 import { round, type Benchmark } from "./harness.js";
+import { runPgbench, type PgbenchResult } from "./pgbench.js";
+import { summariseProfiles } from "./profile.js";
 import { freePort, startServer, stopServer } from "./server.js";
 
 const LIGHT_CONCURRENCY = 2;
+const QUICK = process.env.BENCH_HIS_QUICK === "1";
 const ADMIN_URL = process.env.BENCH_DATABASE_ADMIN_URL ?? "postgres://postgres@127.0.0.1:5432/postgres";
 
 function count(name: string, fallback: number): number {
@@ -55,26 +65,47 @@ interface DatabaseRun {
   inpatient: HisBenchResult;
   /** Few clerks at once: latency without the queueing that the throughput run causes. */
   light: HisBenchResult;
+  /** Statements per message (and the guard's, per request), as the server counted them over the three runs. */
+  statements: Record<string, { units: number; statements: number; per_unit: number | null }>;
+  /** The server's CPU by part (null in quick mode). */
+  profile: ReturnType<typeof summariseProfiles> | null;
+  /** CPU seconds of this process (the simulator: building, signing and checking the messages) during the timed runs. */
+  simulator_cpu_seconds: number;
 }
 
-async function runAgainst(env: Record<string, string>, { certnos, credential }: { certnos: string[]; credential: HisCredential }): Promise<DatabaseRun> {
+async function runAgainst(env: Record<string, string>, { certnos, credential }: { certnos: string[]; credential: HisCredential }, profileDir: string | null): Promise<DatabaseRun> {
   const port = await freePort();
+  if (profileDir) mkdirSync(profileDir, { recursive: true });
   // Every simulated clerk signs in (9001) from 127.0.0.1 for one hospital: the per-address limit would refuse all but
   // the first 30, and the per-institution limits of 9001 and 1101 are raised far above the flows' pace. The benchmark
   // measures the platform's throughput (the limiters' bookkeeping is still done on every request), not the limits.
-  const server = await startServer({ YIBAO_HIS_SIGNIN_LIMIT: "1000000", YIBAO_HIS_RATE_LIMITS: "9001=100000:10000,1101=100000:10000", ...env }, port);
+  const server = await startServer({
+    YIBAO_HIS_SIGNIN_LIMIT: "1000000", YIBAO_HIS_RATE_LIMITS: "9001=100000:10000,1101=100000:10000", YIBAO_COUNT_STATEMENTS: "1",
+    ...(profileDir ? { NODE_OPTIONS: `${process.env.NODE_OPTIONS ?? ""} --cpu-prof --cpu-prof-dir=${profileDir}`.trim() } : {}),
+    ...env,
+  }, port);
   try {
     const url = `http://127.0.0.1:${port}`;
     const concurrency = count("BENCH_HIS_CONCURRENCY", 32);
+    const flows = (name: string, full: number, quick: number) => count(name, QUICK ? quick : full);
     // A short warm-up, so that the JIT and the catalogue cache are ready; not counted.
-    await runHisBench({ url, persons: certnos, credential, fixmedinsCode: HOSPITAL, outpatient: 100, inpatient: 0, concurrency, seed: 1 });
-    const outpatient = await runHisBench({ url, persons: certnos, credential, fixmedinsCode: HOSPITAL, outpatient: count("BENCH_HIS_OUTPATIENT", 2_000), inpatient: 0, concurrency, seed: 2 });
-    const inpatient = await runHisBench({ url, persons: certnos, credential, fixmedinsCode: HOSPITAL, outpatient: 0, inpatient: count("BENCH_HIS_INPATIENT", 200), concurrency, seed: 3 });
-    const light = await runHisBench({ url, persons: certnos, credential, fixmedinsCode: HOSPITAL, outpatient: 300, inpatient: 30, concurrency: LIGHT_CONCURRENCY, seed: 4 });
-    return { outpatient, inpatient, light };
+    await runHisBench({ url, persons: certnos, credential, fixmedinsCode: HOSPITAL, outpatient: QUICK ? 30 : 100, inpatient: 0, concurrency, seed: 1 });
+    const cpu0 = process.cpuUsage();
+    const outpatient = await runHisBench({ url, persons: certnos, credential, fixmedinsCode: HOSPITAL, outpatient: flows("BENCH_HIS_OUTPATIENT", 2_000, 200), inpatient: 0, concurrency, seed: 2 });
+    const inpatient = await runHisBench({ url, persons: certnos, credential, fixmedinsCode: HOSPITAL, outpatient: 0, inpatient: flows("BENCH_HIS_INPATIENT", 200, 30), concurrency, seed: 3 });
+    const light = await runHisBench({ url, persons: certnos, credential, fixmedinsCode: HOSPITAL, outpatient: QUICK ? 60 : 300, inpatient: QUICK ? 6 : 30, concurrency: LIGHT_CONCURRENCY, seed: 4 });
+    const cpu = process.cpuUsage(cpu0);
+    const statements = (await (await fetch(`${url}/health/statements`)).json()) as DatabaseRun["statements"];
+    return { outpatient, inpatient, light, statements, profile: null, simulator_cpu_seconds: (cpu.user + cpu.system) / 1e6 };
   } finally {
     await stopServer(server);
   }
+}
+
+/** HIS messages answered per second in a run (every message of every flow, ok or refused). */
+function messagesPerSecond(run: HisBenchResult): number {
+  const messages = Object.values(run.report.latency).reduce((sum, l) => sum + l.count, 0);
+  return run.seconds > 0 ? messages / run.seconds : 0;
 }
 
 function figuresOf(run: DatabaseRun) {
@@ -98,6 +129,10 @@ function figuresOf(run: DatabaseRun) {
       p50_2304_ms: ms(run.light.p50["2304"]),
       p99_2304_ms: ms(run.light.p99["2304"]),
     },
+    outpatient_messages_per_second: round(messagesPerSecond(run.outpatient), 1),
+    statements_per_message: Object.fromEntries(Object.entries(run.statements).map(([k, v]) => [k, v.per_unit])),
+    server_cpu: run.profile,
+    simulator_cpu_seconds: round(run.simulator_cpu_seconds, 2),
     first_errors: [...run.outpatient.report.errors, ...run.inpatient.report.errors, ...run.light.report.errors].slice(0, 5),
   };
 }
@@ -112,23 +147,36 @@ export const hisBenchmark: Benchmark = {
     const admin = new pg.Client({ connectionString: ADMIN_URL });
     await admin.connect();
     try {
-      const pglite = await runAgainst({ YIBAO_DATA: dataDir }, await prepare({ dataDir }));
+      const pgliteProfile = QUICK ? null : join(folder, "profile-pglite");
+      const pgliteRun = await runAgainst({ YIBAO_DATA: dataDir }, await prepare({ dataDir }), pgliteProfile);
+      const pglite = { ...pgliteRun, profile: pgliteProfile ? summariseProfiles(pgliteProfile) : null };
       await admin.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
       await admin.query(`CREATE DATABASE ${name}`);
       const url = new URL(ADMIN_URL);
       url.pathname = `/${name}`;
-      const postgres = await runAgainst({ DATABASE_URL: url.toString() }, await prepare({ url: url.toString() }));
+      const prepared = await prepare({ url: url.toString() });
+      // The machine's ceiling, just before the HIS pass on the same server.
+      const pgbench: PgbenchResult | null = QUICK ? null : await runPgbench(ADMIN_URL, { clients: 16, threads: 2, seconds: 20, scale: 10 });
+      const postgresProfile = QUICK ? null : join(folder, "profile-postgres");
+      const postgresRun = await runAgainst({ DATABASE_URL: url.toString() }, prepared, postgresProfile);
+      const postgres = { ...postgresRun, profile: postgresProfile ? summariseProfiles(postgresProfile) : null };
+      const hisMessages = messagesPerSecond(postgres.outpatient);
       const figures = {
+        quick: QUICK,
         concurrency: count("BENCH_HIS_CONCURRENCY", 32),
-        target: "PostgreSQL: 500 outpatient flows/s, p99 of 2207 under 20 ms",
+        target: "PostgreSQL, 32 clerks: ≥ 300 outpatient flows/s (≥ 0.5 of pgbench), ≥ 100 inpatient flows/s, 2207 p99 < 150 ms (< 20 ms with 2 clerks); PGlite ≥ 100 outpatient flows/s",
+        pgbench,
+        ratio_to_pgbench: pgbench ? round(hisMessages / pgbench.tps, 3) : null,
         pglite: figuresOf(pglite),
         postgres: figuresOf(postgres),
       };
       const line = (n: string, f: ReturnType<typeof figuresOf>) =>
-        `${n}: ${f.outpatient_flows_per_second} outpatient flows/s (2207 p50 ${f.p50_2207_ms} ms, p99 ${f.p99_2207_ms} ms); ` +
+        `${n}: ${f.outpatient_flows_per_second} outpatient flows/s (${f.outpatient_messages_per_second} messages/s; 2207 p50 ${f.p50_2207_ms} ms, p99 ${f.p99_2207_ms} ms); ` +
         `${f.inpatient_flows_per_second} inpatient flows/s (2304 p50 ${f.p50_2304_ms} ms, p99 ${f.p99_2304_ms} ms); ` +
-        `${LIGHT_CONCURRENCY} clerks: 2207 p99 ${f.light_load.p99_2207_ms} ms, 2304 p99 ${f.light_load.p99_2304_ms} ms`;
-      return { figures, summary: `${line("PGlite", figures.pglite)}\n${line("PostgreSQL", figures.postgres)}` };
+        `${LIGHT_CONCURRENCY} clerks: 2207 p99 ${f.light_load.p99_2207_ms} ms, 2304 p99 ${f.light_load.p99_2304_ms} ms; ` +
+        `statements per 2207 ${f.statements_per_message["2207"] ?? "?"}, per 2204 ${f.statements_per_message["2204"] ?? "?"}, guard ${f.statements_per_message["guard"] ?? "?"}`;
+      const ceiling = pgbench ? `\npgbench (TPC-B, prepared, 16 clients, 20 s): ${round(pgbench.tps, 0)} tps; HIS messages/s ÷ pgbench tps = ${figures.ratio_to_pgbench}` : "";
+      return { figures, summary: `${line("PGlite", figures.pglite)}\n${line("PostgreSQL", figures.postgres)}${ceiling}` };
     } finally {
       await admin.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
       await admin.end();

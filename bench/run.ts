@@ -53,9 +53,10 @@ async function main(argv: readonly string[]): Promise<number> {
       // Other work on the machine slows the wall-clock figures; the CPU-time figures (where given) much less.
       load_average_1min: { before: Math.round(loadBefore * 100) / 100, after: Math.round(loadAfter * 100) / 100 },
     };
-    const file = `${RESULTS_DIR}${benchmark.name}.json`;
-    writeFileSync(file, `${JSON.stringify(record, null, 2)}\n`);
-    process.stdout.write(`${summary}\n  → bench/results/${benchmark.name}.json\n`);
+    // A quick look (BENCH_HIS_QUICK …) keeps its own file: it never replaces the recorded full run.
+    const stem = figures.quick === true ? `${benchmark.name}-quick` : benchmark.name;
+    writeFileSync(`${RESULTS_DIR}${stem}.json`, `${JSON.stringify(record, null, 2)}\n`);
+    process.stdout.write(`${summary}\n  → bench/results/${stem}.json\n`);
     if (Math.max(loadBefore, loadAfter) > os.cpus().length) {
       process.stdout.write(`  (the machine was busy: load average ${loadBefore.toFixed(1)} → ${loadAfter.toFixed(1)} on ${os.cpus().length} cores)\n`);
     }

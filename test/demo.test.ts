@@ -96,6 +96,10 @@ describe("the demo into an empty database", () => {
     expect(r).toMatchObject({ action: "extended", found: "demo", years: [2022, 2026, 2027] });
     expect(await count("enrollments where year = 2027")).toBe(await count("enrollments where year = 2026 and status = 'enrolled'"));
     expect(await count("contributions c join enrollments e on e.id = c.enrollment_id where e.year = 2027")).toBeGreaterThan(0);
+    // The supplementary rosters of the year: 惠民保 bought again; the charity's list by the same rule as the years loaded.
+    expect(await count("supplementary_enrollments where year = 2027 and tier_id = 'huiminbao'")).toBe(await count("supplementary_enrollments where year = 2026 and tier_id = 'huiminbao'"));
+    expect(await count("supplementary_enrollments where year = 2027 and tier_id = 'charity'")).toBe(await count("supplementary_enrollments where year = 2026 and tier_id = 'charity'"));
+    expect(await count("supplementary_enrollments where year = 2027 and tier_id = 'charity'")).toBeGreaterThan(0);
     const settled = r.care[0]?.result.settled ?? 0;
     // 160 × 19 / 360 = 8 drawn (and no README visit: theirs fall on the 12th of a month, the destitute's on 12 January).
     expect(settled).toBeGreaterThanOrEqual(8);

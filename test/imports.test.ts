@@ -7,9 +7,11 @@ import { sql } from "drizzle-orm";
 import ExcelJS from "exceljs";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { DomainError } from "../src/domain/errors.js";
-import { DEMO_PERSONS, demoData, seedDemo, syntheticResidentId } from "../src/services/demo/demo.js";
+import { DEMO_PERSONS, demoData, seedDemo, syntheticResidentId, type DemoPerson } from "../src/services/demo/demo.js";
 import { importFile, openImportSource } from "../src/services/imports/files.js";
 import { importPersons, numberedRows, personNumber } from "../src/services/imports/rows.js";
+import { importSupplementary } from "../src/services/imports/supplementary.js";
+import { shippedPolicy } from "../src/services/reference/shipped.js";
 import { rowsOf } from "../src/services/common/sql.js";
 import type { Database } from "../src/store/db.js";
 import { openTestDatabase } from "./support/db.js";
@@ -94,6 +96,21 @@ describe("demo seed", () => {
       `select e.insutype from enrollments e join persons p using (psn_no) where p.certno = '${employee!.certno}' and e.year = 2022`,
     );
     expect(enrolled).toEqual([{ insutype: "310" }]);
+  });
+
+  it("enrols about a quarter of Baise in 惠民保 and the charity's families of the year, none of the README's persons", async () => {
+    const baise = await count("persons where insuplc_admdvs = '451000'");
+    const huiminbao = await count("supplementary_enrollments where tier_id = 'huiminbao' and year = 2022");
+    expect(huiminbao / baise).toBeGreaterThan(0.2);
+    expect(huiminbao / baise).toBeLessThan(0.3);
+    // The charity's list of 2022: every Baise person destitute, an orphan, minimum-living or low-income at some time in 2022.
+    const families = await count(`persons p where p.insuplc_admdvs = '451000' and exists (select 1 from person_identities i where i.psn_no = p.psn_no
+      and i.psn_idet_type in ('destitute', 'orphan', 'de_facto_orphan', 'minimum_living', 'low_income') and i.begntime <= '2022-12-31'
+      and (i.endtime is null or i.endtime >= '2022-01-01')) and p.certno not in (${DEMO_PERSONS.map((d) => `'${d.certno}'`).join(",")})`);
+    expect(families).toBeGreaterThan(50);
+    expect(await count("supplementary_enrollments where tier_id = 'charity' and year = 2022")).toBe(families);
+    expect(await count(`supplementary_enrollments s join persons p using (psn_no) where p.certno in (${DEMO_PERSONS.map((d) => `'${d.certno}'`).join(",")})`)).toBe(0);
+    expect(await count("supplementary_enrollments where end_date is not null or begin_date <> make_date(year, 1, 1)")).toBe(0);
   });
 
   it("is deterministic and idempotent", async () => {
@@ -348,5 +365,86 @@ describe("files", () => {
     );
     expect(failed?.code).toBe(2);
     expect(failed?.stderr).toMatch(/lacks the required column fixmedins_code/);
+  });
+});
+
+describe("supplementary rosters (惠民保, charity)", () => {
+  const HEADER = "certno,psn_name,tier_id,year,begin_date,end_date,source";
+  const [destitute, plain, employeeP, monitored] = DEMO_PERSONS as [DemoPerson, DemoPerson, DemoPerson, DemoPerson];
+  const enrolled = (certno: string) =>
+    query<{ tier_id: string; year: number; admdvs: string; b: string; e: string | null; source: string }>(
+      `select tier_id, year, s.admdvs, begin_date::text as b, end_date::text as e, source from supplementary_enrollments s join persons p using (psn_no) where p.certno = '${certno}' order by tier_id, year`,
+    );
+
+  it("imports examples/supplementary-451000.csv: three persons enrolled, the rest refused by row with the field and why", async () => {
+    const path = file("supplementary-451000.csv", readFileSync(join("examples", "supplementary-451000.csv"), "utf8"));
+    const { result, reportPath } = await importFile(database, "supplementary", path);
+    expect(result).toMatchObject({ read: 7, inserted: 3, updated: 0, unchanged: 0, rejectedRows: 4 });
+    expect(result.rejected.map((x) => [x.row, x.field])).toEqual([[5, "tier_id"], [6, "psn_name"], [7, "certno"], [8, "begin_date"]]);
+    expect(result.rejected[0]?.reason).toBe(
+      "参保地政策451000-2022中没有补充保障mutual_aid（有：huiminbao、charity）/ the policy 451000-2022 of the person's region has no supplementary tier mutual_aid (it has huiminbao, charity)",
+    );
+    expect(result.rejected[1]?.reason).toMatch(/姓名与该身份证号的参保人员不符/);
+    expect(result.rejected[2]?.reason).toMatch(/no insured person has this certno/);
+    expect(result.rejected[3]?.reason).toBe("须在2022年度内 / must lie in 2022, got 2021-12-01");
+    expect(reportOf(reportPath).map((r) => [r[0], r[1]])).toEqual([["5", "tier_id"], ["6", "psn_name"], ["7", "certno"], ["8", "begin_date"]]);
+    expect(await enrolled(plain.certno)).toEqual([{ tier_id: "huiminbao", year: 2022, admdvs: "451000", b: "2022-01-01", e: null, source: "百色惠民保承保公司（演示）" }]);
+    expect(await enrolled(employeeP.certno)).toEqual([expect.objectContaining({ tier_id: "huiminbao", year: 2022 })]);
+    expect(await enrolled(monitored.certno)).toEqual([{ tier_id: "charity", year: 2022, admdvs: "451000", b: "2022-07-01", e: "2022-12-31", source: "百色市慈善总会（演示）" }]);
+    expect(await enrolled(destitute.certno)).toEqual([]);
+    // The same file again changes nothing; a changed period updates the row.
+    expect((await importFile(database, "supplementary", path)).result).toMatchObject({ inserted: 0, updated: 0, unchanged: 3, rejectedRows: 4 });
+    const ended = file("supplementary-ended.csv", [HEADER, `${monitored.certno},${monitored.psn_name},charity,2022,2022-07-01,2022-09-30,百色市慈善总会（演示）`].join("\n"));
+    expect((await importFile(database, "supplementary", ended)).result).toMatchObject({ inserted: 0, updated: 1, rejectedRows: 0 });
+    expect((await enrolled(monitored.certno))[0]?.e).toBe("2022-09-30");
+  });
+
+  it("refuses each bad field by row, and a repeated row, before anything reaches the database", async () => {
+    const name = plain.psn_name;
+    const path = file("supplementary-bad.csv", [
+      HEADER,
+      `${plain.certno},${name},HuiMinBao,2022,2022-01-01,,承保公司`, // 2: not a tier id
+      `${plain.certno},${name},charity,22,2022-01-01,,慈善总会`, // 3: not a year
+      `${plain.certno},${name},charity,2022,2022-06-01,2022-05-31,慈善总会`, // 4: ends before it begins
+      `${plain.certno},${name},charity,2022,2022-01-01,2023-01-31,慈善总会`, // 5: ends in another year
+      `${plain.certno},${name},charity,2022,2022-01-01,,`, // 6: no source
+      `${badCheck},${name},charity,2022,2022-01-01,,慈善总会`, // 7: check digit
+      `${plain.certno},${name},charity,2022,2022/01/01,,慈善总会`, // 8: not a date
+      `${man},张三丰,huiminbao,2019,2019-01-01,,承保公司`, // 9: Beijing has no policy
+      `${plain.certno},${name},charity,2022,2022-02-01,,慈善总会`, // 10: good
+      `${plain.certno},${name},charity,2022,2022-03-01,,慈善总会`, // 11: repeats row 10's person, tier and year
+    ].join("\n"));
+    const { result } = await importFile(database, "supplementary", path);
+    expect(result).toMatchObject({ read: 10, inserted: 1, rejectedRows: 9 });
+    expect(result.rejected.map((x) => [x.row, x.field])).toEqual([
+      [2, "tier_id"], [3, "year"], [4, "end_date"], [5, "end_date"], [6, "source"], [7, "certno"], [8, "begin_date"], [9, "year"], [11, "certno"],
+    ]);
+    expect(result.rejected[7]?.reason).toBe("参保地110100无2019年度（或更早）的政策 / the person's region 110100 has no policy for 2019 or earlier");
+    expect(result.rejected[8]?.reason).toBe("与第10行重复 / repeats the key of row 10");
+    expect((await enrolled(plain.certno)).map((e) => [e.tier_id, e.b])).toEqual([["charity", "2022-02-01"], ["huiminbao", "2022-01-01"]]);
+  });
+
+  it("refuses a tier for categories (no roster), and a person outside the uploader's region", async () => {
+    const shipped = shippedPolicy("451000-2022");
+    const byCategories = { ...shipped, supplementary: shipped.supplementary.map((t) => (t.id === "charity" ? { ...t, enrollment: "categories" as const, categories: ["low_income" as const] } : t)) };
+    const rows = [{ certno: destitute.certno, psn_name: destitute.psn_name, tier_id: "charity", year: "2022", begin_date: "2022-01-01", end_date: "", source: "慈善总会" }];
+    const r = await importSupplementary(database, numberedRows(rows), { policies: [byCategories] });
+    expect(r.rejected).toEqual([{ row: 2, field: "tier_id", reason: "charity按人员类别享受，无需名单 / charity covers persons by their categories, not by a roster" }]);
+    const outside = await importSupplementary(database, numberedRows(rows), { region: "360100" });
+    expect(outside.rejected).toEqual([{ row: 2, field: "certno", reason: expect.stringContaining("outside your region 360100") }]);
+    expect(await enrolled(destitute.certno)).toEqual([]);
+  });
+
+  it("the command: yibao import supplementary names a missing column and exits 2", async () => {
+    const path = file("no-tier.csv", "certno,psn_name,year,begin_date,source\n");
+    const run = promisify(execFile);
+    const failed = await run(process.execPath, ["--import", "tsx", "src/cli/main.ts", "import", "supplementary", path], {
+      env: { ...process.env, YIBAO_DATA: join(dir, "never-created"), DATABASE_URL: "" },
+    }).then(
+      () => null,
+      (error: { code: number; stderr: string }) => error,
+    );
+    expect(failed?.code).toBe(2);
+    expect(failed?.stderr).toMatch(/lacks the required column tier_id/);
   });
 });

@@ -7,6 +7,7 @@ import { webApp } from "./web.js";
 import { sessionLimits } from "../services/identity/index.js";
 import type { Services } from "../services/common/index.js";
 import { ImportWorker, type ImportWorkerOptions } from "../services/imports/index.js";
+import { countingStatements, statementTallies } from "../store/statements.js";
 
 export interface ServerOptions {
   services: Services;
@@ -52,6 +53,8 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
   await securityHeaders(app);
   await registerRateLimits(app);
   app.get("/health", async () => ({ status: "ok", database: options.services.database.kind }));
+  // The benchmark's count of statements per message (YIBAO_COUNT_STATEMENTS=1 only; src/store/statements.ts).
+  if (countingStatements()) app.get("/health/statements", async () => statementTallies());
   await app.register(hisGateway, {
     services: options.services,
     guard: options.his ?? { limits: hisRateLimitsFrom(process.env.YIBAO_HIS_RATE_LIMITS) },

@@ -8,6 +8,8 @@ import { registerDuplicateCommands, registerEnrollmentCommands } from "./enrollm
 import { registerReportCommands } from "./reports/index.js";
 import { registerHisCredentialCommands, registerUserCommands } from "./identity/index.js";
 import { registerDocsCommands } from "./docs.js";
+import { registerAssistanceCommands } from "./assistance/index.js";
+import { registerMonitorCommands } from "./monitoring/index.js";
 
 const program = new Command();
 program
@@ -23,8 +25,10 @@ registerSimulateCommands(program);
 registerEnrollmentCommands(program);
 registerDuplicateCommands(program);
 registerReportCommands(program);
+registerAssistanceCommands(program);
 registerUserCommands(program);
 registerHisCredentialCommands(program);
 registerDocsCommands(program);
+registerMonitorCommands(program);
 
 await program.parseAsync(process.argv);

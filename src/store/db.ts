@@ -9,6 +9,7 @@ import { migrate as migratePglite } from "drizzle-orm/pglite/migrator";
 import pg from "pg";
 import { fromRoot } from "../lib/paths.js";
 import * as schema from "./schema.js";
+import { countingStatements, statementCounter } from "./statements.js";
 
 export type Schema = typeof schema;
 export type Db = PgDatabase<PgQueryResultHKT, Schema>;
@@ -48,7 +49,7 @@ export async function openDatabase(options: OpenOptions): Promise<Database> {
     // An idle connection the server drops (a restart, a terminated backend) must not end the process: the pool replaces it.
     pool.on("error", (error) => process.emitWarning(`PostgreSQL connection lost: ${error.message}`));
     // bigint (int8) and numeric arrive as text by default: fen fits a JS safe integer, so read int8 as a number.
-    const db = drizzlePg(pool, { schema }) as unknown as Db;
+    const db = drizzlePg(pool, { schema, ...(countingStatements() ? { logger: statementCounter } : {}) }) as unknown as Db;
     await pool.query("select 1");
     return {
       db,
@@ -60,7 +61,7 @@ export async function openDatabase(options: OpenOptions): Promise<Database> {
   const dataDir = options.dataDir && options.dataDir !== "memory://" ? options.dataDir : undefined;
   if (dataDir) mkdirSync(dataDir, { recursive: true });
   const client = await PGlite.create(dataDir, options.loadDataDir ? { loadDataDir: options.loadDataDir } : {});
-  const db = drizzlePglite(client, { schema }) as unknown as Db;
+  const db = drizzlePglite(client, { schema, ...(countingStatements() ? { logger: statementCounter } : {}) }) as unknown as Db;
   return { db, kind: "pglite", location: dataDir ?? "memory://", pglite: client, close: () => client.close() };
 }
 

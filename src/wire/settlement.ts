@@ -24,6 +24,8 @@ export const personWire = z.object({
   insuplc_admdvs: regionField,
   balc: yuanField.optional().transform((v) => v ?? ZERO),
   idetinfo: z.array(idetinfoWire).max(50).default([]),
+  /** The supplementary tiers (policy.supplementary ids) whose roster holds the person (惠民保, charity). */
+  supplementary: z.array(z.string().regex(/^[a-z][a-z0-9_]{1,30}$/, "must be the id of a supplementary tier of the policy (huiminbao)")).max(20).optional(),
   psn_name: z.string().optional(),
   certno: z.string().optional(),
   gend: z.string().optional(),

@@ -380,6 +380,26 @@ describe("uploads imported in the background", () => {
     expectError(await clerk.post("/api/v1/import-jobs?kind=persons&as_of=2999-01-01", persons, { "content-type": "text/csv" }), 400, "invalid_input", "query.as_of");
     expect((await clerk.get("/api/v1/import-jobs")).body.items).toHaveLength(1);
   });
+
+  it("imports a supplementary tier's roster (惠民保), refusing another region's person by row", async () => {
+    const clerk = await signedInApi(platform.app, platform.database, { role: "clerk", admdvs: "451000" });
+    const csv = [
+      "certno,psn_name,tier_id,year,begin_date,end_date,source",
+      `${RESIDENT.certno},测试P451000000002,huiminbao,2022,2022-01-01,,百色惠民保承保公司`,
+      `${NANCHANG.certno},测试P360100000001,huiminbao,2022,2022-01-01,,南昌惠民保承保公司`,
+    ].join("\n");
+    const started = await clerk.post("/api/v1/import-jobs?kind=supplementary&file_name=huiminbao.csv", csv, { "content-type": "text/csv" });
+    expect(started.status).toBe(202);
+    let job = started.body;
+    for (let i = 0; i < 100 && job.status !== "done" && job.status !== "failed"; i++) {
+      await new Promise((resolve) => setTimeout(resolve, 50));
+      job = (await clerk.get(`/api/v1/import-jobs/${started.body.id}`)).body;
+    }
+    expect(job).toMatchObject({ kind: "supplementary", status: "done", error: null });
+    expect(job.progress).toMatchObject({ read: 2, inserted: 1, rejected_rows: 1 });
+    expect(job.rejected).toEqual([{ row: 3, field: "certno", reason: expect.stringContaining("outside your region 451000") }]);
+    expectError(await clerk.post("/api/v1/import-jobs?kind=supplementary", "certno,psn_name\nx,y\n", { "content-type": "text/csv" }), 400, "invalid_input", "body");
+  });
 });
 
 describe("policies", () => {

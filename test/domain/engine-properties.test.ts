@@ -316,6 +316,9 @@ function modelToAccumulators(m: ModelAcc): Accumulators {
     large_amount_paid_fen: n(m.laPaid),
     assistance_base_fen: n(m.asBase),
     assistance_paid_fen: n(m.asPaid),
+    // The reference policy's supplementary tiers are by roster, and these persons are on none.
+    supplementary_base_fen: {},
+    supplementary_paid_fen: {},
   };
 }
 

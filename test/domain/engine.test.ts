@@ -88,6 +88,8 @@ describe("the worked check of settlement-spec.md (resident, level-3 inpatient, d
       large_amount_paid_fen: 0,
       assistance_base_fen: 465_000,
       assistance_paid_fen: 465_000,
+      supplementary_base_fen: {},
+      supplementary_paid_fen: {},
     });
     expect(r.accumulators).toEqual({ year: 2022, ...r.delta });
     expect(r.warnings).toEqual([]);

@@ -245,10 +245,19 @@ export async function settlementViolations(database: Database): Promise<string[]
     if (n(f.fund_payamt) !== n(f.posted)) out.push(`${String(f.setl_id)}: fund ${String(f.fund_pay_type)} paid ${n(f.fund_payamt)}, ledger ${n(f.posted)}`);
   }
   const [net] = await sqlRows<Record<string, unknown>>(database, sql`
-    select coalesce(sum(case when kind = 'settle' then amount_fen else -amount_fen end), 0) as net, count(*) as n from ledger_transfers`);
+    select coalesce(sum(case when kind = 'settle' then amount_fen else -amount_fen end), 0) as net, count(*) as n from ledger_transfers where setl_id is not null`);
   if (n(net?.net) !== inForce) out.push(`ledger nets ${n(net?.net)}, settlements in force ${inForce}`);
+  // Payments of assistance on application belong to a paid application, for its approved amount, from fund to person.
+  const payments = await sqlRows<Record<string, unknown>>(database, sql`
+    select t.application_id, t.amount_fen, t.credit_account, a.psn_no, a.state, a.amount_fen as approved
+    from ledger_transfers t left join assistance_applications a on a.application_id = t.application_id where t.setl_id is null`);
+  for (const p of payments) {
+    if (p.state !== "paid" || n(p.amount_fen) !== n(p.approved) || p.credit_account !== `person:${String(p.psn_no)}`) {
+      out.push(`assistance payment of ${String(p.application_id)}: ${n(p.amount_fen)} to ${String(p.credit_account)}, application ${String(p.state)} for ${n(p.approved)}`);
+    }
+  }
   const orphans = await sqlRows<Record<string, unknown>>(database, sql`
-    select t.setl_id from ledger_transfers t left join settlements s on s.setl_id = t.setl_id where s.setl_id is null
+    select t.setl_id from ledger_transfers t left join settlements s on s.setl_id = t.setl_id where t.setl_id is not null and s.setl_id is null
     union all select l.setl_id from fee_lines l left join settlements s on s.setl_id = l.setl_id where l.setl_id is not null and s.setl_id is null`);
   for (const o of orphans) out.push(`postings or lines of a missing settlement ${String(o.setl_id)}`);
   const encounters = await sqlRows<Record<string, unknown>>(database, sql`
@@ -266,7 +275,7 @@ export async function settlementViolations(database: Database): Promise<string[]
 /** Each person's stored accumulators against the sum of the deltas of their settlements in force (all start at zero). */
 export async function accumulatorViolations(database: Database): Promise<string[]> {
   const out: string[] = [];
-  const { ACCUMULATOR_KEYS } = await import("../../src/domain/settlement/accumulators.js");
+  const { ACCUMULATOR_KEYS, ACCUMULATOR_MAP_KEYS } = await import("../../src/domain/settlement/accumulators.js");
   const expected = new Map<string, Record<string, number>>();
   const rows = await sqlRows<{ psn_no: string; year: number; delta: Record<string, unknown> | string }>(
     database, sql`select psn_no, year, delta from settlements where status = 'settled'`);
@@ -275,7 +284,9 @@ export async function accumulatorViolations(database: Database): Promise<string[
     const key = `${r.psn_no}/${r.year}`;
     const e = expected.get(key) ?? {};
     for (const k of ACCUMULATOR_KEYS) e[k] = (e[k] ?? 0) + Number(delta[k] ?? 0);
-    for (const [code, v] of Object.entries((delta.chronic_basic_paid_fen ?? {}) as Record<string, number>)) e[`chronic:${code}`] = (e[`chronic:${code}`] ?? 0) + Number(v);
+    for (const map of ACCUMULATOR_MAP_KEYS) {
+      for (const [code, v] of Object.entries((delta[map] ?? {}) as Record<string, number>)) e[`${map}:${code}`] = (e[`${map}:${code}`] ?? 0) + Number(v);
+    }
     expected.set(key, e);
   }
   const stored = await database.db.select().from(accumulators);
@@ -285,9 +296,11 @@ export async function accumulatorViolations(database: Database): Promise<string[
     seen.add(key);
     const e = expected.get(key) ?? {};
     for (const k of ACCUMULATOR_KEYS) if (Number(a[k]) !== (e[k] ?? 0)) out.push(`${key} ${k}: stored ${Number(a[k])}, settlements in force ${e[k] ?? 0}`);
-    const chronic = a.chronic_basic_paid_fen as Record<string, number>;
-    const codes = new Set([...Object.keys(chronic), ...Object.keys(e).filter((k) => k.startsWith("chronic:")).map((k) => k.slice(8))]);
-    for (const c of codes) if (Number(chronic[c] ?? 0) !== (e[`chronic:${c}`] ?? 0)) out.push(`${key} chronic ${c}: stored ${chronic[c] ?? 0}, settlements ${e[`chronic:${c}`] ?? 0}`);
+    for (const map of ACCUMULATOR_MAP_KEYS) {
+      const stored = a[map] as Record<string, number>;
+      const codes = new Set([...Object.keys(stored), ...Object.keys(e).filter((k) => k.startsWith(`${map}:`)).map((k) => k.slice(map.length + 1))]);
+      for (const c of codes) if (Number(stored[c] ?? 0) !== (e[`${map}:${c}`] ?? 0)) out.push(`${key} ${map} ${c}: stored ${stored[c] ?? 0}, settlements ${e[`${map}:${c}`] ?? 0}`);
+    }
   }
   for (const [key, e] of expected) if (!seen.has(key) && Object.values(e).some((v) => v !== 0)) out.push(`${key}: settlements in force but no accumulators`);
   return out;

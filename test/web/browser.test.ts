@@ -1,23 +1,17 @@
 import { sql } from "drizzle-orm";
 import type { BrowserContext, Page } from "playwright-core";
-import { readFileSync } from "node:fs";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { DEMO_PASSWORD, DEMO_PERSONS } from "../../src/services/demo/demo.js";
 import { fromRoot } from "../../src/lib/paths.js";
 import { signRequest, type HisCredential } from "../../src/lib/hisSignature.js";
 import { demoCredentials } from "../../src/services/identity/hisCredentials.js";
 import { rowsOf } from "../../src/services/common/sql.js";
-import { createRequire } from "node:module";
 import { mkdirSync, writeFileSync } from "node:fs";
 import { TEST_DB_KIND } from "../support/db.js";
-import { openWebWorld, screenshot, type WebWorld } from "./harness.js";
+import { axeReport, openPage, openWebWorld, screenshot, signInAs, type WebWorld } from "./harness.js";
 
 /** The JavaScript the console may download on its first load, decoded (about 2.1 MB today; brotli sends a third). */
 const CONSOLE_JS_BUDGET_BYTES = 2_500_000;
-
-// Evaluated through the DevTools protocol, which the page's Content-Security-Policy does not govern (a <script> tag
-// of the test would be refused, as an injected one must be).
-const AXE = readFileSync(createRequire(import.meta.url).resolve("axe-core/axe.min.js"), "utf8");
 
 /**
  * The console and the portal in headless Chromium (playwright-core): every role signs in, a clerk finds a person and
@@ -44,27 +38,8 @@ afterAll(async () => {
   await world?.close();
 });
 
-async function newPage(viewport = { width: 1366, height: 900 }): Promise<Page> {
-  const context = await world.browser.newContext({ viewport, locale: "zh-CN" });
-  contexts.push(context);
-  const page = await context.newPage();
-  page.setDefaultTimeout(20_000);
-  page.on("console", (message) => {
-    if (/Content[- ]Security[- ]Policy/i.test(message.text())) cspViolations.push(`${page.url()}: ${message.text()}`);
-  });
-  page.on("pageerror", (error) => {
-    if (/Content[- ]Security[- ]Policy|unsafe-eval|unsafe-inline/i.test(error.message)) cspViolations.push(`${page.url()}: ${error.message}`);
-  });
-  return page;
-}
-
-async function signIn(page: Page, username: string, password = DEMO_PASSWORD): Promise<void> {
-  await page.goto(`${world.url}/login`);
-  await page.getByTestId("login-username").fill(username);
-  await page.getByTestId("login-password").fill(password);
-  await page.getByTestId("login-submit").click();
-  await page.waitForURL(/\/(console|portal)/);
-}
+const newPage = (viewport?: { width: number; height: number }): Promise<Page> => openPage(world, cspViolations, contexts, viewport);
+const signIn = (page: Page, username: string, password = DEMO_PASSWORD): Promise<void> => signInAs(world, page, username, password);
 
 const psnNoOf = async (certno: string) =>
   (await rowsOf<{ psn_no: string }>(world.database.db, sql`select psn_no from persons where certno = ${certno}`))[0]?.psn_no as string;
@@ -113,9 +88,9 @@ describe("signing in", () => {
 
   for (const [username, role, sees, hidden] of [
     ["admin", "医保局管理员", ["nav-dashboard", "nav-persons", "nav-imports", "nav-duplicates", "nav-signins", "nav-users"], []],
-    ["clerk", "经办人员", ["nav-persons", "nav-imports", "nav-duplicates"], ["nav-signins", "nav-users"]],
-    ["auditor", "稽核人员", ["nav-persons", "nav-reconciliation", "nav-signins"], ["nav-imports"]],
-    ["hospital", "定点医疗机构操作员", ["nav-dashboard", "nav-settlements", "nav-reconciliation"], ["nav-persons", "nav-imports", "nav-duplicates"]],
+    ["clerk", "经办人员", ["nav-persons", "nav-imports", "nav-duplicates", "nav-warnings", "nav-assistance"], ["nav-signins", "nav-users"]],
+    ["auditor", "稽核人员", ["nav-persons", "nav-reconciliation", "nav-signins", "nav-warnings", "nav-assistance"], ["nav-imports"]],
+    ["hospital", "定点医疗机构操作员", ["nav-dashboard", "nav-settlements", "nav-reconciliation"], ["nav-persons", "nav-imports", "nav-duplicates", "nav-warnings", "nav-assistance"]],
     ["nanchang", "经办人员", ["nav-persons"], ["nav-signins"]],
   ] as const) {
     it(`signs in as ${username} (${role}) and shows the menu of the role`, async () => {
@@ -299,9 +274,7 @@ describe("the console", () => {
 
 describe("accessibility (axe-core, WCAG 2 A and AA rules)", () => {
   async function violations(page: Page): Promise<string[]> {
-    await page.evaluate(AXE);
-    const found = (await page.evaluate(`axe.run(document, { runOnly: ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"] })
-      .then((r) => ({ passes: r.passes.length, violations: r.violations.map((v) => v.id + " (" + v.impact + "): " + v.nodes.slice(0, 3).map((n) => n.target.join(" ")).join(", ")) }))`)) as { passes: number; violations: string[] };
+    const found = await axeReport(page);
     // The rules did run (a page where nothing was checked would pass anything).
     expect(found.passes).toBeGreaterThan(5);
     return found.violations;
@@ -326,7 +299,7 @@ describe("accessibility (axe-core, WCAG 2 A and AA rules)", () => {
     }
     const phone = await newPage({ width: 375, height: 812 });
     await signIn(phone, WEI.certno);
-    for (const tab of ["coverage", "settlements", "progress", "voucher"] as const) {
+    for (const tab of ["coverage", "settlements", "progress", "help", "voucher"] as const) {
       await phone.getByTestId(`portal-tab-${tab}`).click();
       await phone.waitForLoadState("networkidle");
       report[`portal-${tab}`] = await violations(phone);

@@ -10,6 +10,11 @@ import { getPolicyRoute, hospitalsRoute, listPoliciesRoute } from "./reference/i
 import { getSettlementRoute, listSettlementsRoute } from "./settlement/index.js";
 import { benefitsRoute, dashboardRoute } from "./reports/index.js";
 import { reconciliationRoute } from "./ledger/index.js";
+import { actOnWarningRoute, getWarningRoute, listWarningsRoute, myWarningsRoute, scanWarningsRoute } from "./monitoring/index.js";
+import {
+  approveAssistanceRoute, fileAssistanceRoute, getAssistanceRoute, listAssistanceRoute, myAssistanceFileRoute, myAssistanceListRoute,
+  myAssistancePreviewRoute, payAssistanceRoute, previewAssistanceRoute, rejectAssistanceRoute,
+} from "./assistance/index.js";
 import {
   coverageRoute, enrollmentContributionsRoute, getDuplicateRoute, getHouseholdRoute, getPersonRoute, listDuplicatesRoute,
   listEnrollmentsRoute, recomputeSubsidiesRoute, resolveAllDuplicatesRoute, resolveDuplicateRoute, scanDuplicatesRoute, searchPersonsRoute,
@@ -61,8 +66,23 @@ export const V1_ROUTES: readonly Route[] = [
   reconciliationRoute,
   listPoliciesRoute,
   getPolicyRoute,
+  listWarningsRoute,
+  scanWarningsRoute,
+  getWarningRoute,
+  actOnWarningRoute,
   myRecordsRoute,
   myVoucherRoute,
+  listAssistanceRoute,
+  getAssistanceRoute,
+  previewAssistanceRoute,
+  fileAssistanceRoute,
+  approveAssistanceRoute,
+  rejectAssistanceRoute,
+  payAssistanceRoute,
+  myAssistancePreviewRoute,
+  myAssistanceFileRoute,
+  myAssistanceListRoute,
+  myWarningsRoute,
 ];
 
 export const V1_TAGS: Record<string, string> = {
@@ -76,9 +96,11 @@ export const V1_TAGS: Record<string, string> = {
   duplicates: "重复参保 / Duplicate enrollment",
   coverage: "参保率 / Coverage",
   reports: "统计报表 / Reports",
+  monitoring: "高额医疗费用预警 / Early warning of catastrophic spending",
   imports: "文件导入 / Imports",
   settlements: "结算、机构与对账 / Settlements, hospitals and reconciliation",
   his: "医疗机构接口凭证与拒绝日志 / The hospital interface's credentials and refusals",
   policies: "政策 / Policies",
   portal: "参保人门户 / The insured person's portal",
+  assistance: "依申请救助与再救助 / Assistance on application and secondary assistance",
 };

@@ -5,7 +5,7 @@ import { seedDemo } from "../../services/demo/index.js";
 import { countOpenDuplicates } from "../../services/enrollment/index.js";
 import {
   type FileKind, IMPORT_COLUMNS, IMPORT_KINDS, type ImportKind, importSource, type ImportSource, importSummary, openImportSource, parseAsOf,
-  parseRosterSource, ROSTER_COLUMNS, type RosterSource,
+  parseRosterSource, ROSTER_COLUMNS, type RosterSource, SUPPLEMENTARY_COLUMNS,
 } from "../../services/imports/index.js";
 import { migrateDatabase, openFromEnvironment } from "../../store/db.js";
 import { runCommand } from "../common/io.js";
@@ -120,6 +120,16 @@ export function registerImportCommands(program: Command): void {
     .option("--report <path>", "where to write the report of refused rows (default <file>.report.csv)")
     .option("--batch <rows>", "rows per statement and transaction (default 5000)")
     .action((file: string, options: ImportCommandOptions) => runCommand(() => runImport("roster", file, options)));
+  group
+    .command("supplementary <file>")
+    .description(
+      "the roster of a supplementary tier of the region's policy (惠民保 from the insurer, a charity's families): who is covered, by tier id and year, " +
+        "from begin_date to end_date (inside the year; empty: to its end); the names must match and the tier must be a roster tier of the person's region's policy; " +
+        `columns ${SUPPLEMENTARY_COLUMNS.required.join(", ")} (optional ${SUPPLEMENTARY_COLUMNS.optional.join(", ")})`,
+    )
+    .option("--report <path>", "where to write the report of refused rows (default <file>.report.csv)")
+    .option("--batch <rows>", "rows per statement and transaction (default 5000)")
+    .action((file: string, options: ImportCommandOptions) => runCommand(() => runImport("supplementary", file, options)));
   group
     .command("demo")
     .description("load the demo region 451000 (catalogues, hospitals, 1,000 synthetic persons) into an empty database (one that holds nothing of its own), in one transaction")

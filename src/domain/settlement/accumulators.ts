@@ -15,6 +15,17 @@ const SCALAR_KEYS = [
 export type ScalarAccumulatorKey = (typeof SCALAR_KEYS)[number];
 export { SCALAR_KEYS as ACCUMULATOR_KEYS };
 
+/**
+ * The accumulators kept per key inside the year (a chronic disease code, a supplementary tier id): a key appears once
+ * something is counted under it and goes when a reversal takes it back to zero, so that a year reversed whole is empty.
+ */
+export const ACCUMULATOR_MAP_KEYS = [
+  "chronic_basic_paid_fen",
+  "supplementary_base_fen",
+  "supplementary_paid_fen",
+] as const satisfies readonly (keyof AccumulatorDelta)[];
+export type MapAccumulatorKey = (typeof ACCUMULATOR_MAP_KEYS)[number];
+
 export function emptyAccumulators(year: number): Accumulators {
   return { year, ...emptyDelta() };
 }
@@ -30,33 +41,35 @@ export function emptyDelta(): AccumulatorDelta {
     large_amount_paid_fen: ZERO,
     assistance_base_fen: ZERO,
     assistance_paid_fen: ZERO,
+    supplementary_base_fen: {},
+    supplementary_paid_fen: {},
   };
 }
 
+/**
+ * A delta as stored with a settlement, made whole: settlements stored before a key existed (the supplementary maps)
+ * carry no entry for it, which is what they added to it — nothing.
+ */
+export function storedDelta(stored: unknown): AccumulatorDelta {
+  return { ...emptyDelta(), ...(stored as Partial<AccumulatorDelta>) };
+}
+
 function combine(acc: Accumulators, delta: AccumulatorDelta, sign: 1 | -1): Accumulators {
-  const out: Accumulators = {
-    year: acc.year,
-    outpatient_deductible_counted_fen: acc.outpatient_deductible_counted_fen,
-    outpatient_basic_paid_fen: acc.outpatient_basic_paid_fen,
-    inpatient_chronic_basic_paid_fen: acc.inpatient_chronic_basic_paid_fen,
-    chronic_basic_paid_fen: { ...acc.chronic_basic_paid_fen },
-    tier_two_base_fen: acc.tier_two_base_fen,
-    critical_illness_paid_fen: acc.critical_illness_paid_fen,
-    large_amount_paid_fen: acc.large_amount_paid_fen,
-    assistance_base_fen: acc.assistance_base_fen,
-    assistance_paid_fen: acc.assistance_paid_fen,
-  };
+  const out: Accumulators = { ...acc };
   for (const key of SCALAR_KEYS) {
     const value = acc[key] + sign * delta[key];
     if (!(value >= 0)) throw new InvariantError(`accumulator ${key} would become ${value}`);
     out[key] = value as Fen;
   }
-  const chronic = out.chronic_basic_paid_fen as Record<string, Fen>;
-  for (const [code, amount] of Object.entries(delta.chronic_basic_paid_fen)) {
-    const value = (chronic[code] ?? 0) + sign * amount;
-    if (!(value >= 0)) throw new InvariantError(`chronic accumulator ${code} would become ${value}`);
-    if (value === 0) delete chronic[code];
-    else chronic[code] = value as Fen;
+  for (const key of ACCUMULATOR_MAP_KEYS) {
+    const map: Record<string, Fen> = { ...acc[key] };
+    for (const [code, amount] of Object.entries(delta[key])) {
+      const value = (map[code] ?? 0) + sign * amount;
+      if (!(value >= 0)) throw new InvariantError(`accumulator ${key} of ${code} would become ${value}`);
+      if (value === 0) delete map[code];
+      else map[code] = value as Fen;
+    }
+    out[key] = map;
   }
   return out;
 }

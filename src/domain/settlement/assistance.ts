@@ -36,6 +36,8 @@ export function settleAssistance(
   base: Fen,
   baseBefore: Fen,
   paidBefore: Fen,
+  /** What the base is, in words: a supplementary tier placed before assistance adds its name. */
+  basis = "政策范围内费用−基本医保−大病保险−大额补助",
 ): AssistanceResult {
   const { terms, category } = chosen;
   const after = baseBefore + base;
@@ -54,7 +56,7 @@ export function settleAssistance(
       crt_payb_lmt_amt: limitRoom,
       fund_payamt: pay,
       setl_proc_info:
-        `医疗救助（${CATEGORY_NAMES[category]}）：救助基数（政策范围内费用−基本医保−大病保险−大额补助）${y(base)}元，` +
+        `医疗救助（${CATEGORY_NAMES[category]}）：救助基数（${basis}）${y(base)}元，` +
         `本年累计${y(baseBefore as Fen)}元→${y(after as Fen)}元；年度起付线${y(terms.deductible)}元，起付线以上${y(above)}元×救助比例${formatRatio(terms.ratio)}=${y(raw)}元；` +
         `年度限额${y(terms.annual_limit)}元（住院与门诊慢特病共用），本年已救助${y(paidBefore)}元，剩余${y(limitRoom)}元；本次救助${y(pay)}元。`,
     },

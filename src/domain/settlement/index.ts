@@ -5,5 +5,6 @@ export * from "./engine.js";
 export * from "./lines.js";
 export * from "./plain.js";
 export * from "./progress.js";
+export * from "./supplementary.js";
 export * from "./tierTwo.js";
 export * from "./types.js";

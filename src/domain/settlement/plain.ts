@@ -18,6 +18,8 @@ export interface PlainSettlement
   status: "settled" | "reversed";
   /** The basic fund's step, where known: when it paid all the room its annual cap (or limit) had left, the words say so. */
   basic_step?: { fund_payamt: Fen; crt_payb_lmt_amt: Fen | null } | null;
+  /** The supplementary tiers that paid (惠民保, charity: oth_pay), by name, where known: the words name each. */
+  supplementary?: readonly { name: string; amount: Fen }[];
 }
 
 /** ¥12,345.60: thousands grouped, as a receipt prints it. */
@@ -65,7 +67,14 @@ export function plainExplanation(s: PlainSettlement): { zh: string[]; en: string
     zh.push(`${assisted ? `您是${assisted}，` : ""}医疗救助又帮您支付了 ${y(s.maf_pay)}。`);
     en.push(`${assisted ? `As ${assisted}, you` : "You"} received ${y(s.maf_pay)} of medical assistance.`);
   }
-  if (s.oth_pay > 0) {
+  const tiers = (s.supplementary ?? []).filter((t) => t.amount > 0);
+  if (s.oth_pay > 0 && tiers.reduce((sum, t) => sum + t.amount, 0) === s.oth_pay) {
+    // 惠民保 and charity are not insurance the person holds by law: named, so the person knows whom they owe it to.
+    for (const t of tiers) {
+      zh.push(`补充保障“${t.name}”又支付了 ${y(t.amount)}。`);
+      en.push(`The supplementary cover “${t.name}” paid another ${y(t.amount)}.`);
+    }
+  } else if (s.oth_pay > 0) {
     zh.push(`其他基金支付了 ${y(s.oth_pay)}。`);
     en.push(`Other funds paid ${y(s.oth_pay)}.`);
   }

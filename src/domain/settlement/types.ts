@@ -17,6 +17,12 @@ export interface SettlementPerson {
   /** Personal-account balance (employees). */
   balc: Fen;
   idetinfo: readonly PersonCategory[];
+  /**
+   * The supplementary tiers (ids of policy.supplementary) whose roster holds the person on the date of care: 惠民保 from
+   * the insurer's roster, a charity's families (the shell reads them from the imported enrollments). A tier for
+   * categories needs no entry here: the engine checks the categories itself. Absent: on no roster.
+   */
+  supplementary?: readonly string[];
   psn_name?: string;
   psn_cert_type?: string;
   certno?: string;
@@ -69,6 +75,9 @@ export interface Accumulators {
   large_amount_paid_fen: Fen;
   assistance_base_fen: Fen;
   assistance_paid_fen: Fen;
+  /** Per supplementary tier id (惠民保, charity): the base counted against its annual deductible, and what it paid. */
+  supplementary_base_fen: Readonly<Record<string, Fen>>;
+  supplementary_paid_fen: Readonly<Record<string, Fen>>;
 }
 
 /** What one settlement added to each accumulator; a reversal subtracts exactly this. */

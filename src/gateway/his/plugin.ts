@@ -1,5 +1,6 @@
 import type { FastifyInstance } from "fastify";
 import type { Services } from "../../services/common/index.js";
+import { withStatementLabel } from "../../store/statements.js";
 import { callService, refusal, refusedAnswer } from "./dispatch.js";
 import { HisGuard, type GuardOptions, type HisCaller } from "./guard.js";
 
@@ -37,7 +38,7 @@ export async function hisGateway(app: FastifyInstance, options: HisGatewayOption
     bodyLimit: 32 * 1024 * 1024,
     preHandler: async (request, reply) => {
       const raw = typeof request.body === "string" ? request.body : "";
-      const admitted = await guard.admit(request.headers, raw, request.ip, request.log);
+      const admitted = await withStatementLabel("guard", () => guard.admit(request.headers, raw, request.ip, request.log));
       if ("refusal" in admitted) {
         request.log.info({ refused: admitted.refusal.reason, ip: request.ip }, "his request refused");
         return reply.send(refusedAnswer(admitted.refusal.reason, admitted.refusal.message));
@@ -53,6 +54,8 @@ export async function hisGateway(app: FastifyInstance, options: HisGatewayOption
         return refusal(`9001 签到过于频繁，请 ${state.ttlInSeconds} 秒后再试 / too many 9001 sign-ins from your address: retry in ${state.ttlInSeconds} s`);
       }
     }
-    return callService(options.services, request.hisBody, request.hisCaller as HisCaller, request.log);
+    const infno = (request.hisBody as { infno?: unknown } | null)?.infno;
+    return withStatementLabel(typeof infno === "string" ? infno : "(unknown)", () =>
+      callService(options.services, request.hisBody, request.hisCaller as HisCaller, request.log));
   });
 }

@@ -9,7 +9,7 @@ import { POVERTY_RELIEF_CATEGORIES, recomputeSubsidies, scanDuplicates } from ".
 import { demoYears, enrollments, users } from "../../store/schema.js";
 import { DEMO_PASSWORD } from "../../domain/identity/index.js";
 import { createUser, verifyPassword, type NewUser } from "../identity/index.js";
-import { importCatalogue, importFixmedins, importIdentities, importPersons, importRows, numberedRows } from "../imports/index.js";
+import { importCatalogue, importFixmedins, importIdentities, importPersons, importRows, importSupplementary, numberedRows } from "../imports/index.js";
 import { array, rowsOf } from "../common/sql.js";
 import { shippedCatalogueEntries, shippedCatalogueRegions } from "../reference/index.js";
 
@@ -228,6 +228,39 @@ export function demoData(): DemoData {
   return { persons, identities };
 }
 
+/** The tiers' rosters are handed over by these (made up). */
+export const DEMO_SUPPLEMENTARY_SOURCES = { huiminbao: "百色惠民保承保公司（演示）", charity: "百色市慈善总会（演示）" } as const;
+
+/** The categories whose families the demo's charity supports. */
+const CHARITY_CATEGORIES: readonly Category[] = ["destitute", "orphan", "de_facto_orphan", "minimum_living", "low_income"];
+
+/**
+ * Who the demo's supplementary tiers cover in each year of the demo: about a quarter of Baise's insured bought 惠民保
+ * (the insurer's roster, the whole year), drawn by a generator of its own so that the persons, categories and care of
+ * the demo stay as they were; the charity's list of the year holds every person who was destitute, minimum-living or
+ * low-income at some time in it. The README's four persons are on no roster (examples/supplementary-451000.csv enrols
+ * three of them). 惠民保's deductible (20,000 yuan a year) is more than the demo's care leaves to anyone, so its
+ * settlements say why it paid nothing; the charity (3,000 yuan) pays the heaviest of its families' stays.
+ */
+export function demoSupplementary(data: DemoData, years: readonly number[]): Record<string, string>[] {
+  const random = seededRandom(4_510_013);
+  const readme = new Set(DEMO_PERSONS.map((p) => p.certno));
+  const rows: Record<string, string>[] = [];
+  const row = (p: PersonRecord, tier: keyof typeof DEMO_SUPPLEMENTARY_SOURCES, year: number, begin: string, end: string) =>
+    rows.push({ certno: p.certno ?? "", psn_name: p.psn_name ?? "", tier_id: tier, year: String(year), begin_date: begin, end_date: end, source: DEMO_SUPPLEMENTARY_SOURCES[tier] });
+  for (const p of data.persons) {
+    if (p.insuplc_admdvs !== DEMO_REGION || readme.has(p.certno ?? "")) continue;
+    const bought = random() < 0.25;
+    const periods = data.identities.filter((i) => i.certno === p.certno && CHARITY_CATEGORIES.includes(i.psn_idet_type as Category));
+    for (const year of years) {
+      if (bought) row(p, "huiminbao", year, `${year}-01-01`, "");
+      // The charity's list is of the year: a person who held a supported category at any time in it is on it all year.
+      if (periods.some((c) => c.begntime <= `${year}-12-31` && (c.endtime === "" || c.endtime >= `${year}-01-01`))) row(p, "charity", year, `${year}-01-01`, "");
+    }
+  }
+  return rows;
+}
+
 function catalogueRecord(e: CatalogueEntry): Record<string, string> {
   return {
     med_list_codg: e.med_list_codg,
@@ -329,6 +362,8 @@ async function seedEmpty(database: Database, years: number[]): Promise<DemoSeedR
   const identities = await importIdentities(database, numberedRows(data.identities));
   fail("identities", identities.rejected);
   let contributions = (identities.subsidies?.initial ?? 0) + (identities.subsidies?.adjustments ?? 0);
+  const supplementary = await importSupplementary(database, numberedRows(demoSupplementary(data, years)));
+  fail("supplementary", supplementary.rejected);
   await seedDuplicates(database);
   for (const year of years) {
     const r = await recomputeSubsidies(database, { year });
@@ -358,6 +393,17 @@ export async function extendDemoYear(database: Database, year: number): Promise<
       on conflict do nothing returning 1)
     select count(*) as n from added`);
   const r = await recomputeSubsidies(database, { year });
+  // The supplementary rosters of the year, by demoSupplementary's rules: 惠民保 bought again by those who had it, and the
+  // charity's list of the persons who hold a supported category at some time in the year.
+  await database.db.execute(sql`
+    insert into supplementary_enrollments (psn_no, tier_id, year, admdvs, begin_date, end_date, source)
+    select psn_no, tier_id, ${year}::integer, admdvs, ${`${year}-01-01`}::date, null::date, source from supplementary_enrollments where year = ${latest} and tier_id = 'huiminbao'
+    union all
+    select p.psn_no, 'charity', ${year}::integer, p.insuplc_admdvs, ${`${year}-01-01`}::date, null::date, ${DEMO_SUPPLEMENTARY_SOURCES.charity}::text from persons p
+    where p.insuplc_admdvs = ${DEMO_REGION} and p.certno <> all(${array(DEMO_PERSONS.map((d) => d.certno), "text")}) and exists (
+      select 1 from person_identities i where i.psn_no = p.psn_no and i.psn_idet_type = any(${array(CHARITY_CATEGORIES, "text")})
+        and i.begntime <= ${`${year}-12-31`}::date and (i.endtime is null or i.endtime >= ${`${year}-01-01`}::date))
+    on conflict do nothing`);
   await seedPopulation(database, [year]);
   await database.db.insert(demoYears).values({ year });
   return { enrollments: Number(added[0]?.n ?? 0), contributions: r.initial + r.adjustments };

@@ -11,15 +11,22 @@ import { formatYuan, type Fen } from "../../domain/money.js";
 import type { Database } from "../../store/db.js";
 import { IMPORT_COLUMNS, importRows, type ImportCounts, type ImportKind, type ImportResult, type RejectedRow, type SourceRow } from "./rows.js";
 import { importRoster, ROSTER_COLUMNS, type RosterSource } from "./rosters.js";
+import { importSupplementary, SUPPLEMENTARY_COLUMNS } from "./supplementary.js";
+import type { Policy } from "../../domain/reference/index.js";
 
 /**
  * Import files: CSV (UTF-8, an optional byte-order mark) or Excel .xlsx (the first sheet), the first row the header.
  * Both are streamed, so a file of millions of rows never sits in memory. Row numbers are the file's: the header is row 1.
  */
 
-/** What a file can hold: the reference-data kinds, and category rosters from the departments (src/services/imports/rosters.ts). */
-export type FileKind = ImportKind | "roster";
-export const FILE_COLUMNS: Record<FileKind, { required: readonly string[]; optional: readonly string[] }> = { ...IMPORT_COLUMNS, roster: ROSTER_COLUMNS };
+/**
+ * What a file can hold: the reference-data kinds, category rosters from the departments (src/services/imports/rosters.ts),
+ * and the rosters of the supplementary tiers (惠民保 from the insurer, a charity's families: supplementary.ts).
+ */
+export type FileKind = ImportKind | "roster" | "supplementary";
+export const FILE_COLUMNS: Record<FileKind, { required: readonly string[]; optional: readonly string[] }> = {
+  ...IMPORT_COLUMNS, roster: ROSTER_COLUMNS, supplementary: SUPPLEMENTARY_COLUMNS,
+};
 
 export interface ImportSource {
   path: string;
@@ -271,6 +278,8 @@ export interface ImportFileOptions {
   source?: RosterSource;
   /** Only persons insured inside this region may be named by a roster's rows (uploads in the console). */
   region?: string;
+  /** The policies a supplementary roster's tiers are looked up in (default: the shipped ones). */
+  policies?: readonly Policy[];
   /** When the facts of a persons file hold from (ISO instant), where a row has no updt_time; default the import's time. */
   asOf?: string;
   batchSize?: number;
@@ -318,9 +327,11 @@ export async function importSource(database: Database, kind: FileKind, source: I
     result =
       kind === "roster"
         ? await importRoster(database, source.rows, { ...common, ...(options.source !== undefined ? { source: options.source } : {}), region: options.region })
-        : await importRows(kind, database, source.rows, {
-            ...common, ...(options.year !== undefined ? { year: options.year } : {}), ...(options.asOf !== undefined ? { asOf: options.asOf } : {}),
-          });
+        : kind === "supplementary"
+          ? await importSupplementary(database, source.rows, { ...common, region: options.region, ...(options.policies !== undefined ? { policies: options.policies } : {}) })
+          : await importRows(kind, database, source.rows, {
+              ...common, ...(options.year !== undefined ? { year: options.year } : {}), ...(options.asOf !== undefined ? { asOf: options.asOf } : {}),
+            });
   } finally {
     source.close();
   }

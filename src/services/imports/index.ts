@@ -3,3 +3,4 @@ export * from "./jobs.js";
 export * from "./queue.js";
 export * from "./rosters.js";
 export * from "./rows.js";
+export * from "./supplementary.js";

@@ -14,7 +14,7 @@ import type { RosterSource } from "./rosters.js";
  */
 
 /** What the console may upload, and the column that says which region a row belongs to. */
-export const UPLOAD_KINDS = ["roster", "persons", "population", "fixmedins", "catalogue"] as const;
+export const UPLOAD_KINDS = ["roster", "persons", "population", "fixmedins", "catalogue", "supplementary"] as const;
 export type UploadKind = (typeof UPLOAD_KINDS)[number];
 
 export const MAX_REJECTED_KEPT = 1000;

@@ -57,8 +57,11 @@ interface Claimed {
   has_file: boolean;
 }
 
-/** The column that says which region a row belongs to, for uploads of a regional principal. */
-const REGION_COLUMN: Record<Exclude<UploadKind, "roster">, string> = {
+/**
+ * The column that says which region a row belongs to, for uploads of a regional principal. Rosters name persons, whose
+ * region the import checks by row (RosterImportOptions.region, SupplementaryImportOptions.region).
+ */
+const REGION_COLUMN: Record<Exclude<UploadKind, "roster" | "supplementary">, string> = {
   persons: "insuplc_admdvs",
   population: "admdvs",
   fixmedins: "admdvs",
@@ -262,14 +265,15 @@ export class ImportWorker {
     }
     try {
       let rows: AsyncIterable<SourceRow> = upload.source.rows;
-      if (region !== undefined && kind !== "roster") rows = withinRegion(rows, REGION_COLUMN[kind], region);
+      if (region !== undefined && kind !== "roster" && kind !== "supplementary") rows = withinRegion(rows, REGION_COLUMN[kind], region);
       const source = { ...upload.source, rows: stoppable(rows, () => lost ?? this.stopReason) };
       const r = await importSource(this.services.database, kind as FileKind, source, {
         reportPath: join(upload.dir, "report.csv"),
         ...(job.options.source ? { source: job.options.source } : {}),
         ...(job.options.year ? { year: job.options.year } : {}),
         ...(job.options.as_of ? { asOf: job.options.as_of } : {}),
-        ...(kind === "roster" && region ? { region } : {}),
+        ...((kind === "roster" || kind === "supplementary") && region ? { region } : {}),
+        ...(kind === "supplementary" ? { policies: this.services.policies } : {}),
         ...(this.options.batchSize ? { batchSize: this.options.batchSize } : {}),
         onProgress: (counts, fraction) => (progress = { ...counts, fraction }),
       });

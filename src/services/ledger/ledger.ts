@@ -60,11 +60,33 @@ export async function postReversal(q: Queryable, setlId: string): Promise<void> 
   );
 }
 
-/** Net amount credited to each account minus debited, by fund type, over a filter. */
+/**
+ * A payment of assistance on application (依申请救助, 再救助): one transfer from the fund of the pool (the policy's region) to
+ * the person, kind `assistance`, owned by the application (setl_id null: the table's check wants exactly one owner).
+ */
+export async function postAssistancePayment(
+  q: Queryable,
+  payment: { application_id: string; psn_no: string; admdvs: string; fund_pay_type: string; amount_fen: Fen },
+): Promise<Transfer> {
+  invariant(Number.isSafeInteger(payment.amount_fen) && payment.amount_fen > 0, () => `assistance payment of ${payment.amount_fen} fen for ${payment.application_id}`);
+  const transfer: Transfer = {
+    debit_account: `fund:${payment.fund_pay_type}:${payment.admdvs}`,
+    credit_account: `person:${payment.psn_no}`,
+    amount_fen: payment.amount_fen,
+    fund_pay_type: payment.fund_pay_type,
+  };
+  await q.insert(ledgerTransfers).values({ ...transfer, setl_id: null, application_id: payment.application_id, kind: "assistance" });
+  return transfer;
+}
+
+/**
+ * Net amount moved, by fund type, over a filter: a settlement's and an assistance payment's postings count as they are,
+ * a reversal's against them.
+ */
 export async function ledgerNet(q: Queryable, whereSql: ReturnType<typeof sql>) {
   const result = await q.execute(sql`
     select fund_pay_type,
-           coalesce(sum(case when kind = 'settle' then amount_fen else -amount_fen end), 0)::bigint as net_fen
+           coalesce(sum(case when kind = 'reverse' then -amount_fen else amount_fen end), 0)::bigint as net_fen
     from ledger_transfers where ${whereSql} group by fund_pay_type`);
   return (result as unknown as { rows: { fund_pay_type: string; net_fen: string | number }[] }).rows.map((r) => ({
     fund_pay_type: r.fund_pay_type,

@@ -4,8 +4,8 @@ import { DomainError, invariant } from "../../domain/errors.js";
 import { formatYuan, type Fen } from "../../domain/money.js";
 import { medTypeRule, selectPolicy } from "../../domain/reference/index.js";
 import { priceOfFen, type Quantity, type UnitPrice } from "../../domain/quantity.js";
-import { emptyAccumulators, reverseDelta, settle } from "../../domain/settlement/index.js";
-import type { AccumulatorDelta, Accumulators, FeeLine, FundStep, SettlementResult } from "../../domain/settlement/index.js";
+import { emptyAccumulators, reverseDelta, settle, storedDelta } from "../../domain/settlement/index.js";
+import type { Accumulators, FeeLine, FundStep, SettlementResult } from "../../domain/settlement/index.js";
 import type { Queryable } from "../../store/db.js";
 import { accumulators, encounters, feeLines, persons, settlementFunds, settlements } from "../../store/schema.js";
 import type { Services } from "../common/context.js";
@@ -13,6 +13,7 @@ import { filingOf, getEncounter, getHospital } from "./encounters.js";
 import { newId } from "../common/ids.js";
 import { postReversal, postTransfers, settlementTransfers } from "../ledger/index.js";
 import { getPerson, lockPerson, settlementPerson } from "../common/persons.js";
+import { checkPerson } from "../monitoring/index.js";
 
 export interface SettleRequest {
   kind: "outpatient" | "inpatient";
@@ -42,8 +43,13 @@ export interface SettleOutcome {
 export async function loadAccumulators(q: Queryable, psnNo: string, year: number): Promise<Accumulators> {
   const [row] = await q.select().from(accumulators).where(and(eq(accumulators.psn_no, psnNo), eq(accumulators.year, year))).limit(1);
   if (!row) return emptyAccumulators(year);
-  const { psn_no: _p, updated_at: _u, chronic_basic_paid_fen, ...rest } = row;
-  return { ...(rest as unknown as Accumulators), chronic_basic_paid_fen: chronic_basic_paid_fen as Record<string, Fen> };
+  const { psn_no: _p, updated_at: _u, chronic_basic_paid_fen, supplementary_base_fen, supplementary_paid_fen, ...rest } = row;
+  return {
+    ...(rest as unknown as Accumulators),
+    chronic_basic_paid_fen: chronic_basic_paid_fen as Record<string, Fen>,
+    supplementary_base_fen: supplementary_base_fen as Record<string, Fen>,
+    supplementary_paid_fen: supplementary_paid_fen as Record<string, Fen>,
+  };
 }
 
 async function storeAccumulators(q: Queryable, psnNo: string, acc: Accumulators): Promise<void> {
@@ -193,9 +199,12 @@ export async function settleEncounter(services: Services, q: Queryable, req: Set
     q,
     setlId,
     "settle",
-    settlementTransfers({ setl_id: setlId, psn_no: person.psn_no, insuplc_admdvs: person.insuplc_admdvs, fixmedins_code: e.fixmedins_code, medfee_sumamt: s.medfee_sumamt, acct_pay: s.acct_pay, psn_cash_pay: s.psn_cash_pay }, result.setldetail),
+    // The funds are the pool's (the policy's region): a county's insured are paid from the prefecture's 390100, not their own.
+    settlementTransfers({ setl_id: setlId, psn_no: person.psn_no, insuplc_admdvs: choice.policy.admdvs, fixmedins_code: e.fixmedins_code, medfee_sumamt: s.medfee_sumamt, acct_pay: s.acct_pay, psn_cash_pay: s.psn_cash_pay }, result.setldetail),
   );
   if (!req.mid_setl_flag) await q.update(encounters).set({ status: "settled" }).where(eq(encounters.mdtrt_id, e.mdtrt_id));
+  // The early warning of catastrophic spending (高额医疗费用预警) is checked in this transaction: one statement unless near a threshold.
+  await checkPerson(services, q, person, date, { kind: "settlement", setl_id: setlId });
   return { setl_id: setlId, result };
 }
 
@@ -205,10 +214,12 @@ export interface ReverseRequest {
   psn_no: string;
   fixmedins_code: string;
   msgid: string | null;
+  /** The reversal's time (the message's inf_time): the date the early warning is checked again on. */
+  reversal_time: string;
 }
 
 /** 2208/2305: restores the accumulators, the personal account and the ledger exactly; the lines may be settled again. */
-export async function reverseSettlement(q: Queryable, req: ReverseRequest) {
+export async function reverseSettlement(services: Services, q: Queryable, req: ReverseRequest) {
   const person = await lockPerson(q, req.psn_no);
   const [row] = await q.select().from(settlements).where(eq(settlements.setl_id, req.setl_id)).limit(1);
   if (!row || row.fixmedins_code !== req.fixmedins_code) throw new DomainError("setl_id", `no settlement ${req.setl_id} at ${req.fixmedins_code}`);
@@ -217,7 +228,7 @@ export async function reverseSettlement(q: Queryable, req: ReverseRequest) {
   if (row.status !== "settled") throw new DomainError("setl_id", `settlement ${req.setl_id} is reversed already`);
 
   const acc = await loadAccumulators(q, person.psn_no, row.year);
-  await storeAccumulators(q, person.psn_no, reverseDelta(acc, row.delta as AccumulatorDelta));
+  await storeAccumulators(q, person.psn_no, reverseDelta(acc, storedDelta(row.delta)));
   if (row.acct_pay > 0) await q.update(persons).set({ balc_fen: person.balc_fen + row.acct_pay }).where(eq(persons.psn_no, person.psn_no));
   await postReversal(q, row.setl_id);
   await q.update(settlements).set({ status: "reversed", reversed_at: new Date(), reversal_msgid: req.msgid }).where(eq(settlements.setl_id, row.setl_id));
@@ -226,5 +237,7 @@ export async function reverseSettlement(q: Queryable, req: ReverseRequest) {
   if (e.status === "settled") {
     await q.update(encounters).set({ status: e.kind === "inpatient" ? (e.endtime ? "discharged" : "admitted") : "registered" }).where(eq(encounters.mdtrt_id, e.mdtrt_id));
   }
+  // A reversal may take the person back under every threshold: the warning says so (it is never deleted).
+  await checkPerson(services, q, person, req.reversal_time.slice(0, 10), { kind: "reversal", setl_id: row.setl_id });
   return { ...row, status: "reversed", balc_after_fen: person.balc_fen + row.acct_pay };
 }

@@ -5,7 +5,7 @@ import { FILING_TYPES, LEVELS, MED_TYPES } from "../../domain/codes.js";
 import { DomainError } from "../../domain/errors.js";
 import { formatYuanGrouped, toYuan, type Fen } from "../../domain/money.js";
 import { priceOfFen } from "../../domain/quantity.js";
-import { policyId, type Policy } from "../../domain/reference/index.js";
+import { policyId, regionCovers, type Policy } from "../../domain/reference/index.js";
 import { emptyAccumulators, settle } from "../../domain/settlement/index.js";
 import type { Accumulators, Encounter, FeeLine, PersonCategory, SettlementPerson, SettlementResult } from "../../domain/settlement/index.js";
 import { categoryField, dateTimeField, parseWith, quantityField, regionField, yuanField } from "../../domain/zodFields.js";
@@ -302,7 +302,9 @@ export function settleUnder(
   const regions = new Set<string>();
   const totals = emptyTotals();
   for (const { person, encounters } of data.persons) {
-    let applied = asInsured.get(person.insuplc_admdvs);
+    // A county of the policy's pool is insured under the policy as it is (620122 under 620100); only another region's
+    // person is relabelled to see this policy as theirs.
+    let applied = regionCovers(policy.admdvs, person.insuplc_admdvs) ? policy : asInsured.get(person.insuplc_admdvs);
     if (!applied) {
       applied = { ...policy, admdvs: person.insuplc_admdvs };
       asInsured.set(person.insuplc_admdvs, applied);

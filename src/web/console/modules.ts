@@ -1,5 +1,5 @@
 import {
-  AuditOutlined, BankOutlined, SafetyCertificateOutlined, CloudUploadOutlined, DashboardOutlined, FileSearchOutlined, FileTextOutlined, GiftOutlined,
+  AlertOutlined, AuditOutlined, BankOutlined, HeartOutlined, SafetyCertificateOutlined, CloudUploadOutlined, DashboardOutlined, FileSearchOutlined, FileTextOutlined, GiftOutlined,
   ReconciliationOutlined, SearchOutlined, TeamOutlined, UsergroupDeleteOutlined,
 } from "@ant-design/icons";
 import { lazy, type ComponentType, type LazyExoticComponent } from "react";
@@ -59,6 +59,28 @@ export const MODULES: readonly ConsoleModule[] = [
     roles: STAFF_AND_HOSPITALS,
     page: lazy(() => import("./settlement/SettlementsPage")),
     subpages: [{ path: "/console/settlements/:setl_id", page: lazy(() => import("./settlement/SettlementPage")) }],
+  },
+  {
+    key: "warnings",
+    path: "/console/warnings",
+    labelKey: "nav.warnings",
+    icon: AlertOutlined,
+    roles: STAFF,
+    page: lazy(() => import("./monitoring/WarningsPage")),
+    subpages: [{ path: "/console/warnings/:id", page: lazy(() => import("./monitoring/WarningPage")) }],
+  },
+  {
+    key: "assistance",
+    path: "/console/assistance",
+    labelKey: "nav.assistance",
+    icon: HeartOutlined,
+    roles: STAFF,
+    page: lazy(() => import("./assistance/ApplicationsPage")),
+    // "new" before ":id": an application's number is capitals and digits, never "new".
+    subpages: [
+      { path: "/console/assistance/new", page: lazy(() => import("./assistance/FileApplicationPage")) },
+      { path: "/console/assistance/:id", page: lazy(() => import("./assistance/ApplicationPage")) },
+    ],
   },
   {
     key: "imports",

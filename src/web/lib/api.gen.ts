@@ -751,6 +751,83 @@ export type paths = {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/warnings": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * 高额医疗费用预警 / Warnings of catastrophic spending
+         * @description 本地区参保人员的预警，最新在前 / the warnings of persons insured in your region, newest first.
+         */
+        get: operations["listWarnings"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/warnings/scan": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * 预警扫描（按年度） / Scan a year for warnings
+         * @description 核算本地区当年有结算的人员及全部未办结预警；核算日为年末（当年为今天）；可重复执行，结果不变则不写 / checks every person of your region with settlements in the year and every open warning, on the year's last day (today for this year); idempotent.
+         */
+        post: operations["scanWarnings"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/warnings/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** 预警详情：核算数据、所依据的结算与处理记录 / A warning: its figures, the settlements behind them and what was done */
+        get: operations["getWarning"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/warnings/{id}/actions": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * 处理预警：联系、帮扶、认定不符合、办结 / Act on a warning: contact, help, not eligible, close
+         * @description new →contact→ contacted →help→ helped | →not_eligible→ not_eligible →close→ closed；已低于全部预警线的预警可在 new、contacted 时直接办结。not_eligible 须说明原因。操作人为当前登录用户 / a below-threshold warning may be closed from new or contacted; not_eligible needs a note; the actor is the signed-in user.
+         */
+        post: operations["actOnWarning"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/me": {
         parameters: {
             query?: never;
@@ -785,6 +862,182 @@ export type paths = {
          * @description 短时有效的签名令牌；医院以 mdtrt_cert_type=01、mdtrt_cert_no=令牌 调用 1101，或以 1162 解码 / a short-lived signed token; a hospital sends it to 1101 as mdtrt_cert_no with mdtrt_cert_type 01, or decodes it with 1162.
          */
         post: operations["myVoucher"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/assistance/applications": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * 依申请救助与再救助申请 / Applications for assistance
+         * @description 最新的在前 / newest first. admdvs: 参保地在该地区内的人员的申请 / applications of persons insured inside the region.
+         */
+        get: operations["listAssistanceApplications"];
+        put?: never;
+        /**
+         * 代为提交救助申请 / File an application on a person's behalf
+         * @description 经办人代参保人申请（可来自预警）；返回申请时的测算 / a clerk applies for the person (optionally from a warning); the answer holds the calculation as filed.
+         */
+        post: operations["fileAssistanceApplication"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/assistance/applications/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** 救助申请详情（测算与办理记录） / An application for assistance, with its calculation and events */
+        get: operations["getAssistanceApplication"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/assistance/preview": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * 救助测算（不提交） / Preview the calculation of an application (nothing is filed)
+         * @description 按已存结算测算资格、救助基数与救助金额，逐步说明；不写入任何数据 / eligibility, base and amount on the stored settlements, explained step by step; writes nothing.
+         */
+        post: operations["previewAssistance"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/assistance/applications/{id}/approve": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * 批准救助申请 / Approve an application
+         * @description 按今天已存的结算重新测算；不符合条件或金额为零时拒绝（应驳回）；同一人同类救助每个批准年度一次，重复批准返回 409 / recomputed on the settlements stored today; refused when not eligible or nothing is to be paid (reject it instead); once per person and kind a calendar year of approval: a second is 409.
+         */
+        post: operations["approveAssistanceApplication"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/assistance/applications/{id}/reject": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** 驳回救助申请 / Reject an application */
+        post: operations["rejectAssistanceApplication"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/assistance/applications/{id}/pay": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * 支付救助金 / Pay an approved application
+         * @description 从参保地救助基金向参保人记一笔账（fund:<基金>:<地区> → person:<人员编号>）；amount 为经办人确认的金额，与批准金额不符则 409；重复支付 409 / one ledger transfer from the fund of the insured region to the person; amount, when sent, must be the approved amount (else 409); paying twice is 409.
+         */
+        post: operations["payAssistanceApplication"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/me/assistance/preview": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** 我的救助测算（不提交） / What my application would give (nothing is filed) */
+        post: operations["myAssistancePreview"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/me/assistance/applications": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * 我的救助申请 / My applications for assistance
+         * @description 最新的在前，含测算说明 / newest first, with the calculation's steps.
+         */
+        get: operations["myAssistanceApplications"];
+        put?: never;
+        /**
+         * 申请依申请救助 / Apply for assistance
+         * @description 申请日期为今天；经办人审核后批准或驳回 / dated today; a clerk reviews it, then approves or rejects it.
+         */
+        post: operations["myAssistanceApply"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/me/warnings": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** 我的高额医疗费用预警及处理结果 / My warnings of high medical spending and their outcome */
+        get: operations["myWarnings"];
+        put?: never;
+        post?: never;
         delete?: never;
         options?: never;
         head?: never;
@@ -3789,8 +4042,8 @@ export interface operations {
     startImportJob: {
         parameters: {
             query: {
-                /** @description roster 名单 | persons 人员 | population 人口 | fixmedins 定点机构 | catalogue 目录 */
-                kind: "roster" | "persons" | "population" | "fixmedins" | "catalogue";
+                /** @description roster 名单 | persons 人员 | population 人口 | fixmedins 定点机构 | catalogue 目录 | supplementary 补充保障名单（惠民保、慈善） */
+                kind: "roster" | "persons" | "population" | "fixmedins" | "catalogue" | "supplementary";
                 /** @description 名单来源部门 / the roster's department (where the file has no source column) */
                 source?: "civil_affairs" | "rural_revitalisation";
                 /** @description 人员导入的参保年度（默认今年）/ the enrollment year of imported persons */
@@ -5008,6 +5261,540 @@ export interface operations {
             };
         };
     };
+    listWarnings: {
+        parameters: {
+            query?: {
+                state?: "new" | "contacted" | "helped" | "not_eligible" | "closed";
+                /** @description 核算日的医疗救助身份 / the assistance category held on the check date */
+                category?: "destitute" | "orphan" | "de_facto_orphan" | "minimum_living" | "low_income" | "monitored" | "lifted" | "illness_impoverished";
+                /** @description true：主动发现名单（无救助身份）/ true: the proactive list (no assistance category) */
+                proactive?: "true" | "false";
+                below_threshold?: "true" | "false";
+                /** @description 参保地（县区），须在本人地区内 / the insured region (a county), inside yours */
+                admdvs?: string;
+                /** @description 期间个人自付不低于（元）/ the window's self-paid at least, yuan */
+                min_window_self_paid?: string;
+                psn_no?: string;
+                /** @description 页码 / page number, from 1 */
+                page?: number;
+                /** @description 每页条数 / rows per page, at most 500 */
+                page_size?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description 成功 / OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        items: {
+                            id: number;
+                            psn_no: string;
+                            psn_name: string;
+                            certno: string;
+                            /** @description 参保地 / the insured region */
+                            admdvs: string;
+                            admdvs_name: string;
+                            policy_id: string;
+                            /**
+                             * @description new 新预警 → contacted 已联系 → helped 已帮扶 | not_eligible 不符合 → closed 已办结
+                             * @enum {string}
+                             */
+                            state: "new" | "contacted" | "helped" | "not_eligible" | "closed";
+                            state_name: string;
+                            /** @description 成立的预警条件 / the thresholds that hold: window (a), income (b), single (c); empty when below all */
+                            criteria: ("window" | "income" | "single")[];
+                            criteria_names: string[];
+                            /** @description 主动发现：核算日无医疗救助身份 / (d) no assistance category on the check date */
+                            proactive: boolean;
+                            /** @description 核算日的医疗救助身份 / the assistance category held on the check date */
+                            category: string | null;
+                            category_name: string | null;
+                            /**
+                             * Format: date
+                             * @description YYYY-MM-DD
+                             */
+                            window_from: string;
+                            /**
+                             * Format: date
+                             * @description 核算日 / the check date
+                             */
+                            window_to: string;
+                            /** @description 期间政策范围内个人自付（元）/ the window's in-policy self-paid, yuan */
+                            window_self_paid: number;
+                            /** @description 家庭年收入（人均 × 人数），未登记为空 / the household's annual income, null when unknown */
+                            household_income: number | null;
+                            /** @description 单次结算最高个人自付 / the largest self-paid of one settlement */
+                            max_single_self_paid: number;
+                            settlement_count: number;
+                            /** @description 撤销结算等使其已低于全部预警线（预警保留）/ back under every threshold (the warning is kept) */
+                            below_threshold: boolean;
+                            /** @description 核算说明 / the figures and thresholds in words and numbers */
+                            explanation: string;
+                            /** Format: date-time */
+                            raised_at: string;
+                            /** Format: date-time */
+                            checked_at: string;
+                            /** Format: date-time */
+                            updated_at: string;
+                        }[];
+                        page: number;
+                        page_size: number;
+                        /** @description 符合条件的总条数 / rows matching, all pages (counted up to 10,000) */
+                        total: number;
+                        /** @description 为 true 时符合条件的超过 10,000 条，total 为 10,000；请缩小条件 / true: more than 10,000 rows match and total is 10,000; narrow the filter */
+                        total_capped?: boolean;
+                    };
+                };
+            };
+            /** @description 输入有误 / Invalid input: the field and the rule */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 未登录或会话已过期 / Not signed in, or the session expired */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 无权访问 / Not permitted: another role, region, hospital or person */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    scanWarnings: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @description 年度 / calendar year */
+                    year: number;
+                    /** @description 行政区划代码 / 6-digit region code (GB/T 2260) */
+                    admdvs?: string;
+                };
+            };
+        };
+        responses: {
+            /** @description 成功 / OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        year: number;
+                        admdvs: string | null;
+                        /**
+                         * Format: date
+                         * @description 核算日 / the check date
+                         */
+                        date: string;
+                        /** @description 当年有结算的人数 / persons with settlements in force in the year */
+                        persons: number;
+                        /** @description 参保地政策未设预警线的人数 / of them, insured where no policy sets thresholds */
+                        without_policy: number;
+                        /** @description 逐人核算的人数 / persons checked one by one */
+                        candidates: number;
+                        raised: number;
+                        rechecked: number;
+                        below_threshold: number;
+                        above_threshold: number;
+                        unchanged: number;
+                        none: number;
+                    };
+                };
+            };
+            /** @description 输入有误 / Invalid input: the field and the rule */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 未登录或会话已过期 / Not signed in, or the session expired */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 无权访问 / Not permitted: another role, region, hospital or person */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 上传过大 / Body too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 不支持的内容类型 / Unsupported content type */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    getWarning: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description 预警编号 / warning id */
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description 成功 / OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        id: number;
+                        psn_no: string;
+                        psn_name: string;
+                        certno: string;
+                        /** @description 参保地 / the insured region */
+                        admdvs: string;
+                        admdvs_name: string;
+                        policy_id: string;
+                        /**
+                         * @description new 新预警 → contacted 已联系 → helped 已帮扶 | not_eligible 不符合 → closed 已办结
+                         * @enum {string}
+                         */
+                        state: "new" | "contacted" | "helped" | "not_eligible" | "closed";
+                        state_name: string;
+                        /** @description 成立的预警条件 / the thresholds that hold: window (a), income (b), single (c); empty when below all */
+                        criteria: ("window" | "income" | "single")[];
+                        criteria_names: string[];
+                        /** @description 主动发现：核算日无医疗救助身份 / (d) no assistance category on the check date */
+                        proactive: boolean;
+                        /** @description 核算日的医疗救助身份 / the assistance category held on the check date */
+                        category: string | null;
+                        category_name: string | null;
+                        /**
+                         * Format: date
+                         * @description YYYY-MM-DD
+                         */
+                        window_from: string;
+                        /**
+                         * Format: date
+                         * @description 核算日 / the check date
+                         */
+                        window_to: string;
+                        /** @description 期间政策范围内个人自付（元）/ the window's in-policy self-paid, yuan */
+                        window_self_paid: number;
+                        /** @description 家庭年收入（人均 × 人数），未登记为空 / the household's annual income, null when unknown */
+                        household_income: number | null;
+                        /** @description 单次结算最高个人自付 / the largest self-paid of one settlement */
+                        max_single_self_paid: number;
+                        settlement_count: number;
+                        /** @description 撤销结算等使其已低于全部预警线（预警保留）/ back under every threshold (the warning is kept) */
+                        below_threshold: boolean;
+                        /** @description 核算说明 / the figures and thresholds in words and numbers */
+                        explanation: string;
+                        /** Format: date-time */
+                        raised_at: string;
+                        /** Format: date-time */
+                        checked_at: string;
+                        /** Format: date-time */
+                        updated_at: string;
+                        /** @description 预警所依据的结算 / the settlements behind the figures */
+                        settlements: {
+                            setl_id: string;
+                            /** @description YYYY-MM-DD HH:MM:SS (China time) */
+                            setl_time: string;
+                            fixmedins_code: string;
+                            fixmedins_name: string;
+                            med_type: string;
+                            med_type_name: string;
+                            /** @description 医疗费总额 / the bill */
+                            medfee_sumamt: number;
+                            /** @description 政策范围内个人自付 / in-policy self-paid */
+                            self_paid: number;
+                            /** @enum {string} */
+                            status: "settled" | "reversed";
+                        }[];
+                        events: {
+                            id: number;
+                            /** Format: date-time */
+                            at: string;
+                            /** @description 操作人，system 为监测程序 / who: a user, or system for the monitor */
+                            actor: string;
+                            /** @description raised | rechecked | below_threshold | above_threshold | contact | help | not_eligible | close */
+                            action: string;
+                            action_name: string;
+                            from_state: ("new" | "contacted" | "helped" | "not_eligible" | "closed") | null;
+                            to_state: ("new" | "contacted" | "helped" | "not_eligible" | "closed") | null;
+                            note: string | null;
+                        }[];
+                        /** @description 当前状态允许的操作 / what the state allows now */
+                        allowed_actions: ("contact" | "help" | "not_eligible" | "close")[];
+                    };
+                };
+            };
+            /** @description 输入有误 / Invalid input: the field and the rule */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 未登录或会话已过期 / Not signed in, or the session expired */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 无权访问 / Not permitted: another role, region, hospital or person */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 不存在 / Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    actOnWarning: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description 预警编号 / warning id */
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /**
+                     * @description contact 联系核实 | help 落实帮扶 | not_eligible 认定不符合救助条件 | close 办结
+                     * @enum {string}
+                     */
+                    action: "contact" | "help" | "not_eligible" | "close";
+                    /** @description 说明（not_eligible 必填）/ a note (required for not_eligible) */
+                    note?: string;
+                };
+            };
+        };
+        responses: {
+            /** @description 成功 / OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        id: number;
+                        psn_no: string;
+                        psn_name: string;
+                        certno: string;
+                        /** @description 参保地 / the insured region */
+                        admdvs: string;
+                        admdvs_name: string;
+                        policy_id: string;
+                        /**
+                         * @description new 新预警 → contacted 已联系 → helped 已帮扶 | not_eligible 不符合 → closed 已办结
+                         * @enum {string}
+                         */
+                        state: "new" | "contacted" | "helped" | "not_eligible" | "closed";
+                        state_name: string;
+                        /** @description 成立的预警条件 / the thresholds that hold: window (a), income (b), single (c); empty when below all */
+                        criteria: ("window" | "income" | "single")[];
+                        criteria_names: string[];
+                        /** @description 主动发现：核算日无医疗救助身份 / (d) no assistance category on the check date */
+                        proactive: boolean;
+                        /** @description 核算日的医疗救助身份 / the assistance category held on the check date */
+                        category: string | null;
+                        category_name: string | null;
+                        /**
+                         * Format: date
+                         * @description YYYY-MM-DD
+                         */
+                        window_from: string;
+                        /**
+                         * Format: date
+                         * @description 核算日 / the check date
+                         */
+                        window_to: string;
+                        /** @description 期间政策范围内个人自付（元）/ the window's in-policy self-paid, yuan */
+                        window_self_paid: number;
+                        /** @description 家庭年收入（人均 × 人数），未登记为空 / the household's annual income, null when unknown */
+                        household_income: number | null;
+                        /** @description 单次结算最高个人自付 / the largest self-paid of one settlement */
+                        max_single_self_paid: number;
+                        settlement_count: number;
+                        /** @description 撤销结算等使其已低于全部预警线（预警保留）/ back under every threshold (the warning is kept) */
+                        below_threshold: boolean;
+                        /** @description 核算说明 / the figures and thresholds in words and numbers */
+                        explanation: string;
+                        /** Format: date-time */
+                        raised_at: string;
+                        /** Format: date-time */
+                        checked_at: string;
+                        /** Format: date-time */
+                        updated_at: string;
+                        /** @description 预警所依据的结算 / the settlements behind the figures */
+                        settlements: {
+                            setl_id: string;
+                            /** @description YYYY-MM-DD HH:MM:SS (China time) */
+                            setl_time: string;
+                            fixmedins_code: string;
+                            fixmedins_name: string;
+                            med_type: string;
+                            med_type_name: string;
+                            /** @description 医疗费总额 / the bill */
+                            medfee_sumamt: number;
+                            /** @description 政策范围内个人自付 / in-policy self-paid */
+                            self_paid: number;
+                            /** @enum {string} */
+                            status: "settled" | "reversed";
+                        }[];
+                        events: {
+                            id: number;
+                            /** Format: date-time */
+                            at: string;
+                            /** @description 操作人，system 为监测程序 / who: a user, or system for the monitor */
+                            actor: string;
+                            /** @description raised | rechecked | below_threshold | above_threshold | contact | help | not_eligible | close */
+                            action: string;
+                            action_name: string;
+                            from_state: ("new" | "contacted" | "helped" | "not_eligible" | "closed") | null;
+                            to_state: ("new" | "contacted" | "helped" | "not_eligible" | "closed") | null;
+                            note: string | null;
+                        }[];
+                        /** @description 当前状态允许的操作 / what the state allows now */
+                        allowed_actions: ("contact" | "help" | "not_eligible" | "close")[];
+                    };
+                };
+            };
+            /** @description 输入有误 / Invalid input: the field and the rule */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 未登录或会话已过期 / Not signed in, or the session expired */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 无权访问 / Not permitted: another role, region, hospital or person */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 不存在 / Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 冲突 / Conflict with the current state */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 上传过大 / Body too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 不支持的内容类型 / Unsupported content type */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
     myRecords: {
         parameters: {
             query?: {
@@ -5195,6 +5982,1726 @@ export interface operations {
                         /** Format: date-time */
                         expires_at: string;
                         ttl_seconds: number;
+                    };
+                };
+            };
+            /** @description 输入有误 / Invalid input: the field and the rule */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 未登录或会话已过期 / Not signed in, or the session expired */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 无权访问 / Not permitted: another role, region, hospital or person */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    listAssistanceApplications: {
+        parameters: {
+            query?: {
+                /** @description submitted 已提交 | approved 已批准 | rejected 已驳回 | paid 已支付 */
+                state?: "submitted" | "approved" | "rejected" | "paid";
+                /** @description application 依申请救助 | secondary 再救助 */
+                kind?: "application" | "secondary";
+                /** @description 行政区划代码 / 6-digit region code (GB/T 2260) */
+                admdvs?: string;
+                psn_no?: string;
+                /** @description 页码 / page number, from 1 */
+                page?: number;
+                /** @description 每页条数 / rows per page, at most 500 */
+                page_size?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description 成功 / OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        items: {
+                            application_id: string;
+                            psn_no: string;
+                            psn_name: string;
+                            /** @description 参保人门户中脱敏 / masked on the portal */
+                            certno: string;
+                            /** @description 参保地（申请时）/ the insured region when filed */
+                            admdvs: string;
+                            admdvs_name: string;
+                            /**
+                             * @description application 依申请救助 | secondary 再救助
+                             * @enum {string}
+                             */
+                            kind: "application" | "secondary";
+                            kind_name: string;
+                            fund_pay_type: string;
+                            fund_pay_type_name: string;
+                            policy_id: string;
+                            /**
+                             * Format: date
+                             * @description YYYY-MM-DD
+                             */
+                            application_date: string;
+                            /**
+                             * @description submitted 已提交 | approved 已批准 | rejected 已驳回 | paid 已支付
+                             * @enum {string}
+                             */
+                            state: "submitted" | "approved" | "rejected" | "paid";
+                            state_name: string;
+                            filed_by: string;
+                            /**
+                             * @description portal 本人 | console 经办人代办 | cli 命令行
+                             * @enum {string}
+                             */
+                            filed_via: "portal" | "console" | "cli";
+                            warning_id: number | null;
+                            household_size: number;
+                            /** @description 申报的家庭人均年收入（元）/ the declared per-capita annual income, yuan */
+                            household_income: number;
+                            /** @description 经办人认定家庭生活严重困难 / a clerk certified severe difficulty */
+                            certified_difficulty: boolean;
+                            note: string | null;
+                            /** @description 救助基数（申请时测算，批准时按已存结算重算）/ the base: as filed, then as approved */
+                            base: number;
+                            /** @description 救助金额 / the amount: as filed, then as approved */
+                            amount: number;
+                            /** @description 计入的结算 / the settlements counted */
+                            setl_ids: string[];
+                            steps: {
+                                /** @enum {string} */
+                                step: "eligibility" | "settlement" | "excluded" | "deduction" | "base" | "pay";
+                                /** @description 步骤名称 / the step's name */
+                                name: string;
+                                /** @description 文字与数字的说明，如结算的 setl_proc_info / the explanation in words and numbers */
+                                text: string;
+                                setl_id?: string;
+                            }[];
+                            /** @description 批准年度（每人每年一次）/ the calendar year of approval (once a year) */
+                            approval_year: number | null;
+                            reviewed_by: string | null;
+                            reviewed_at: string | null;
+                            reject_reason: string | null;
+                            paid_by: string | null;
+                            paid_at: string | null;
+                            /** Format: date-time */
+                            created_at: string;
+                            /** @description 办理记录（详情中）/ who did what and when (in a single application's answer) */
+                            events?: {
+                                /** Format: date-time */
+                                at: string;
+                                actor: string;
+                                /** @description file | approve | reject | pay */
+                                action: string;
+                                from_state: ("submitted" | "approved" | "rejected" | "paid") | null;
+                                to_state: ("submitted" | "approved" | "rejected" | "paid") | null;
+                                note: string | null;
+                            }[];
+                        }[];
+                        page: number;
+                        page_size: number;
+                        /** @description 符合条件的总条数 / rows matching, all pages (counted up to 10,000) */
+                        total: number;
+                        /** @description 为 true 时符合条件的超过 10,000 条，total 为 10,000；请缩小条件 / true: more than 10,000 rows match and total is 10,000; narrow the filter */
+                        total_capped?: boolean;
+                    };
+                };
+            };
+            /** @description 输入有误 / Invalid input: the field and the rule */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 未登录或会话已过期 / Not signed in, or the session expired */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 无权访问 / Not permitted: another role, region, hospital or person */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    fileAssistanceApplication: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    psn_no: string;
+                    /**
+                     * @description 默认 application / default application (依申请救助)
+                     * @enum {string}
+                     */
+                    kind?: "application" | "secondary";
+                    /** @description 家庭人口数 / members of the household */
+                    household_size: number;
+                    /** @description 家庭人均年收入（元）/ the household's per-capita annual income, yuan */
+                    household_income: number;
+                    /**
+                     * Format: date
+                     * @description 申请日期，默认今天，不得晚于今天 / the application date: default today, never later
+                     */
+                    application_date?: string;
+                    /** @description 经办人认定家庭生活严重困难 / the clerk certifies severe difficulty */
+                    certified_difficulty?: boolean;
+                    note?: string;
+                    /** @description 来自的预警 / the early warning it comes from */
+                    warning_id?: number;
+                };
+            };
+        };
+        responses: {
+            /** @description 已创建 / Created */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        application_id: string;
+                        psn_no: string;
+                        psn_name: string;
+                        /** @description 参保人门户中脱敏 / masked on the portal */
+                        certno: string;
+                        /** @description 参保地（申请时）/ the insured region when filed */
+                        admdvs: string;
+                        admdvs_name: string;
+                        /**
+                         * @description application 依申请救助 | secondary 再救助
+                         * @enum {string}
+                         */
+                        kind: "application" | "secondary";
+                        kind_name: string;
+                        fund_pay_type: string;
+                        fund_pay_type_name: string;
+                        policy_id: string;
+                        /**
+                         * Format: date
+                         * @description YYYY-MM-DD
+                         */
+                        application_date: string;
+                        /**
+                         * @description submitted 已提交 | approved 已批准 | rejected 已驳回 | paid 已支付
+                         * @enum {string}
+                         */
+                        state: "submitted" | "approved" | "rejected" | "paid";
+                        state_name: string;
+                        filed_by: string;
+                        /**
+                         * @description portal 本人 | console 经办人代办 | cli 命令行
+                         * @enum {string}
+                         */
+                        filed_via: "portal" | "console" | "cli";
+                        warning_id: number | null;
+                        household_size: number;
+                        /** @description 申报的家庭人均年收入（元）/ the declared per-capita annual income, yuan */
+                        household_income: number;
+                        /** @description 经办人认定家庭生活严重困难 / a clerk certified severe difficulty */
+                        certified_difficulty: boolean;
+                        note: string | null;
+                        /** @description 救助基数（申请时测算，批准时按已存结算重算）/ the base: as filed, then as approved */
+                        base: number;
+                        /** @description 救助金额 / the amount: as filed, then as approved */
+                        amount: number;
+                        /** @description 计入的结算 / the settlements counted */
+                        setl_ids: string[];
+                        steps: {
+                            /** @enum {string} */
+                            step: "eligibility" | "settlement" | "excluded" | "deduction" | "base" | "pay";
+                            /** @description 步骤名称 / the step's name */
+                            name: string;
+                            /** @description 文字与数字的说明，如结算的 setl_proc_info / the explanation in words and numbers */
+                            text: string;
+                            setl_id?: string;
+                        }[];
+                        /** @description 批准年度（每人每年一次）/ the calendar year of approval (once a year) */
+                        approval_year: number | null;
+                        reviewed_by: string | null;
+                        reviewed_at: string | null;
+                        reject_reason: string | null;
+                        paid_by: string | null;
+                        paid_at: string | null;
+                        /** Format: date-time */
+                        created_at: string;
+                        /** @description 办理记录（详情中）/ who did what and when (in a single application's answer) */
+                        events?: {
+                            /** Format: date-time */
+                            at: string;
+                            actor: string;
+                            /** @description file | approve | reject | pay */
+                            action: string;
+                            from_state: ("submitted" | "approved" | "rejected" | "paid") | null;
+                            to_state: ("submitted" | "approved" | "rejected" | "paid") | null;
+                            note: string | null;
+                        }[];
+                    };
+                };
+            };
+            /** @description 输入有误 / Invalid input: the field and the rule */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 未登录或会话已过期 / Not signed in, or the session expired */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 无权访问 / Not permitted: another role, region, hospital or person */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 不存在 / Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 上传过大 / Body too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 不支持的内容类型 / Unsupported content type */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    getAssistanceApplication: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description 申请编号 / application number */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description 成功 / OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        application_id: string;
+                        psn_no: string;
+                        psn_name: string;
+                        /** @description 参保人门户中脱敏 / masked on the portal */
+                        certno: string;
+                        /** @description 参保地（申请时）/ the insured region when filed */
+                        admdvs: string;
+                        admdvs_name: string;
+                        /**
+                         * @description application 依申请救助 | secondary 再救助
+                         * @enum {string}
+                         */
+                        kind: "application" | "secondary";
+                        kind_name: string;
+                        fund_pay_type: string;
+                        fund_pay_type_name: string;
+                        policy_id: string;
+                        /**
+                         * Format: date
+                         * @description YYYY-MM-DD
+                         */
+                        application_date: string;
+                        /**
+                         * @description submitted 已提交 | approved 已批准 | rejected 已驳回 | paid 已支付
+                         * @enum {string}
+                         */
+                        state: "submitted" | "approved" | "rejected" | "paid";
+                        state_name: string;
+                        filed_by: string;
+                        /**
+                         * @description portal 本人 | console 经办人代办 | cli 命令行
+                         * @enum {string}
+                         */
+                        filed_via: "portal" | "console" | "cli";
+                        warning_id: number | null;
+                        household_size: number;
+                        /** @description 申报的家庭人均年收入（元）/ the declared per-capita annual income, yuan */
+                        household_income: number;
+                        /** @description 经办人认定家庭生活严重困难 / a clerk certified severe difficulty */
+                        certified_difficulty: boolean;
+                        note: string | null;
+                        /** @description 救助基数（申请时测算，批准时按已存结算重算）/ the base: as filed, then as approved */
+                        base: number;
+                        /** @description 救助金额 / the amount: as filed, then as approved */
+                        amount: number;
+                        /** @description 计入的结算 / the settlements counted */
+                        setl_ids: string[];
+                        steps: {
+                            /** @enum {string} */
+                            step: "eligibility" | "settlement" | "excluded" | "deduction" | "base" | "pay";
+                            /** @description 步骤名称 / the step's name */
+                            name: string;
+                            /** @description 文字与数字的说明，如结算的 setl_proc_info / the explanation in words and numbers */
+                            text: string;
+                            setl_id?: string;
+                        }[];
+                        /** @description 批准年度（每人每年一次）/ the calendar year of approval (once a year) */
+                        approval_year: number | null;
+                        reviewed_by: string | null;
+                        reviewed_at: string | null;
+                        reject_reason: string | null;
+                        paid_by: string | null;
+                        paid_at: string | null;
+                        /** Format: date-time */
+                        created_at: string;
+                        /** @description 办理记录（详情中）/ who did what and when (in a single application's answer) */
+                        events?: {
+                            /** Format: date-time */
+                            at: string;
+                            actor: string;
+                            /** @description file | approve | reject | pay */
+                            action: string;
+                            from_state: ("submitted" | "approved" | "rejected" | "paid") | null;
+                            to_state: ("submitted" | "approved" | "rejected" | "paid") | null;
+                            note: string | null;
+                        }[];
+                    };
+                };
+            };
+            /** @description 输入有误 / Invalid input: the field and the rule */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 未登录或会话已过期 / Not signed in, or the session expired */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 无权访问 / Not permitted: another role, region, hospital or person */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 不存在 / Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    previewAssistance: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    psn_no: string;
+                    /**
+                     * @description 默认 application / default application (依申请救助)
+                     * @enum {string}
+                     */
+                    kind?: "application" | "secondary";
+                    /** @description 家庭人口数 / members of the household */
+                    household_size: number;
+                    /** @description 家庭人均年收入（元）/ the household's per-capita annual income, yuan */
+                    household_income: number;
+                    /**
+                     * Format: date
+                     * @description 申请日期，默认今天，不得晚于今天 / the application date: default today, never later
+                     */
+                    application_date?: string;
+                    /** @description 经办人认定家庭生活严重困难 / the clerk certifies severe difficulty */
+                    certified_difficulty?: boolean;
+                };
+            };
+        };
+        responses: {
+            /** @description 成功 / OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        psn_no: string;
+                        psn_name: string;
+                        admdvs: string;
+                        application_date: string;
+                        calculation: {
+                            /**
+                             * @description application 依申请救助 | secondary 再救助
+                             * @enum {string}
+                             */
+                            kind: "application" | "secondary";
+                            kind_name: string;
+                            policy_id: string;
+                            fund_pay_type: string;
+                            /** @description 申请日前的回溯期（含两端）/ the lookback window, both ends included */
+                            window: {
+                                /**
+                                 * Format: date
+                                 * @description YYYY-MM-DD
+                                 */
+                                from: string;
+                                /**
+                                 * Format: date
+                                 * @description YYYY-MM-DD
+                                 */
+                                to: string;
+                                months: number;
+                            };
+                            eligible: boolean;
+                            eligibility: {
+                                /** @description 收入条件（再救助无）/ the income test (none for secondary) */
+                                income: {
+                                    /** @description 元 / yuan, at most two decimals */
+                                    per_capita: number;
+                                    /** @description 低保标准 × 倍数 / the minimum-living standard × the multiple */
+                                    limit: number;
+                                    passed: boolean;
+                                } | null;
+                                category: string | null;
+                                category_name: string | null;
+                                certified_difficulty: boolean;
+                                /** @description 回溯期内已获医疗救助或依申请救助 / medical or application-based assistance received in the window */
+                                received_assistance: boolean;
+                                refusal: {
+                                    field: string;
+                                    rule: string;
+                                } | null;
+                            };
+                            settlements: {
+                                setl_id: string;
+                                /**
+                                 * Format: date
+                                 * @description YYYY-MM-DD
+                                 */
+                                setl_date: string;
+                                /** @description 元 / yuan, at most two decimals */
+                                inscp_scp_amt: number;
+                                /** @description hifp + hifmi + hifob + maf + oth */
+                                funds: number;
+                                /** @description 政策范围内个人负担 / the in-policy burden left */
+                                burden: number;
+                            }[];
+                            excluded: {
+                                setl_id: string;
+                                /**
+                                 * Format: date
+                                 * @description YYYY-MM-DD
+                                 */
+                                setl_date: string;
+                                /** @enum {string} */
+                                reason: "reversed" | "before_window" | "after_application";
+                            }[];
+                            /** @description 元 / yuan, at most two decimals */
+                            burden: number;
+                            /** @description 再救助：扣除的依申请救助 / secondary: the application-based assistance deducted */
+                            deducted: number;
+                            deducted_ids: string[];
+                            /** @description 元 / yuan, at most two decimals */
+                            base: number;
+                            /** @description 元 / yuan, at most two decimals */
+                            threshold: number;
+                            /** @description 元 / yuan, at most two decimals */
+                            above: number;
+                            /** @description 救助比例（小数）/ the ratio, a decimal */
+                            ratio: number;
+                            /** @description 元 / yuan, at most two decimals */
+                            raw: number;
+                            /** @description 元 / yuan, at most two decimals */
+                            annual_limit: number;
+                            /** @description 元 / yuan, at most two decimals */
+                            amount: number;
+                            setl_ids: string[];
+                            steps: {
+                                /** @enum {string} */
+                                step: "eligibility" | "settlement" | "excluded" | "deduction" | "base" | "pay";
+                                /** @description 步骤名称 / the step's name */
+                                name: string;
+                                /** @description 文字与数字的说明，如结算的 setl_proc_info / the explanation in words and numbers */
+                                text: string;
+                                setl_id?: string;
+                            }[];
+                        };
+                    };
+                };
+            };
+            /** @description 输入有误 / Invalid input: the field and the rule */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 未登录或会话已过期 / Not signed in, or the session expired */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 无权访问 / Not permitted: another role, region, hospital or person */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 上传过大 / Body too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 不支持的内容类型 / Unsupported content type */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    approveAssistanceApplication: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description 申请编号 / application number */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @description 经办人认定家庭生活严重困难 / the reviewing clerk certifies severe difficulty */
+                    certify_difficulty?: boolean;
+                };
+            };
+        };
+        responses: {
+            /** @description 成功 / OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        application_id: string;
+                        psn_no: string;
+                        psn_name: string;
+                        /** @description 参保人门户中脱敏 / masked on the portal */
+                        certno: string;
+                        /** @description 参保地（申请时）/ the insured region when filed */
+                        admdvs: string;
+                        admdvs_name: string;
+                        /**
+                         * @description application 依申请救助 | secondary 再救助
+                         * @enum {string}
+                         */
+                        kind: "application" | "secondary";
+                        kind_name: string;
+                        fund_pay_type: string;
+                        fund_pay_type_name: string;
+                        policy_id: string;
+                        /**
+                         * Format: date
+                         * @description YYYY-MM-DD
+                         */
+                        application_date: string;
+                        /**
+                         * @description submitted 已提交 | approved 已批准 | rejected 已驳回 | paid 已支付
+                         * @enum {string}
+                         */
+                        state: "submitted" | "approved" | "rejected" | "paid";
+                        state_name: string;
+                        filed_by: string;
+                        /**
+                         * @description portal 本人 | console 经办人代办 | cli 命令行
+                         * @enum {string}
+                         */
+                        filed_via: "portal" | "console" | "cli";
+                        warning_id: number | null;
+                        household_size: number;
+                        /** @description 申报的家庭人均年收入（元）/ the declared per-capita annual income, yuan */
+                        household_income: number;
+                        /** @description 经办人认定家庭生活严重困难 / a clerk certified severe difficulty */
+                        certified_difficulty: boolean;
+                        note: string | null;
+                        /** @description 救助基数（申请时测算，批准时按已存结算重算）/ the base: as filed, then as approved */
+                        base: number;
+                        /** @description 救助金额 / the amount: as filed, then as approved */
+                        amount: number;
+                        /** @description 计入的结算 / the settlements counted */
+                        setl_ids: string[];
+                        steps: {
+                            /** @enum {string} */
+                            step: "eligibility" | "settlement" | "excluded" | "deduction" | "base" | "pay";
+                            /** @description 步骤名称 / the step's name */
+                            name: string;
+                            /** @description 文字与数字的说明，如结算的 setl_proc_info / the explanation in words and numbers */
+                            text: string;
+                            setl_id?: string;
+                        }[];
+                        /** @description 批准年度（每人每年一次）/ the calendar year of approval (once a year) */
+                        approval_year: number | null;
+                        reviewed_by: string | null;
+                        reviewed_at: string | null;
+                        reject_reason: string | null;
+                        paid_by: string | null;
+                        paid_at: string | null;
+                        /** Format: date-time */
+                        created_at: string;
+                        /** @description 办理记录（详情中）/ who did what and when (in a single application's answer) */
+                        events?: {
+                            /** Format: date-time */
+                            at: string;
+                            actor: string;
+                            /** @description file | approve | reject | pay */
+                            action: string;
+                            from_state: ("submitted" | "approved" | "rejected" | "paid") | null;
+                            to_state: ("submitted" | "approved" | "rejected" | "paid") | null;
+                            note: string | null;
+                        }[];
+                    };
+                };
+            };
+            /** @description 输入有误 / Invalid input: the field and the rule */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 未登录或会话已过期 / Not signed in, or the session expired */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 无权访问 / Not permitted: another role, region, hospital or person */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 不存在 / Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 冲突 / Conflict with the current state */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 上传过大 / Body too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 不支持的内容类型 / Unsupported content type */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    rejectAssistanceApplication: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description 申请编号 / application number */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @description 驳回理由（告知申请人）/ why (the person is told) */
+                    reason: string;
+                };
+            };
+        };
+        responses: {
+            /** @description 成功 / OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        application_id: string;
+                        psn_no: string;
+                        psn_name: string;
+                        /** @description 参保人门户中脱敏 / masked on the portal */
+                        certno: string;
+                        /** @description 参保地（申请时）/ the insured region when filed */
+                        admdvs: string;
+                        admdvs_name: string;
+                        /**
+                         * @description application 依申请救助 | secondary 再救助
+                         * @enum {string}
+                         */
+                        kind: "application" | "secondary";
+                        kind_name: string;
+                        fund_pay_type: string;
+                        fund_pay_type_name: string;
+                        policy_id: string;
+                        /**
+                         * Format: date
+                         * @description YYYY-MM-DD
+                         */
+                        application_date: string;
+                        /**
+                         * @description submitted 已提交 | approved 已批准 | rejected 已驳回 | paid 已支付
+                         * @enum {string}
+                         */
+                        state: "submitted" | "approved" | "rejected" | "paid";
+                        state_name: string;
+                        filed_by: string;
+                        /**
+                         * @description portal 本人 | console 经办人代办 | cli 命令行
+                         * @enum {string}
+                         */
+                        filed_via: "portal" | "console" | "cli";
+                        warning_id: number | null;
+                        household_size: number;
+                        /** @description 申报的家庭人均年收入（元）/ the declared per-capita annual income, yuan */
+                        household_income: number;
+                        /** @description 经办人认定家庭生活严重困难 / a clerk certified severe difficulty */
+                        certified_difficulty: boolean;
+                        note: string | null;
+                        /** @description 救助基数（申请时测算，批准时按已存结算重算）/ the base: as filed, then as approved */
+                        base: number;
+                        /** @description 救助金额 / the amount: as filed, then as approved */
+                        amount: number;
+                        /** @description 计入的结算 / the settlements counted */
+                        setl_ids: string[];
+                        steps: {
+                            /** @enum {string} */
+                            step: "eligibility" | "settlement" | "excluded" | "deduction" | "base" | "pay";
+                            /** @description 步骤名称 / the step's name */
+                            name: string;
+                            /** @description 文字与数字的说明，如结算的 setl_proc_info / the explanation in words and numbers */
+                            text: string;
+                            setl_id?: string;
+                        }[];
+                        /** @description 批准年度（每人每年一次）/ the calendar year of approval (once a year) */
+                        approval_year: number | null;
+                        reviewed_by: string | null;
+                        reviewed_at: string | null;
+                        reject_reason: string | null;
+                        paid_by: string | null;
+                        paid_at: string | null;
+                        /** Format: date-time */
+                        created_at: string;
+                        /** @description 办理记录（详情中）/ who did what and when (in a single application's answer) */
+                        events?: {
+                            /** Format: date-time */
+                            at: string;
+                            actor: string;
+                            /** @description file | approve | reject | pay */
+                            action: string;
+                            from_state: ("submitted" | "approved" | "rejected" | "paid") | null;
+                            to_state: ("submitted" | "approved" | "rejected" | "paid") | null;
+                            note: string | null;
+                        }[];
+                    };
+                };
+            };
+            /** @description 输入有误 / Invalid input: the field and the rule */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 未登录或会话已过期 / Not signed in, or the session expired */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 无权访问 / Not permitted: another role, region, hospital or person */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 不存在 / Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 冲突 / Conflict with the current state */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 上传过大 / Body too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 不支持的内容类型 / Unsupported content type */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    payAssistanceApplication: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description 申请编号 / application number */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @description 确认的支付金额（元）/ the amount the clerk confirms, yuan */
+                    amount?: number;
+                };
+            };
+        };
+        responses: {
+            /** @description 成功 / OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        application: {
+                            application_id: string;
+                            psn_no: string;
+                            psn_name: string;
+                            /** @description 参保人门户中脱敏 / masked on the portal */
+                            certno: string;
+                            /** @description 参保地（申请时）/ the insured region when filed */
+                            admdvs: string;
+                            admdvs_name: string;
+                            /**
+                             * @description application 依申请救助 | secondary 再救助
+                             * @enum {string}
+                             */
+                            kind: "application" | "secondary";
+                            kind_name: string;
+                            fund_pay_type: string;
+                            fund_pay_type_name: string;
+                            policy_id: string;
+                            /**
+                             * Format: date
+                             * @description YYYY-MM-DD
+                             */
+                            application_date: string;
+                            /**
+                             * @description submitted 已提交 | approved 已批准 | rejected 已驳回 | paid 已支付
+                             * @enum {string}
+                             */
+                            state: "submitted" | "approved" | "rejected" | "paid";
+                            state_name: string;
+                            filed_by: string;
+                            /**
+                             * @description portal 本人 | console 经办人代办 | cli 命令行
+                             * @enum {string}
+                             */
+                            filed_via: "portal" | "console" | "cli";
+                            warning_id: number | null;
+                            household_size: number;
+                            /** @description 申报的家庭人均年收入（元）/ the declared per-capita annual income, yuan */
+                            household_income: number;
+                            /** @description 经办人认定家庭生活严重困难 / a clerk certified severe difficulty */
+                            certified_difficulty: boolean;
+                            note: string | null;
+                            /** @description 救助基数（申请时测算，批准时按已存结算重算）/ the base: as filed, then as approved */
+                            base: number;
+                            /** @description 救助金额 / the amount: as filed, then as approved */
+                            amount: number;
+                            /** @description 计入的结算 / the settlements counted */
+                            setl_ids: string[];
+                            steps: {
+                                /** @enum {string} */
+                                step: "eligibility" | "settlement" | "excluded" | "deduction" | "base" | "pay";
+                                /** @description 步骤名称 / the step's name */
+                                name: string;
+                                /** @description 文字与数字的说明，如结算的 setl_proc_info / the explanation in words and numbers */
+                                text: string;
+                                setl_id?: string;
+                            }[];
+                            /** @description 批准年度（每人每年一次）/ the calendar year of approval (once a year) */
+                            approval_year: number | null;
+                            reviewed_by: string | null;
+                            reviewed_at: string | null;
+                            reject_reason: string | null;
+                            paid_by: string | null;
+                            paid_at: string | null;
+                            /** Format: date-time */
+                            created_at: string;
+                            /** @description 办理记录（详情中）/ who did what and when (in a single application's answer) */
+                            events?: {
+                                /** Format: date-time */
+                                at: string;
+                                actor: string;
+                                /** @description file | approve | reject | pay */
+                                action: string;
+                                from_state: ("submitted" | "approved" | "rejected" | "paid") | null;
+                                to_state: ("submitted" | "approved" | "rejected" | "paid") | null;
+                                note: string | null;
+                            }[];
+                        };
+                        transfer: {
+                            debit_account: string;
+                            credit_account: string;
+                            /** @description 元 / yuan, at most two decimals */
+                            amount: number;
+                            fund_pay_type: string;
+                        };
+                    };
+                };
+            };
+            /** @description 输入有误 / Invalid input: the field and the rule */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 未登录或会话已过期 / Not signed in, or the session expired */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 无权访问 / Not permitted: another role, region, hospital or person */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 不存在 / Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 冲突 / Conflict with the current state */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 上传过大 / Body too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 不支持的内容类型 / Unsupported content type */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    myAssistancePreview: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /**
+                     * @description 默认 application / default application (依申请救助)
+                     * @enum {string}
+                     */
+                    kind?: "application" | "secondary";
+                    /** @description 家庭人口数 / members of the household */
+                    household_size: number;
+                    /** @description 家庭人均年收入（元）/ the household's per-capita annual income, yuan */
+                    household_income: number;
+                };
+            };
+        };
+        responses: {
+            /** @description 成功 / OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        application_date: string;
+                        calculation: {
+                            /**
+                             * @description application 依申请救助 | secondary 再救助
+                             * @enum {string}
+                             */
+                            kind: "application" | "secondary";
+                            kind_name: string;
+                            policy_id: string;
+                            fund_pay_type: string;
+                            /** @description 申请日前的回溯期（含两端）/ the lookback window, both ends included */
+                            window: {
+                                /**
+                                 * Format: date
+                                 * @description YYYY-MM-DD
+                                 */
+                                from: string;
+                                /**
+                                 * Format: date
+                                 * @description YYYY-MM-DD
+                                 */
+                                to: string;
+                                months: number;
+                            };
+                            eligible: boolean;
+                            eligibility: {
+                                /** @description 收入条件（再救助无）/ the income test (none for secondary) */
+                                income: {
+                                    /** @description 元 / yuan, at most two decimals */
+                                    per_capita: number;
+                                    /** @description 低保标准 × 倍数 / the minimum-living standard × the multiple */
+                                    limit: number;
+                                    passed: boolean;
+                                } | null;
+                                category: string | null;
+                                category_name: string | null;
+                                certified_difficulty: boolean;
+                                /** @description 回溯期内已获医疗救助或依申请救助 / medical or application-based assistance received in the window */
+                                received_assistance: boolean;
+                                refusal: {
+                                    field: string;
+                                    rule: string;
+                                } | null;
+                            };
+                            settlements: {
+                                setl_id: string;
+                                /**
+                                 * Format: date
+                                 * @description YYYY-MM-DD
+                                 */
+                                setl_date: string;
+                                /** @description 元 / yuan, at most two decimals */
+                                inscp_scp_amt: number;
+                                /** @description hifp + hifmi + hifob + maf + oth */
+                                funds: number;
+                                /** @description 政策范围内个人负担 / the in-policy burden left */
+                                burden: number;
+                            }[];
+                            excluded: {
+                                setl_id: string;
+                                /**
+                                 * Format: date
+                                 * @description YYYY-MM-DD
+                                 */
+                                setl_date: string;
+                                /** @enum {string} */
+                                reason: "reversed" | "before_window" | "after_application";
+                            }[];
+                            /** @description 元 / yuan, at most two decimals */
+                            burden: number;
+                            /** @description 再救助：扣除的依申请救助 / secondary: the application-based assistance deducted */
+                            deducted: number;
+                            deducted_ids: string[];
+                            /** @description 元 / yuan, at most two decimals */
+                            base: number;
+                            /** @description 元 / yuan, at most two decimals */
+                            threshold: number;
+                            /** @description 元 / yuan, at most two decimals */
+                            above: number;
+                            /** @description 救助比例（小数）/ the ratio, a decimal */
+                            ratio: number;
+                            /** @description 元 / yuan, at most two decimals */
+                            raw: number;
+                            /** @description 元 / yuan, at most two decimals */
+                            annual_limit: number;
+                            /** @description 元 / yuan, at most two decimals */
+                            amount: number;
+                            setl_ids: string[];
+                            steps: {
+                                /** @enum {string} */
+                                step: "eligibility" | "settlement" | "excluded" | "deduction" | "base" | "pay";
+                                /** @description 步骤名称 / the step's name */
+                                name: string;
+                                /** @description 文字与数字的说明，如结算的 setl_proc_info / the explanation in words and numbers */
+                                text: string;
+                                setl_id?: string;
+                            }[];
+                        };
+                    };
+                };
+            };
+            /** @description 输入有误 / Invalid input: the field and the rule */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 未登录或会话已过期 / Not signed in, or the session expired */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 无权访问 / Not permitted: another role, region, hospital or person */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 上传过大 / Body too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 不支持的内容类型 / Unsupported content type */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    myAssistanceApplications: {
+        parameters: {
+            query?: {
+                /** @description 页码 / page number, from 1 */
+                page?: number;
+                /** @description 每页条数 / rows per page, at most 500 */
+                page_size?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description 成功 / OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        items: {
+                            application_id: string;
+                            psn_no: string;
+                            psn_name: string;
+                            /** @description 参保人门户中脱敏 / masked on the portal */
+                            certno: string;
+                            /** @description 参保地（申请时）/ the insured region when filed */
+                            admdvs: string;
+                            admdvs_name: string;
+                            /**
+                             * @description application 依申请救助 | secondary 再救助
+                             * @enum {string}
+                             */
+                            kind: "application" | "secondary";
+                            kind_name: string;
+                            fund_pay_type: string;
+                            fund_pay_type_name: string;
+                            policy_id: string;
+                            /**
+                             * Format: date
+                             * @description YYYY-MM-DD
+                             */
+                            application_date: string;
+                            /**
+                             * @description submitted 已提交 | approved 已批准 | rejected 已驳回 | paid 已支付
+                             * @enum {string}
+                             */
+                            state: "submitted" | "approved" | "rejected" | "paid";
+                            state_name: string;
+                            filed_by: string;
+                            /**
+                             * @description portal 本人 | console 经办人代办 | cli 命令行
+                             * @enum {string}
+                             */
+                            filed_via: "portal" | "console" | "cli";
+                            warning_id: number | null;
+                            household_size: number;
+                            /** @description 申报的家庭人均年收入（元）/ the declared per-capita annual income, yuan */
+                            household_income: number;
+                            /** @description 经办人认定家庭生活严重困难 / a clerk certified severe difficulty */
+                            certified_difficulty: boolean;
+                            note: string | null;
+                            /** @description 救助基数（申请时测算，批准时按已存结算重算）/ the base: as filed, then as approved */
+                            base: number;
+                            /** @description 救助金额 / the amount: as filed, then as approved */
+                            amount: number;
+                            /** @description 计入的结算 / the settlements counted */
+                            setl_ids: string[];
+                            steps: {
+                                /** @enum {string} */
+                                step: "eligibility" | "settlement" | "excluded" | "deduction" | "base" | "pay";
+                                /** @description 步骤名称 / the step's name */
+                                name: string;
+                                /** @description 文字与数字的说明，如结算的 setl_proc_info / the explanation in words and numbers */
+                                text: string;
+                                setl_id?: string;
+                            }[];
+                            /** @description 批准年度（每人每年一次）/ the calendar year of approval (once a year) */
+                            approval_year: number | null;
+                            reviewed_by: string | null;
+                            reviewed_at: string | null;
+                            reject_reason: string | null;
+                            paid_by: string | null;
+                            paid_at: string | null;
+                            /** Format: date-time */
+                            created_at: string;
+                            /** @description 办理记录（详情中）/ who did what and when (in a single application's answer) */
+                            events?: {
+                                /** Format: date-time */
+                                at: string;
+                                actor: string;
+                                /** @description file | approve | reject | pay */
+                                action: string;
+                                from_state: ("submitted" | "approved" | "rejected" | "paid") | null;
+                                to_state: ("submitted" | "approved" | "rejected" | "paid") | null;
+                                note: string | null;
+                            }[];
+                        }[];
+                        page: number;
+                        page_size: number;
+                        /** @description 符合条件的总条数 / rows matching, all pages (counted up to 10,000) */
+                        total: number;
+                        /** @description 为 true 时符合条件的超过 10,000 条，total 为 10,000；请缩小条件 / true: more than 10,000 rows match and total is 10,000; narrow the filter */
+                        total_capped?: boolean;
+                    };
+                };
+            };
+            /** @description 输入有误 / Invalid input: the field and the rule */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 未登录或会话已过期 / Not signed in, or the session expired */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 无权访问 / Not permitted: another role, region, hospital or person */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    myAssistanceApply: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /**
+                     * @description 默认 application / default application (依申请救助)
+                     * @enum {string}
+                     */
+                    kind?: "application" | "secondary";
+                    /** @description 家庭人口数 / members of the household */
+                    household_size: number;
+                    /** @description 家庭人均年收入（元）/ the household's per-capita annual income, yuan */
+                    household_income: number;
+                    /** @description 情况说明 / the household's situation */
+                    note?: string;
+                };
+            };
+        };
+        responses: {
+            /** @description 已创建 / Created */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        application_id: string;
+                        psn_no: string;
+                        psn_name: string;
+                        /** @description 参保人门户中脱敏 / masked on the portal */
+                        certno: string;
+                        /** @description 参保地（申请时）/ the insured region when filed */
+                        admdvs: string;
+                        admdvs_name: string;
+                        /**
+                         * @description application 依申请救助 | secondary 再救助
+                         * @enum {string}
+                         */
+                        kind: "application" | "secondary";
+                        kind_name: string;
+                        fund_pay_type: string;
+                        fund_pay_type_name: string;
+                        policy_id: string;
+                        /**
+                         * Format: date
+                         * @description YYYY-MM-DD
+                         */
+                        application_date: string;
+                        /**
+                         * @description submitted 已提交 | approved 已批准 | rejected 已驳回 | paid 已支付
+                         * @enum {string}
+                         */
+                        state: "submitted" | "approved" | "rejected" | "paid";
+                        state_name: string;
+                        filed_by: string;
+                        /**
+                         * @description portal 本人 | console 经办人代办 | cli 命令行
+                         * @enum {string}
+                         */
+                        filed_via: "portal" | "console" | "cli";
+                        warning_id: number | null;
+                        household_size: number;
+                        /** @description 申报的家庭人均年收入（元）/ the declared per-capita annual income, yuan */
+                        household_income: number;
+                        /** @description 经办人认定家庭生活严重困难 / a clerk certified severe difficulty */
+                        certified_difficulty: boolean;
+                        note: string | null;
+                        /** @description 救助基数（申请时测算，批准时按已存结算重算）/ the base: as filed, then as approved */
+                        base: number;
+                        /** @description 救助金额 / the amount: as filed, then as approved */
+                        amount: number;
+                        /** @description 计入的结算 / the settlements counted */
+                        setl_ids: string[];
+                        steps: {
+                            /** @enum {string} */
+                            step: "eligibility" | "settlement" | "excluded" | "deduction" | "base" | "pay";
+                            /** @description 步骤名称 / the step's name */
+                            name: string;
+                            /** @description 文字与数字的说明，如结算的 setl_proc_info / the explanation in words and numbers */
+                            text: string;
+                            setl_id?: string;
+                        }[];
+                        /** @description 批准年度（每人每年一次）/ the calendar year of approval (once a year) */
+                        approval_year: number | null;
+                        reviewed_by: string | null;
+                        reviewed_at: string | null;
+                        reject_reason: string | null;
+                        paid_by: string | null;
+                        paid_at: string | null;
+                        /** Format: date-time */
+                        created_at: string;
+                        /** @description 办理记录（详情中）/ who did what and when (in a single application's answer) */
+                        events?: {
+                            /** Format: date-time */
+                            at: string;
+                            actor: string;
+                            /** @description file | approve | reject | pay */
+                            action: string;
+                            from_state: ("submitted" | "approved" | "rejected" | "paid") | null;
+                            to_state: ("submitted" | "approved" | "rejected" | "paid") | null;
+                            note: string | null;
+                        }[];
+                    };
+                };
+            };
+            /** @description 输入有误 / Invalid input: the field and the rule */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 未登录或会话已过期 / Not signed in, or the session expired */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 无权访问 / Not permitted: another role, region, hospital or person */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 上传过大 / Body too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 不支持的内容类型 / Unsupported content type */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    myWarnings: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description 成功 / OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        items: {
+                            id: number;
+                            /** @enum {string} */
+                            state: "new" | "contacted" | "helped" | "not_eligible" | "closed";
+                            state_name: string;
+                            /** Format: date-time */
+                            raised_at: string;
+                            /** Format: date-time */
+                            updated_at: string;
+                            /**
+                             * Format: date
+                             * @description YYYY-MM-DD
+                             */
+                            window_from: string;
+                            /**
+                             * Format: date
+                             * @description YYYY-MM-DD
+                             */
+                            window_to: string;
+                            /** @description 期间政策范围内个人自付（元）/ the window's in-policy self-paid, yuan */
+                            window_self_paid: number;
+                            criteria_names: string[];
+                            below_threshold: boolean;
+                            explanation: string;
+                            history: {
+                                /** Format: date-time */
+                                at: string;
+                                action: string;
+                                action_name: string;
+                                /** @description 之后的状态 / the state after it */
+                                state: ("new" | "contacted" | "helped" | "not_eligible" | "closed") | null;
+                                state_name: string | null;
+                                note: string | null;
+                            }[];
+                        }[];
                     };
                 };
             };

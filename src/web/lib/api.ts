@@ -6,6 +6,8 @@ import type {
   RosterImportResult, RosterSource, ScanResult, SettlementDetail, SettlementListItem, SettlementQuery, SignInAnswer,
   SigninAttempt, SubsidyRegister, SubsidyStatistics, Voucher,
   HisCredential, HisRefusal, HisRefusalQuery, IssuedHisCredential,
+  ApplicationQuery, AssistanceApplication, AssistancePreview, AssistancePreviewBody, FileApplicationBody, MyApplicationBody,
+  MyAssistancePreview, MyDeclaration, PayAnswer, WarningAction, WarningDetail, WarningQuery, WarningScan, WarningSummary,
 } from "./types";
 
 /**
@@ -81,6 +83,25 @@ export const revokeHisCredential = (accessKey: string) => post<HisCredential>(`/
 export const listHisRefusals = (q: HisRefusalQuery) => get<Paged<HisRefusal>>("/his/refusals", { ...q });
 export const getReconciliation = (q: ReconciliationQuery) => get<Reconciliation>("/reconciliation", { ...q });
 
+// 高额医疗费用预警: the list, one warning, the clerk's actions, the scan of a year
+export const listWarnings = (q: WarningQuery) => get<Paged<WarningSummary>>("/warnings", { ...q });
+export const getWarning = (id: number) => get<WarningDetail>(`/warnings/${id}`);
+export const actOnWarning = (id: number, action: WarningAction, note?: string) =>
+  post<WarningDetail>(`/warnings/${id}/actions`, { action, note } satisfies BodyOf<"actOnWarning">);
+export const scanWarnings = (year: number, admdvs?: string) => post<WarningScan>("/warnings/scan", { year, admdvs } satisfies BodyOf<"scanWarnings">);
+
+// 依申请救助 and 再救助: list, one application, preview, file on a person's behalf, approve, reject, pay
+export const listApplications = (q: ApplicationQuery) => get<Paged<AssistanceApplication>>("/assistance/applications", { ...q });
+export const getApplication = (id: string) => get<AssistanceApplication>(`/assistance/applications/${enc(id)}`);
+export const previewAssistance = (body: AssistancePreviewBody) => post<AssistancePreview>("/assistance/preview", body);
+export const fileApplication = (body: FileApplicationBody) => post<AssistanceApplication>("/assistance/applications", body);
+export const approveApplication = (id: string, certifyDifficulty?: boolean) =>
+  post<AssistanceApplication>(`/assistance/applications/${enc(id)}/approve`, { certify_difficulty: certifyDifficulty } satisfies BodyOf<"approveAssistanceApplication">);
+export const rejectApplication = (id: string, reason: string) =>
+  post<AssistanceApplication>(`/assistance/applications/${enc(id)}/reject`, { reason } satisfies BodyOf<"rejectAssistanceApplication">);
+export const payApplication = (id: string, amount?: number) =>
+  post<PayAnswer>(`/assistance/applications/${enc(id)}/pay`, { amount } satisfies BodyOf<"payAssistanceApplication">);
+
 // Policies
 export const listPolicies = () => get<ResponseOf<"listPolicies">>("/policies");
 export const getPolicy = (admdvs: string, year: number) => get<PolicyDocument>(`/policies/${enc(admdvs)}/${year}`);
@@ -95,3 +116,7 @@ export const getImportJob = (id: number | string) => get<ImportJob>(`/import-job
 // The insured person's portal
 export const getMe = (year?: number) => get<Me>("/me", { year });
 export const issueVoucher = () => post<Voucher>("/me/voucher");
+export const myWarnings = () => get<ResponseOf<"myWarnings">>("/me/warnings");
+export const myAssistancePreview = (body: MyDeclaration) => post<MyAssistancePreview>("/me/assistance/preview", body);
+export const myAssistanceApply = (body: MyApplicationBody) => post<AssistanceApplication>("/me/assistance/applications", body);
+export const myApplications = (q: PageQuery) => get<Paged<AssistanceApplication>>("/me/assistance/applications", { ...q });

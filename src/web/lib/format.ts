@@ -48,3 +48,11 @@ export function orDash(value: string | number | null | undefined): string {
 export function sumYuan(...values: number[]): number {
   return Math.round(values.reduce((sum, v) => sum + Math.round(v * 100), 0)) / 100;
 }
+
+/**
+ * Today's date where the bureau is (China, UTC+8), whatever the browser's time zone: the server dates applications by
+ * it, and a date picker must not offer a day the server would call the future, nor default to yesterday.
+ */
+export function chinaToday(now = Date.now()): string {
+  return new Date(now + 8 * 3600_000).toISOString().slice(0, 10);
+}

@@ -1,4 +1,4 @@
-import { FileTextOutlined, QrcodeOutlined, RiseOutlined, SafetyCertificateOutlined } from "@ant-design/icons";
+import { FileTextOutlined, HeartOutlined, QrcodeOutlined, RiseOutlined, SafetyCertificateOutlined } from "@ant-design/icons";
 import { createElement, lazy, Suspense, type ComponentType } from "react";
 import { Loading } from "../components/Loadable";
 import { NotFoundResult } from "../components/NotFound";
@@ -6,13 +6,14 @@ import { UserBar } from "../components/UserBar";
 import { useI18n, type MessageKey } from "../i18n";
 import { Link, Routes, useLocation } from "../lib/router";
 
-/** The portal for the insured: phone first, a header and a bottom tab bar of four pages. */
+/** The portal for the insured: phone first, a header and a bottom tab bar of five pages. */
 
 const CoveragePage = lazy(() => import("./pages/CoveragePage"));
 const SettlementsPage = lazy(() => import("./pages/SettlementsPage"));
 const SettlementPage = lazy(() => import("./pages/SettlementPage"));
 const ProgressPage = lazy(() => import("./pages/ProgressPage"));
 const VoucherPage = lazy(() => import("./pages/VoucherPage"));
+const HelpPage = lazy(() => import("./pages/HelpPage"));
 
 interface Tab {
   path: string;
@@ -24,6 +25,7 @@ const TABS: Tab[] = [
   { path: "/portal", labelKey: "portal.coverage", icon: SafetyCertificateOutlined },
   { path: "/portal/settlements", labelKey: "portal.settlements", icon: FileTextOutlined },
   { path: "/portal/progress", labelKey: "portal.progress", icon: RiseOutlined },
+  { path: "/portal/help", labelKey: "portal.help", icon: HeartOutlined },
   { path: "/portal/voucher", labelKey: "portal.voucher", icon: QrcodeOutlined },
 ];
 
@@ -50,6 +52,7 @@ export default function PortalLayout() {
               { path: "/portal/settlements/:setl_id", element: <SettlementPage /> },
               { path: "/portal/progress", element: <ProgressPage /> },
               { path: "/portal/voucher", element: <VoucherPage /> },
+              { path: "/portal/help", element: <HelpPage /> },
             ]}
             fallback={<NotFoundResult />}
           />

@@ -52,7 +52,7 @@ export const startImportJobRoute = defineRoute({
   access: "write",
   status: 202,
   query: z.strictObject({
-    kind: z.enum(UPLOAD_KINDS).meta({ description: "roster 名单 | persons 人员 | population 人口 | fixmedins 定点机构 | catalogue 目录" }),
+    kind: z.enum(UPLOAD_KINDS).meta({ description: "roster 名单 | persons 人员 | population 人口 | fixmedins 定点机构 | catalogue 目录 | supplementary 补充保障名单（惠民保、慈善）" }),
     source: z.enum(ROSTER_SOURCES).optional().meta({ description: "名单来源部门 / the roster's department (where the file has no source column)" }),
     year: yearIn.optional().meta({ description: "人员导入的参保年度（默认今年）/ the enrollment year of imported persons" }),
     file_name: z.string().trim().min(1).max(200).optional(),

@@ -152,9 +152,15 @@ export const getSettlementRoute = defineRoute({
     if (!found) throw new NotFoundError("params.setl_id", `no settlement ${params.setl_id}`);
     const s = found.settlement;
     if (!mayReadSettlement(me, s)) throw forbidden("params.setl_id", `settlement ${params.setl_id} is outside what you may see`);
-    // The basic fund is the one the settlement's policy names for its insurance type.
-    const basicFund = services.policies.find((p) => policyId(p) === s.policy_id)?.basic[s.insutype]?.fund_pay_type;
-    const plain = plainExplanation({ ...s, basic_step: found.steps.find((f) => f.fund_pay_type === basicFund) ?? null });
+    // The basic fund is the one the settlement's policy names for its insurance type; its supplementary tiers, by their funds.
+    const policy = services.policies.find((p) => policyId(p) === s.policy_id);
+    const basicFund = policy?.basic[s.insutype]?.fund_pay_type;
+    const tierFunds = new Set(policy?.supplementary.map((t) => t.fund_pay_type) ?? []);
+    const plain = plainExplanation({
+      ...s,
+      basic_step: found.steps.find((f) => f.fund_pay_type === basicFund) ?? null,
+      supplementary: found.funds.filter((f) => tierFunds.has(f.fund_pay_type)).map((f) => ({ name: f.fund_pay_type_name, amount: f.fund_payamt })),
+    });
     return {
       settlement: {
         ...toSummary(s),

@@ -1,5 +1,6 @@
 import { NATIONAL_MED_TYPE_CODES, NATIONAL_MED_TYPES, type MedType, type NationalMedType } from "../../codes.js";
 import { DomainError } from "../../errors.js";
+import { regionCovers, regionPrefix } from "../regions.js";
 import type { Policy } from "./schema.js";
 
 export interface PolicyChoice {
@@ -9,14 +10,17 @@ export interface PolicyChoice {
 
 /**
  * The insured region's policy for the year of the date of care; where the region has none for that year, its latest
- * earlier one, with a warning. No policy of the region at or before that year is an error.
+ * earlier one, with a warning. No policy of the region at or before that year is an error. The insured region's policy
+ * is its pooling region's (统筹区): a county pooled by its city (620122 by 620100) settles under the city's policy; the
+ * narrowest region covering the insured one is taken.
  */
 export function selectPolicy(policies: readonly Policy[], admdvs: string, date: string, field = "insuplc_admdvs"): PolicyChoice {
   const year = Number(date.slice(0, 4));
+  const depth = (p: Policy) => regionPrefix(p.admdvs).length;
   let best: Policy | undefined;
   for (const p of policies) {
-    if (p.admdvs !== admdvs || p.year > year) continue;
-    if (!best || p.year > best.year) best = p;
+    if (!regionCovers(p.admdvs, admdvs) || p.year > year) continue;
+    if (!best || depth(p) > depth(best) || (depth(p) === depth(best) && p.year > best.year)) best = p;
   }
   if (!best) throw new DomainError(field, `no policy of region ${admdvs} for ${year} or earlier`);
   return {

@@ -11,7 +11,7 @@ import { JobsList } from "./JobsList";
 import { UploadForm } from "./UploadForm";
 import { jobOpen, useImportJob } from "./useImportJob";
 
-/** Upload a file (roster, persons, population, hospitals, catalogue), follow the job, read its error report. */
+/** Upload a file (roster, persons, population, hospitals, catalogue, a supplementary tier's roster), follow the job, read its error report. */
 export default function ImportsPage() {
   const { t } = useI18n();
   const [opened, setOpened] = useState<ImportJob | null>(null);

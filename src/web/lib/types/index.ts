@@ -7,3 +7,5 @@ export * from "./portal";
 export * from "./settlements";
 export * from "./subsidies";
 export * from "./his";
+export * from "./monitoring";
+export * from "./assistance";

@@ -20,7 +20,7 @@ export type ImportJob = ResponseOf<"getImportJob">;
 /** What POST /import-jobs accepts (person categories come with rosters; "identities" is the CLI's). */
 export type ImportKind = QueryOf<"startImportJob">["kind"];
 
-export const IMPORT_KINDS: readonly ImportKind[] = ["roster", "persons", "population", "fixmedins", "catalogue"];
+export const IMPORT_KINDS: readonly ImportKind[] = ["roster", "persons", "population", "fixmedins", "catalogue", "supplementary"];
 
 export type RosterSource = NonNullable<QueryOf<"importRoster">["source"]>;
 

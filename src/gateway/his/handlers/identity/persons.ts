@@ -220,6 +220,13 @@ export const accumulatorsQuery = defineHandler({
     for (const [code, paid] of Object.entries(acc.chronic_basic_paid_fen)) {
       cuminfo.push(row(`chronic_basic_paid:${code}`, `门诊慢特病${code}统筹支付累计`, paid));
     }
+    // The supplementary tiers (惠民保, charity) by tier id, as the chronic diseases by code: only those with something counted.
+    for (const [tier, base] of Object.entries(acc.supplementary_base_fen)) {
+      cuminfo.push(row(`supplementary_base:${tier}`, `补充保障${tier}计入基数累计`, base));
+    }
+    for (const [tier, paid] of Object.entries(acc.supplementary_paid_fen)) {
+      cuminfo.push(row(`supplementary_paid:${tier}`, `补充保障${tier}支付累计`, paid));
+    }
     return { output: { cuminfo } };
   },
 });

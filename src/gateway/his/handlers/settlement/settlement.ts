@@ -86,11 +86,11 @@ export const REVERSE_OUTPUT = { setlinfo: ["setl_id", "mdtrt_id", "psn_no", "ins
 const MONEY = ["medfee_sumamt", "fulamt_ownpay_amt", "overlmt_selfpay", "preselfpay_amt", "inscp_scp_amt", "act_pay_dedc", "hifp_pay", "pool_prop_selfpay", "hifmi_pay", "hifob_pay", "maf_pay", "oth_pay", "fund_pay_sumamt", "psn_part_amt", "acct_pay", "psn_cash_pay"] as const;
 
 export async function reverseMessage(ctx: MessageContext, data: { setl_id: string; mdtrt_id: string; psn_no: string }) {
-  const row = await reverseSettlement(ctx.q, { ...data, fixmedins_code: ctx.fixmedins_code, msgid: ctx.msgid });
+  const row = await reverseSettlement(ctx.services, ctx.q, { ...data, fixmedins_code: ctx.fixmedins_code, msgid: ctx.msgid, reversal_time: ctx.inf_time });
   // The reversal's own record: the original amounts with the opposite sign.
   const setlinfo: Record<string, unknown> = {
     setl_id: row.setl_id, mdtrt_id: row.mdtrt_id, psn_no: row.psn_no, insutype: row.insutype, med_type: row.med_type, setl_time: ctx.inf_time,
-    balc: toYuan(row.balc_after_fen as Fen), clr_optins: row.insuplc_admdvs,
+    balc: toYuan(row.balc_after_fen as Fen), clr_optins: (row.setlinfo as { clr_optins?: string }).clr_optins ?? row.insuplc_admdvs,
   };
   for (const k of MONEY) setlinfo[k] = -toYuan(row[k] as Fen) || 0;
   return { output: { setlinfo }, effects: { setl_id: row.setl_id } };

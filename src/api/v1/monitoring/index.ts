@@ -1,0 +1,2 @@
+export * from "./portal.js";
+export * from "./warnings.js";

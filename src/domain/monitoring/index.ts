@@ -1,0 +1,4 @@
+export * from "./decide.js";
+export * from "./evaluate.js";
+export * from "./states.js";
+export * from "./window.js";

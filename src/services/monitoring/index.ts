@@ -1,0 +1,3 @@
+export * from "./check.js";
+export * from "./scan.js";
+export * from "./warnings.js";
