@@ -10,46 +10,36 @@ import { H1, H2, H3, HNC, HisSession, makeId, type TestPerson, type TestPlatform
  * Each settlement's split is worked out by hand from settlement-spec.md (policy 451000-2022) in the comments; the tests
  * check the interface answered the same before reading the report.
  *
- * Counties: a person insured in a county cannot be settled yet (selectPolicy wants the policy's own region; the pooling
- * change of the Gansu work lifts that). So everyone is insured in 451000 and each settlement is then given its person's
- * county, as a county's settlement will carry it (insuplc_admdvs as settled). Once pooling is in, the update is a no-op
- * for persons made in their county.
+ * Counties: everyone of Baise is insured in a county (COUNTY), settled under the prefecture's policy that pools it, so each
+ * settlement carries its county (insuplc_admdvs as settled) and the prefecture's report sums them.
  */
 
-const resident = (n: number, birth: string, categories: TestPerson["categories"] = []): TestPerson => ({
-  psn_no: `P4510000009${String(n).padStart(2, "0")}`, certno: makeId("451002", birth, 900 + n), insutype: "390", categories,
+const resident = (n: number, birth: string, admdvs: string, categories: TestPerson["categories"] = []): TestPerson => ({
+  psn_no: `P4510000009${String(n).padStart(2, "0")}`, certno: makeId("451002", birth, 900 + n), insutype: "390", admdvs, categories,
 });
 
 /** Re-certified in June without the first period being closed: two open periods of one category count once (K, July). */
-export const DESTITUTE = resident(1, "1948-03-03", [{ type: "destitute", begin: "2022-01-01", end: null }, { type: "destitute", begin: "2022-06-01", end: null }]);
-export const LIFTED = resident(2, "1970-04-04", [{ type: "lifted", begin: "2021-01-01", end: "2025-12-31" }]);
-export const PLAIN = resident(3, "1985-05-05");
-export const EMPLOYEE: TestPerson = { psn_no: "P451000000904", certno: makeId("451002", "1990-06-06", 904), insutype: "310" };
+export const DESTITUTE = resident(1, "1948-03-03", "451026", [{ type: "destitute", begin: "2022-01-01", end: null }, { type: "destitute", begin: "2022-06-01", end: null }]);
+export const LIFTED = resident(2, "1970-04-04", "451022", [{ type: "lifted", begin: "2021-01-01", end: "2025-12-31" }]);
+export const PLAIN = resident(3, "1985-05-05", "451002");
+export const EMPLOYEE: TestPerson = { psn_no: "P451000000904", certno: makeId("451002", "1990-06-06", 904), insutype: "310", admdvs: "451002" };
 /** minimum_living until the end of March only: February's visit is hers as 低保, May's is not. */
-export const MINLIV = resident(5, "1960-07-07", [{ type: "minimum_living", begin: "2021-01-01", end: "2022-03-31" }]);
+export const MINLIV = resident(5, "1960-07-07", "451081", [{ type: "minimum_living", begin: "2021-01-01", end: "2022-03-31" }]);
 /** Two poverty-relief categories at once: in both rows, once in the poverty-relief total. */
-export const LOWLIFT = resident(6, "1955-08-08", [
+export const LOWLIFT = resident(6, "1955-08-08", "451026", [
   { type: "low_income", begin: "2022-01-01", end: "2022-12-31" },
   { type: "lifted", begin: "2020-01-01", end: null },
 ]);
-export const EMPLOYEE2: TestPerson = { psn_no: "P451000000907", certno: makeId("451002", "1972-09-09", 907), insutype: "310" };
+export const EMPLOYEE2: TestPerson = { psn_no: "P451000000907", certno: makeId("451002", "1972-09-09", 907), insutype: "310", admdvs: "451081" };
 /** 因病致贫: a category, but not of the poverty-relief population. */
-export const ILLNESS = resident(8, "1966-10-10", [{ type: "illness_impoverished", begin: "2022-01-01", end: null }]);
+export const ILLNESS = resident(8, "1966-10-10", "451022", [{ type: "illness_impoverished", begin: "2022-01-01", end: null }]);
 /** Insured in Nanchang: outside Baise, only in a national report. */
 export const NANCHANG: TestPerson = { psn_no: "P360100000909", certno: makeId("360102", "1980-11-11", 909), insutype: "390", admdvs: "360100" };
 
 export const BENEFIT_PERSONS = [DESTITUTE, LIFTED, PLAIN, EMPLOYEE, MINLIV, LOWLIFT, EMPLOYEE2, ILLNESS, NANCHANG];
 
-export const COUNTY: Record<string, string> = {
-  [DESTITUTE.psn_no]: "451026", // 那坡县
-  [LOWLIFT.psn_no]: "451026",
-  [LIFTED.psn_no]: "451022", // 田东县
-  [ILLNESS.psn_no]: "451022",
-  [PLAIN.psn_no]: "451002", // 右江区
-  [EMPLOYEE.psn_no]: "451002",
-  [MINLIV.psn_no]: "451081", // 靖西市
-  [EMPLOYEE2.psn_no]: "451081",
-};
+/** Each Baise person's county, where their settlements and applications are counted. */
+export const COUNTY: Record<string, string> = Object.fromEntries(BENEFIT_PERSONS.filter((p) => p !== NANCHANG).map((p) => [p.psn_no, p.admdvs ?? ""]));
 export const COUNTIES = ["451002", "451022", "451026", "451081"];
 
 const AMOX = "XJ01CAA040A001010100973"; // 阿莫西林胶囊, class 01, no price cap: every yuan in policy
@@ -163,10 +153,6 @@ export async function settleBenefitYear(platform: TestPlatform): Promise<Benefit
   await h1.ok("2208", { data: { setl_id: v.E.setl_id, mdtrt_id: v.E.mdtrt_id, psn_no: PLAIN.psn_no } });
 
   const db = platform.database.db;
-  for (const [psn_no, county] of Object.entries(COUNTY)) {
-    await db.update(settlements).set({ insuplc_admdvs: county }).where(eq(settlements.psn_no, psn_no));
-  }
-
   // 惠民保 and charity on C, as the supplementary tiers will pay them: their own setldetail rows (990101, 990201), oth_pay,
   // and the person's part smaller by as much. (The ledger is not redone: the report reads settlements, not their postings.)
   const c = v.C.setl_id;
