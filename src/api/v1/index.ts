@@ -8,7 +8,7 @@ import { getImportJobRoute, importRosterRoute, listImportJobsRoute, startImportJ
 import { myRecordsRoute, myVoucherRoute } from "./portal/index.js";
 import { getPolicyRoute, hospitalsRoute, listPoliciesRoute } from "./reference/index.js";
 import { getSettlementRoute, listSettlementsRoute } from "./settlement/index.js";
-import { dashboardRoute } from "./reports/index.js";
+import { benefitsRoute, dashboardRoute } from "./reports/index.js";
 import { reconciliationRoute } from "./ledger/index.js";
 import { actOnWarningRoute, getWarningRoute, listWarningsRoute, myWarningsRoute, scanWarningsRoute } from "./monitoring/index.js";
 import {
@@ -51,6 +51,7 @@ export const V1_ROUTES: readonly Route[] = [
   resolveAllDuplicatesRoute,
   coverageRoute,
   subsidyStatisticsRoute,
+  benefitsRoute,
   startImportJobRoute,
   listImportJobsRoute,
   getImportJobRoute,
@@ -95,6 +96,7 @@ export const V1_TAGS: Record<string, string> = {
   duplicates: "重复参保 / Duplicate enrollment",
   coverage: "参保率 / Coverage",
   monitoring: "高额医疗费用预警 / Early warning of catastrophic spending",
+  reports: "统计报表 / Reports",
   imports: "文件导入 / Imports",
   settlements: "结算、机构与对账 / Settlements, hospitals and reconciliation",
   his: "医疗机构接口凭证与拒绝日志 / The hospital interface's credentials and refusals",

@@ -2,8 +2,11 @@ import { writeFileSync } from "node:fs";
 import { extname } from "node:path";
 import type { Command } from "commander";
 import { DomainError } from "../../domain/errors.js";
+import { parseRegionCode } from "../../domain/ids.js";
 import { coverage, subsidyStatistics, type StatisticsInput } from "../../services/enrollment/index.js";
-import { coverageJson, subsidyStatisticsJson, writeCoverageXlsx, writeSubsidyXlsx } from "../../services/reports/index.js";
+import {
+  benefitReport, benefitsJson, coverageJson, subsidyStatisticsJson, writeBenefitsXlsx, writeCoverageXlsx, writeSubsidyXlsx,
+} from "../../services/reports/index.js";
 import { runCommand, withDatabase } from "../common/io.js";
 
 /** A --year option as a calendar year. */
@@ -17,8 +20,15 @@ export function yearOption(value: string | undefined, name = "--year"): number {
 interface ReportOptions {
   year?: string;
   admdvs?: string;
+  month?: string;
   out?: string;
   format?: string;
+}
+
+/** A --month option as a month of the year, 1 to 12. */
+function monthOption(value: string): number {
+  if (!/^\d{1,2}$/.test(value.trim()) || Number(value) < 1 || Number(value) > 12) throw new DomainError("--month", `must be a month from 1 to 12, got "${value}"`);
+  return Number(value);
 }
 
 function outputOf(options: ReportOptions): { format: "xlsx" | "json"; out: string | undefined } {
@@ -50,7 +60,7 @@ async function emit(format: "xlsx" | "json", out: string | undefined, json: unkn
 }
 
 export function registerReportCommands(program: Command): void {
-  const group = program.command("report").description("statistics for the departments: coverage (应保尽保) and subsidized enrollment (资助参保), as .xlsx or JSON");
+  const group = program.command("report").description("statistics for the departments: coverage (应保尽保), subsidized enrollment (资助参保) and benefits (待遇受益), as .xlsx or JSON");
   group
     .command("coverage")
     .description("insured persons against the registered population per region and category, with rates (the population comes from `yibao import population`)")
@@ -79,6 +89,27 @@ export function registerReportCommands(program: Command): void {
         const { format, out } = outputOf(options);
         const report = await withDatabase((database) => subsidyStatistics(database.db, input));
         await emit(format, out, subsidyStatisticsJson(report), (path) => writeSubsidyXlsx(report, path));
+      }),
+    );
+  group
+    .command("benefits")
+    .description("beneficiaries (人次 and persons) and amounts per tier, inpatient / outpatient chronic / general outpatient, for everyone and the poverty-relief population by category, per month (Baise's table); a prefecture includes its counties")
+    .requiredOption("--year <year>", "the year of care (of payment, for assistance on application)")
+    .option("--month <month>", "one month of the year (1-12) only")
+    .option("--admdvs <region>", "one region only (a prefecture with its counties)")
+    .option("--out <file.xlsx>", "the workbook to write")
+    .option("--format <format>", "xlsx (default) or json (the API's answer, printed, or written to --out)")
+    .action((options: ReportOptions) =>
+      runCommand(async () => {
+        // Every option is checked before the database is opened: a wrong one costs nothing and changes nothing.
+        const input = {
+          year: yearOption(options.year),
+          ...(options.admdvs !== undefined ? { admdvs: parseRegionCode(options.admdvs, "--admdvs") } : {}),
+          ...(options.month !== undefined ? { month: monthOption(options.month) } : {}),
+        };
+        const { format, out } = outputOf(options);
+        const report = await withDatabase((database) => benefitReport(database.db, input));
+        await emit(format, out, benefitsJson(report), (path) => writeBenefitsXlsx(report, path));
       }),
     );
 }

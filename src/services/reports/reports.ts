@@ -108,7 +108,7 @@ function addTable(workbook: ExcelJS.Workbook, name: string, title: string, colum
   for (const note of notes) sheet.addRow([note]);
 }
 
-async function save(workbook: ExcelJS.Workbook, path: string): Promise<void> {
+export async function saveWorkbook(workbook: ExcelJS.Workbook, path: string): Promise<void> {
   if (extname(path).toLowerCase() !== ".xlsx") throw new DomainError("out", `须为.xlsx文件 / must be an .xlsx file, got "${path}"`);
   try {
     await workbook.xlsx.writeFile(path);
@@ -117,7 +117,7 @@ async function save(workbook: ExcelJS.Workbook, path: string): Promise<void> {
   }
 }
 
-function newWorkbook(): ExcelJS.Workbook {
+export function newWorkbook(): ExcelJS.Workbook {
   const workbook = new ExcelJS.Workbook();
   workbook.creator = "Yibao";
   workbook.created = new Date();
@@ -201,9 +201,9 @@ export function subsidyWorkbook(report: SubsidyReport): ExcelJS.Workbook {
 }
 
 export function writeCoverageXlsx(report: CoverageReport, path: string): Promise<void> {
-  return save(coverageWorkbook(report), path);
+  return saveWorkbook(coverageWorkbook(report), path);
 }
 
 export function writeSubsidyXlsx(report: SubsidyReport, path: string): Promise<void> {
-  return save(subsidyWorkbook(report), path);
+  return saveWorkbook(subsidyWorkbook(report), path);
 }

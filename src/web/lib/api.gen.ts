@@ -501,6 +501,26 @@ export type paths = {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/reports/benefits": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * 待遇受益统计（分层级、分人群、按月） / Benefit report: beneficiaries and amounts per tier, population and month
+         * @description 百色式统计：各保障层级的受益人次、人数和金额，住院、门诊慢特病、普通门诊分列，全部人员与脱贫人口（分类别），按月和全期，地市含所辖区县；只计在用（未冲正）的结算和已支付的申请。notes 逐条说明口径 / Baise's table: person-times, persons and yuan per tier, kind of care and population, month by month and for the period, a prefecture with its counties; settlements in force and paid applications only. notes says what each figure counts.
+         */
+        get: operations["benefitReport"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/import-jobs": {
         parameters: {
             query?: never;
@@ -3727,6 +3747,183 @@ export interface operations {
                             /** @description 元 / yuan, at most two decimals */
                             fiscal_subsidy: number;
                         }[];
+                    };
+                };
+            };
+            /** @description 输入有误 / Invalid input: the field and the rule */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 未登录或会话已过期 / Not signed in, or the session expired */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 无权访问 / Not permitted: another role, region, hospital or person */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    benefitReport: {
+        parameters: {
+            query: {
+                /** @description 年度 / calendar year */
+                year: number;
+                /** @description 行政区划；不填为本人所在地区 / the region; default: your own */
+                admdvs?: string;
+                /** @description 月份 1–12；不填为全年 / a month 1–12; absent: the whole year */
+                month?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description 成功 / OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        year: number;
+                        /** @description 所选月份；null 为全年 / the month asked for; null: the whole year */
+                        month: number | null;
+                        /** @description 统计地区；null 为全国 / the region; null: every region */
+                        admdvs: string | null;
+                        admdvs_name: string;
+                        /**
+                         * Format: date-time
+                         * @description 计算时间（至多一分钟前，YIBAO_SNAPSHOT_MAX_AGE_SECONDS）/ when the figures were computed (at most a minute ago by default)
+                         */
+                        as_of: string;
+                        /** @description 各行 monthly 序列的月份轴 / the axis of every row's monthly series */
+                        months: number[];
+                        /** @description 层级的顺序、名称、基金编码，以及列出的就医类型 / the tiers in order, their funds and the kinds of care they are shown under */
+                        tiers: {
+                            /**
+                             * @description 保障层级 / tier: total 综合保障, basic 基本医保, critical_illness 大病保险, large_amount 职工大额, assistance 医疗救助（一站式）, application_assistance 依申请救助, secondary_assistance 再救助, huiminbao 惠民保, charity 慈善
+                             * @enum {string}
+                             */
+                            tier: "total" | "basic" | "critical_illness" | "large_amount" | "assistance" | "application_assistance" | "secondary_assistance" | "huiminbao" | "charity";
+                            name: string;
+                            funds: string[];
+                            /** @enum {string} */
+                            source: "settlement" | "payment" | "both";
+                            cares: ("all" | "inpatient" | "chronic" | "outpatient")[];
+                        }[];
+                        cares: {
+                            /**
+                             * @description 就医类型 / kind of care: all 合计, inpatient 住院, chronic 门诊慢特病, outpatient 普通门诊
+                             * @enum {string}
+                             */
+                            care: "all" | "inpatient" | "chronic" | "outpatient";
+                            name: string;
+                            med_types: string[];
+                        }[];
+                        populations: {
+                            /**
+                             * @description 人群 / population: all 全部人员, poverty_relief 脱贫人口和低收入人口合计 (按人去重), or an assistance category
+                             * @enum {string}
+                             */
+                            population: "all" | "poverty_relief" | "destitute" | "orphan" | "de_facto_orphan" | "minimum_living" | "low_income" | "monitored" | "lifted" | "illness_impoverished";
+                            name: string;
+                            /**
+                             * @description all 全部 | poverty_relief 脱贫人口和低收入人口 | other 其他类别
+                             * @enum {string}
+                             */
+                            group: "all" | "poverty_relief" | "other";
+                        }[];
+                        /** @description 层级×就医类型×人群，全为0的行也列出 / tier × kind of care × population, zero rows included */
+                        rows: {
+                            /**
+                             * @description 保障层级 / tier: total 综合保障, basic 基本医保, critical_illness 大病保险, large_amount 职工大额, assistance 医疗救助（一站式）, application_assistance 依申请救助, secondary_assistance 再救助, huiminbao 惠民保, charity 慈善
+                             * @enum {string}
+                             */
+                            tier: "total" | "basic" | "critical_illness" | "large_amount" | "assistance" | "application_assistance" | "secondary_assistance" | "huiminbao" | "charity";
+                            tier_name: string;
+                            /**
+                             * @description 就医类型 / kind of care: all 合计, inpatient 住院, chronic 门诊慢特病, outpatient 普通门诊
+                             * @enum {string}
+                             */
+                            care: "all" | "inpatient" | "chronic" | "outpatient";
+                            care_name: string;
+                            /**
+                             * @description 人群 / population: all 全部人员, poverty_relief 脱贫人口和低收入人口合计 (按人去重), or an assistance category
+                             * @enum {string}
+                             */
+                            population: "all" | "poverty_relief" | "destitute" | "orphan" | "de_facto_orphan" | "minimum_living" | "low_income" | "monitored" | "lifted" | "illness_impoverished";
+                            population_name: string;
+                            /**
+                             * @description all 全部 | poverty_relief 脱贫人口和低收入人口 | other 其他类别
+                             * @enum {string}
+                             */
+                            group: "all" | "poverty_relief" | "other";
+                            /** @description 人次：该层级支付大于0的结算笔数（或已支付申请件数）/ settlements (paid applications) in which the tier paid */
+                            person_times: number;
+                            /** @description 人数：不同人员 / distinct persons */
+                            persons: number;
+                            /** @description 元 / yuan, at most two decimals */
+                            amount: number;
+                            /** @description 按 months 排列的月度序列（各月人数之和可大于全期人数）/ series along months (monthly persons can add up to more than the period's) */
+                            monthly: {
+                                person_times: number[];
+                                persons: number[];
+                                amount: number[];
+                            };
+                        }[];
+                        /** @description 按参保地区（全部人员、脱贫人口合计），只列有受益的行 / per insured region (everyone, the poverty-relief total), rows with a benefit only */
+                        regions: {
+                            admdvs: string;
+                            admdvs_name: string;
+                            /**
+                             * @description 保障层级 / tier: total 综合保障, basic 基本医保, critical_illness 大病保险, large_amount 职工大额, assistance 医疗救助（一站式）, application_assistance 依申请救助, secondary_assistance 再救助, huiminbao 惠民保, charity 慈善
+                             * @enum {string}
+                             */
+                            tier: "total" | "basic" | "critical_illness" | "large_amount" | "assistance" | "application_assistance" | "secondary_assistance" | "huiminbao" | "charity";
+                            tier_name: string;
+                            /**
+                             * @description 就医类型 / kind of care: all 合计, inpatient 住院, chronic 门诊慢特病, outpatient 普通门诊
+                             * @enum {string}
+                             */
+                            care: "all" | "inpatient" | "chronic" | "outpatient";
+                            care_name: string;
+                            /**
+                             * @description 人群 / population: all 全部人员, poverty_relief 脱贫人口和低收入人口合计 (按人去重), or an assistance category
+                             * @enum {string}
+                             */
+                            population: "all" | "poverty_relief" | "destitute" | "orphan" | "de_facto_orphan" | "minimum_living" | "low_income" | "monitored" | "lifted" | "illness_impoverished";
+                            population_name: string;
+                            /**
+                             * @description all 全部 | poverty_relief 脱贫人口和低收入人口 | other 其他类别
+                             * @enum {string}
+                             */
+                            group: "all" | "poverty_relief" | "other";
+                            /** @description 人次：该层级支付大于0的结算笔数（或已支付申请件数）/ settlements (paid applications) in which the tier paid */
+                            person_times: number;
+                            /** @description 人数：不同人员 / distinct persons */
+                            persons: number;
+                            /** @description 元 / yuan, at most two decimals */
+                            amount: number;
+                        }[];
+                        /** @description 口径说明 / what is counted, in words */
+                        notes: string[];
                     };
                 };
             };
