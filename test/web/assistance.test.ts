@@ -165,6 +165,35 @@ describe("the console's early warning and assistance on application", () => {
     expect(await page.getByTestId("person-apply").count()).toBe(0);
     await shot(page, "25-auditor-application");
   });
+
+  it("the benefit report shows the year's tiers in charts and a table, the payment among them, to a clerk and to an auditor", async () => {
+    for (const username of ["clerk", "auditor"]) {
+      const page = await newPage();
+      await signIn(page, username);
+      await page.getByTestId("nav-benefits").first().click();
+      await page.getByTestId("benefit-row").first().waitFor();
+      expect(await page.locator("h1").count()).toBe(1);
+      expect(await page.locator("h1").innerText()).toBe("待遇享受报表");
+      await page.getByTestId("chart-benefits-tiers").locator("canvas").waitFor();
+      await page.getByTestId("chart-benefits-monthly").locator("canvas").waitFor();
+      // 黄建华's stay of this year paid basic insurance; his paid application is the year's assistance on application.
+      const basic = page.locator('[data-testid="benefit-row"][data-tier="basic"][data-care="all"]');
+      expect(await basic.innerText()).toMatch(/基本医保\s+合计\s+[\d,]+\s+[\d,]+\s+¥[\d,]+\.\d\d/);
+      expect(await basic.innerText()).not.toMatch(/¥0\.00/);
+      expect(await page.locator('[data-testid="benefit-row"][data-tier="application_assistance"]').innerText()).toContain("¥7,924.80");
+      expect(await page.locator("table caption").first().innerText()).toContain("全部人员各保障层级待遇享受人次、人数和金额");
+      expect(await text(page, "benefits-notes")).toContain("口径说明");
+      expect(await page.getByText("导出 Excel").count()).toBe(0);
+      // He is in no assistance category: the poverty-relief population has no assistance on application.
+      await page.getByTestId("benefits-population").click();
+      await page.locator(".ant-select-item-option").filter({ hasText: /^脱贫人口和低收入人口$/ }).click();
+      await page.waitForURL(/population=poverty_relief/);
+      await expect.poll(() => page.locator("table caption").first().innerText()).toContain("脱贫人口和低收入人口各保障层级");
+      expect(await page.locator('[data-testid="benefit-row"][data-tier="application_assistance"]').innerText()).toContain("¥0.00");
+      await page.waitForTimeout(800); // the charts' entry animation
+      await shot(page, username === "clerk" ? "28-benefits" : "29-benefits-auditor");
+    }
+  });
 });
 
 describe("the portal's help page, on a phone", () => {
@@ -201,7 +230,7 @@ describe("the portal's help page, on a phone", () => {
 });
 
 describe("accessibility of the new pages (axe-core, WCAG 2 A and AA rules)", () => {
-  it("finds nothing on the warnings, a warning, the filing form with its preview, the applications, an application, the person's page and the portal's help", async () => {
+  it("finds nothing on the warnings, a warning, the benefit report, the filing form with its preview, the applications, an application, the person's page and the portal's help", async () => {
     const report: Record<string, string[]> = {};
     const check = async (page: Page, name: string) => {
       // Colours settle first: a button just enabled fades from grey to blue (Ant Design's transition).
@@ -218,6 +247,7 @@ describe("accessibility of the new pages (axe-core, WCAG 2 A and AA rules)", () 
       ["applications", "/console/assistance", "application-row"],
       ["application", `/console/assistance/${applicationId}`, "application-payment"],
       ["person", `/console/persons/${huangPsnNo}`, "application-row"],
+      ["benefits", "/console/benefits", "benefit-row"],
     ] as const) {
       await page.goto(`${world.url}${path}`);
       await page.getByTestId(ready).first().waitFor();

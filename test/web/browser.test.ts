@@ -88,9 +88,9 @@ describe("signing in", () => {
 
   for (const [username, role, sees, hidden] of [
     ["admin", "医保局管理员", ["nav-dashboard", "nav-persons", "nav-imports", "nav-duplicates", "nav-signins", "nav-users"], []],
-    ["clerk", "经办人员", ["nav-persons", "nav-imports", "nav-duplicates", "nav-warnings", "nav-assistance"], ["nav-signins", "nav-users"]],
-    ["auditor", "稽核人员", ["nav-persons", "nav-reconciliation", "nav-signins", "nav-warnings", "nav-assistance"], ["nav-imports"]],
-    ["hospital", "定点医疗机构操作员", ["nav-dashboard", "nav-settlements", "nav-reconciliation"], ["nav-persons", "nav-imports", "nav-duplicates", "nav-warnings", "nav-assistance"]],
+    ["clerk", "经办人员", ["nav-persons", "nav-imports", "nav-duplicates", "nav-warnings", "nav-assistance", "nav-benefits"], ["nav-signins", "nav-users"]],
+    ["auditor", "稽核人员", ["nav-persons", "nav-reconciliation", "nav-signins", "nav-warnings", "nav-assistance", "nav-benefits"], ["nav-imports"]],
+    ["hospital", "定点医疗机构操作员", ["nav-dashboard", "nav-settlements", "nav-reconciliation"], ["nav-persons", "nav-imports", "nav-duplicates", "nav-warnings", "nav-assistance", "nav-benefits"]],
     ["nanchang", "经办人员", ["nav-persons"], ["nav-signins"]],
   ] as const) {
     it(`signs in as ${username} (${role}) and shows the menu of the role`, async () => {

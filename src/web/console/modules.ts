@@ -1,5 +1,5 @@
 import {
-  AlertOutlined, AuditOutlined, BankOutlined, HeartOutlined, SafetyCertificateOutlined, CloudUploadOutlined, DashboardOutlined, FileSearchOutlined, FileTextOutlined, GiftOutlined,
+  AlertOutlined, AuditOutlined, BankOutlined, BarChartOutlined, HeartOutlined, SafetyCertificateOutlined, CloudUploadOutlined, DashboardOutlined, FileSearchOutlined, FileTextOutlined, GiftOutlined,
   ReconciliationOutlined, SearchOutlined, TeamOutlined, UsergroupDeleteOutlined,
 } from "@ant-design/icons";
 import { lazy, type ComponentType, type LazyExoticComponent } from "react";
@@ -81,6 +81,14 @@ export const MODULES: readonly ConsoleModule[] = [
       { path: "/console/assistance/new", page: lazy(() => import("./assistance/FileApplicationPage")) },
       { path: "/console/assistance/:id", page: lazy(() => import("./assistance/ApplicationPage")) },
     ],
+  },
+  {
+    key: "benefits",
+    path: "/console/benefits",
+    labelKey: "nav.benefits",
+    icon: BarChartOutlined,
+    roles: STAFF,
+    page: lazy(() => import("./reports/BenefitsPage")),
   },
   {
     key: "imports",

@@ -1,6 +1,6 @@
 import { del, get, post, uploadFile, type Upload } from "./http";
 import type {
-  BodyOf, Coverage, Dashboard, DuplicateCase, DuplicateQuery, EnrollmentContributions, EnrollmentListItem, Household,
+  BenefitQuery, BenefitReport, BodyOf, Coverage, Dashboard, DuplicateCase, DuplicateQuery, EnrollmentContributions, EnrollmentListItem, Household,
   ImportJob, ImportKind, Me, NewUserRequest, Paged, PageQuery, PersonDetail, PersonSummary, PolicyDocument,
   RecomputeResult, Reconciliation, ReconciliationQuery, ResolveAllResult, ResolveRequest, ResolveResult, ResponseOf,
   RosterImportResult, RosterSource, ScanResult, SettlementDetail, SettlementListItem, SettlementQuery, SignInAnswer,
@@ -45,6 +45,8 @@ export const endUserSessions = (username: string) => del<ResponseOf<"endUserSess
 
 // Dashboard
 export const getDashboard = (year: number) => get<Dashboard>("/dashboard", { year });
+/** 待遇享受报表 as JSON for the charts (the workbook is the command line's: yibao report benefits --out F.xlsx). */
+export const getBenefitReport = (q: BenefitQuery) => get<BenefitReport>("/reports/benefits", { ...q });
 
 // Persons, households, enrollments
 export const searchPersons = (q: { q?: string; admdvs?: string } & PageQuery) => get<Paged<PersonSummary>>("/persons", { ...q });

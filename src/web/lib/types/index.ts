@@ -9,3 +9,4 @@ export * from "./subsidies";
 export * from "./his";
 export * from "./monitoring";
 export * from "./assistance";
+export * from "./reports";
