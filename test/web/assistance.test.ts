@@ -184,14 +184,14 @@ describe("the console's early warning and assistance on application", () => {
       expect(await page.locator("table caption").first().innerText()).toContain("全部人员各保障层级待遇享受人次、人数和金额");
       expect(await text(page, "benefits-notes")).toContain("口径说明");
       expect(await page.getByText("导出 Excel").count()).toBe(0);
+      await page.waitForTimeout(800); // the charts' entry animation
+      await shot(page, username === "clerk" ? "28-benefits" : "29-benefits-auditor");
       // He is in no assistance category: the poverty-relief population has no assistance on application.
       await page.getByTestId("benefits-population").click();
       await page.locator(".ant-select-item-option").filter({ hasText: /^脱贫人口和低收入人口$/ }).click();
       await page.waitForURL(/population=poverty_relief/);
       await expect.poll(() => page.locator("table caption").first().innerText()).toContain("脱贫人口和低收入人口各保障层级");
       expect(await page.locator('[data-testid="benefit-row"][data-tier="application_assistance"]').innerText()).toContain("¥0.00");
-      await page.waitForTimeout(800); // the charts' entry animation
-      await shot(page, username === "clerk" ? "28-benefits" : "29-benefits-auditor");
     }
   });
 });
