@@ -137,7 +137,8 @@ describe("sign-in, sessions and the lock-out", () => {
       select id, '127.0.0.1', 0, now() + interval '10 minutes' from users where username = 'clerk_t'`);
     const timed = async (username: string) => {
       const times: number[] = [];
-      for (let i = 0; i < 3; i++) {
+      // The fastest of five: a busy machine only ever adds time, so the minimum is the cost of the work itself.
+      for (let i = 0; i < 5; i++) {
         const started = performance.now();
         const r = await signIn(username, "wrong-password");
         times.push(performance.now() - started);
@@ -149,7 +150,8 @@ describe("sign-in, sessions and the lock-out", () => {
     const wrong = await timed("clerk_w");
     // A scrypt of N = 2^14 takes tens of milliseconds; before, a locked account answered in about 3 ms.
     expect(wrong).toBeGreaterThan(15);
-    for (const name of ["nobody_timed", "clerk_t", "clerk_off"]) expect(await timed(name)).toBeGreaterThan(wrong * 0.5);
+    // Without a scrypt these paths answer in a few milliseconds: a third of a scrypt's time tells the two apart.
+    for (const name of ["nobody_timed", "clerk_t", "clerk_off"]) expect(await timed(name)).toBeGreaterThan(wrong / 3);
   });
 
   it("behind a trusted proxy, marks the cookie Secure over https and logs the client's address", async () => {
