@@ -39,12 +39,19 @@ export interface PlannedCheck {
   decision: Decision;
 }
 
-/** Evaluates and decides a batch; counts household members only where the size can change what is stored. */
-export async function planChecks(q: Queryable, items: readonly { person: PersonForCheck; terms: MonitoringTerms; figures: StoredFigures }[]): Promise<PlannedCheck[]> {
+/**
+ * Evaluates and decides a batch; counts household members only where the size can change what is stored, and only
+ * those `known` does not hold already (the scan's one pass counts every household once).
+ */
+export async function planChecks(
+  q: Queryable,
+  items: readonly { person: PersonForCheck; terms: MonitoringTerms; figures: StoredFigures }[],
+  known: ReadonlyMap<string, number> = new Map(),
+): Promise<PlannedCheck[]> {
   const needSize = items.filter(({ person, terms, figures }) =>
-    person.household_id !== null &&
+    person.household_id !== null && !known.has(person.household_id) &&
     householdSizeMatters(terms.monitoring, { ...figures, per_capita_income_fen: person.household_income_fen as Fen | null }, figures.open !== null));
-  const sizes = await householdSizes(q, needSize.map((i) => i.person.household_id as string));
+  const sizes = new Map([...known, ...(await householdSizes(q, needSize.map((i) => i.person.household_id as string)))]);
   return items.map(({ person, terms, figures }) => {
     const assistance = chooseAssistance(terms.policy, new Set(figures.categories));
     const assistanceCategory = assistance?.category ?? null;
