@@ -78,7 +78,7 @@ describe("yibao monitor scan", () => {
     expect(first.code, first.stderr).toBe(0);
     expect(first.stdout).toBe(
       "monitor scan 2022 on 2022-12-31: 2 persons with settlements in the year, 1 checked one by one\n" +
-      "  raised 1 · rechecked 0 · below every threshold 0 · above again 0 · unchanged 0 · nothing to raise 0\n" +
+      "  raised 1 · rechecked 0 · below every threshold 0 · above again 0 · unchanged 0 · held by a closed warning 0\n" +
       "warnings now: 新预警 1 · 已联系 0 · 已帮扶 0 · 经核实不符合救助条件 0 · 已办结 0; below every threshold 0\n",
     );
     const second = await yibao(["monitor", "scan", "--year", "2022", "--admdvs", "451000"]);

@@ -25,7 +25,7 @@ function scanLines(r: ScanResult): string[] {
   return [
     `monitor scan ${r.year}${r.admdvs ? ` ${r.admdvs}` : ""} on ${r.date}: ${count(r.persons)} persons with settlements in the year, ${count(r.candidates)} checked one by one`,
     `  raised ${count(r.raised)} · rechecked ${count(r.rechecked)} · below every threshold ${count(r.below_threshold)} · above again ${count(r.above_threshold)} · ` +
-      `unchanged ${count(r.unchanged)} · nothing to raise ${count(r.none)}`,
+      `unchanged ${count(r.unchanged)} · held by a closed warning ${count(r.none)}`,
     ...(r.without_policy > 0 ? [`  ${count(r.without_policy)} persons are insured where no policy sets monitoring thresholds for ${r.date}: not checked`] : []),
   ];
 }

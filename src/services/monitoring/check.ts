@@ -39,17 +39,25 @@ export interface PlannedCheck {
   decision: Decision;
 }
 
-/** Evaluates and decides a batch; counts household members only where the size can change what is stored. */
-export async function planChecks(q: Queryable, items: readonly { person: PersonForCheck; terms: MonitoringTerms; figures: StoredFigures }[]): Promise<PlannedCheck[]> {
+/**
+ * Evaluates and decides a batch; counts household members only where the size can change what is stored, and only
+ * those `known` does not hold already (the scan's one pass counts every household once).
+ */
+export async function planChecks(
+  q: Queryable,
+  items: readonly { person: PersonForCheck; terms: MonitoringTerms; figures: StoredFigures }[],
+  known: ReadonlyMap<string, number> = new Map(),
+): Promise<PlannedCheck[]> {
   const needSize = items.filter(({ person, terms, figures }) =>
-    person.household_id !== null &&
+    person.household_id !== null && !known.has(person.household_id) &&
     householdSizeMatters(terms.monitoring, { ...figures, per_capita_income_fen: person.household_income_fen as Fen | null }, figures.open !== null));
-  const sizes = await householdSizes(q, needSize.map((i) => i.person.household_id as string));
+  const counted = await householdSizes(q, needSize.map((i) => i.person.household_id as string));
+  const sizeOf = (household: string) => counted.get(household) ?? known.get(household);
   return items.map(({ person, terms, figures }) => {
     const assistance = chooseAssistance(terms.policy, new Set(figures.categories));
     const assistanceCategory = assistance?.category ?? null;
     // Where the size was not counted it cannot matter (see householdSizeMatters): one member stands in, and the decision is "none".
-    const size = person.household_id === null ? 1 : (sizes.get(person.household_id) ?? 1);
+    const size = person.household_id === null ? 1 : (sizeOf(person.household_id) ?? 1);
     const evaluation = evaluate(terms.monitoring, {
       window_self_paid_fen: figures.window_self_paid_fen,
       max_single_self_paid_fen: figures.max_single_self_paid_fen,
@@ -62,7 +70,7 @@ export async function planChecks(q: Queryable, items: readonly { person: PersonF
       figures.last_closed_setl_ids === null ? null : { setl_ids: figures.last_closed_setl_ids },
       { evaluation, setl_ids: figures.setl_ids, policy_id: terms.policy_id },
     );
-    invariant(person.household_id === null || sizes.has(person.household_id) || decision === "none", `the household size of ${person.psn_no} was needed but not counted`);
+    invariant(person.household_id === null || sizeOf(person.household_id) !== undefined || decision === "none", `the household size of ${person.psn_no} was needed but not counted`);
     return { person, terms, figures, evaluation, assistance_category: assistanceCategory, decision };
   });
 }

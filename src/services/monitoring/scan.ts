@@ -14,7 +14,7 @@ import { readFigures, SELF_PAID, termsFor, type MonitoringTerms } from "./figure
  * The monitor's scan of a year (yibao monitor scan --year Y): every person with settlements in force in the year, and
  * every open warning, checked on one date like the hook checks after a settlement. It is set-based: one pass over the
  * settlements computes every person's window total and largest settlement and keeps only the candidates — those past a
- * threshold, or near (b), or with a warning open — and only those are checked one batch at a time, each batch its own
+ * threshold, or with a warning open — and only those are checked one batch at a time, each batch its own
  * transaction (persons locked in psn_no order, as a settlement locks its one), so a long scan holds few locks, what it
  * did stays done if it stops, and a settlement meanwhile is checked by its own hook. Idempotent: a second scan on the
  * same date finds the same figures and writes nothing.
@@ -47,14 +47,14 @@ export interface ScanResult {
   persons: number;
   /** Of them, insured in a region whose policy sets no monitoring thresholds for the date. */
   without_policy: number;
-  /** Persons checked one by one: near or past a threshold, or with a warning open. */
+  /** Persons checked one by one: past a threshold, or with a warning open. */
   candidates: number;
   raised: number;
   rechecked: number;
   below_threshold: number;
   above_threshold: number;
   unchanged: number;
-  /** Candidates under every threshold with nothing open: nothing to do. */
+  /** Candidates past a threshold whose spending a closed warning already held: nothing new to raise. */
   none: number;
 }
 
@@ -95,13 +95,15 @@ interface WindowPass {
   persons: number;
   without_policy: number;
   candidates: string[];
+  /** The household sizes of the candidates' households, counted in the same pass. */
+  sizes: Map<string, number>;
 }
 
 /**
  * The one pass: every settlement in force from the earliest window's first day (or the year's, if earlier) to the check
- * date, summed per person and per window; then each person's own window (their region's policy) compared with a
- * necessary condition of the thresholds. (b) is tested against one member's income — a household earns at least that —
- * so the pass needs no household count; planChecks decides exactly.
+ * date, summed per person and per window; each person's own window (their region's policy) compared with the thresholds,
+ * (b) against the household's income (per-capita income × the members, counted once per household here). The pass
+ * only chooses whom to check: planChecks decides, from figures read again under the persons' locks.
  */
 async function windowPass(services: Services, year: number, date: string, scope: SQL, terms: ReturnType<typeof regionTerms>): Promise<WindowPass> {
   const { byRegion, froms } = terms;
@@ -110,7 +112,7 @@ async function windowPass(services: Services, year: number, date: string, scope:
       select count(distinct s.psn_no) as n from settlements s join persons p on p.psn_no = s.psn_no
       where s.year = ${year} and s.status = 'settled' and s.setl_time < ${dayAfter(date)}::timestamp and ${scope}`);
     const n = Number(row?.n ?? 0);
-    return { persons: n, without_policy: n, candidates: [] };
+    return { persons: n, without_policy: n, candidates: [], sizes: new Map() };
   }
   const params = sql.join(
     [...byRegion.entries()].map(([admdvs, t]) =>
@@ -122,7 +124,7 @@ async function windowPass(services: Services, year: number, date: string, scope:
     coalesce(sum(x.self_paid) filter (where x.setl_time >= ${from}::timestamp), 0) as ${sql.raw(`w${k}`)},
     coalesce(max(x.self_paid) filter (where x.setl_time >= ${from}::timestamp), 0) as ${sql.raw(`m${k}`)}`), sql`,`);
   const pick = (prefix: string) => sql.raw(`case r.k ${froms.map((_, k) => `when ${k} then a.${prefix}${k}`).join(" ")} end`);
-  const [row] = await rowsOf<{ persons: number | string; without_policy: number | string; candidates: unknown }>(services.db, sql`
+  const [row] = await rowsOf<{ persons: number | string; without_policy: number | string; candidates: unknown; households: unknown; sizes: unknown }>(services.db, sql`
     with params(admdvs, k, window_over, single_over, share_ppm) as (values ${params}),
     agg as (
       select x.psn_no, bool_or(x.year = ${year}) as in_year, ${sums}
@@ -133,19 +135,33 @@ async function windowPass(services: Services, year: number, date: string, scope:
       ) x
       group by x.psn_no
     ),
+    households as (
+      select household_id, count(*) as size from persons where household_id is not null group by household_id
+    ),
     scoped as (
-      select a.psn_no, r.k, r.window_over, r.single_over, r.share_ppm, p.household_income_fen, ${pick("w")} as w, ${pick("m")} as m
+      select a.psn_no, r.k, r.window_over, r.single_over, r.share_ppm, p.household_id, p.household_income_fen, coalesce(h.size, 1) as size,
+        ${pick("w")} as w, ${pick("m")} as m
       from agg a join persons p on p.psn_no = a.psn_no left join params r on r.admdvs = p.insuplc_admdvs
+        left join households h on h.household_id = p.household_id
       where a.in_year and ${scope}
+    ),
+    judged as (
+      select *, k is not null and (w > window_over or m > single_over
+        or (household_income_fen is not null and w::numeric * 1000000 > share_ppm::numeric * household_income_fen * size)) as candidate
+      from scoped
     )
     select count(*) as persons, count(*) filter (where k is null) as without_policy,
-      coalesce(array_agg(psn_no order by psn_no) filter (where k is not null and (w > window_over or m > single_over
-        or (household_income_fen is not null and w::numeric * 1000000 > share_ppm::numeric * household_income_fen))), '{}') as candidates
-    from scoped`);
+      coalesce(array_agg(psn_no order by psn_no) filter (where candidate), '{}') as candidates,
+      coalesce(array_agg(household_id) filter (where candidate and household_id is not null), '{}') as households,
+      coalesce(array_agg(size) filter (where candidate and household_id is not null), '{}') as sizes
+    from judged`);
+  const households = Array.isArray(row?.households) ? (row.households as unknown[]).map(String) : [];
+  const sizes = Array.isArray(row?.sizes) ? (row.sizes as unknown[]).map(Number) : [];
   return {
     persons: Number(row?.persons ?? 0),
     without_policy: Number(row?.without_policy ?? 0),
     candidates: Array.isArray(row?.candidates) ? (row.candidates as unknown[]).map(String) : [],
+    sizes: new Map(households.map((h, i) => [h, sizes[i] ?? 1])),
   };
 }
 
@@ -197,7 +213,11 @@ export async function scanYear(services: Services, input: ScanInput, onProgress:
         items.push({ person, terms: t, from: t.window.from });
       }
       const figures = new Map((await readFigures(tx, items.map((it) => ({ psn_no: it.person.psn_no, from: it.from })), date)).map((f) => [f.psn_no, f]));
-      const planned = await planChecks(tx, items.map((it) => ({ person: it.person, terms: it.terms, figures: figures.get(it.person.psn_no) as NonNullable<ReturnType<typeof figures.get>> })));
+      const planned = await planChecks(
+        tx,
+        items.map((it) => ({ person: it.person, terms: it.terms, figures: figures.get(it.person.psn_no) as NonNullable<ReturnType<typeof figures.get>> })),
+        pass.sizes,
+      );
       for (const c of planned) tally[c.decision]++;
       await writeChecks(tx, planned.filter((c) => c.decision !== "none"), cause, actor);
     });

@@ -5425,6 +5425,7 @@ export interface operations {
                         below_threshold: number;
                         above_threshold: number;
                         unchanged: number;
+                        /** @description 超过预警线但支出已由已办结预警处理 / past a threshold, but the spending is what a closed warning held */
                         none: number;
                     };
                 };

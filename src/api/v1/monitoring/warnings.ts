@@ -221,7 +221,7 @@ export const scanWarningsRoute = defineRoute({
     below_threshold: z.int(),
     above_threshold: z.int(),
     unchanged: z.int(),
-    none: z.int(),
+    none: z.int().meta({ description: "超过预警线但支出已由已办结预警处理 / past a threshold, but the spending is what a closed warning held" }),
   }),
   async handle({ body, services, principal }) {
     const me = signedIn(principal);
