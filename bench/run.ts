@@ -12,6 +12,7 @@ import { enrollmentBenchmark } from "./enrollment.js";
 import type { Benchmark } from "./harness.js";
 import { hisBenchmark } from "./his.js";
 import { importsBenchmark } from "./imports.js";
+import { monitoringBenchmark } from "./monitoring.js";
 
 const BENCHMARKS: readonly Benchmark[] = [
   engineBenchmark,
@@ -19,6 +20,7 @@ const BENCHMARKS: readonly Benchmark[] = [
   hisBenchmark,
   enrollmentBenchmark,
   apiBenchmark,
+  monitoringBenchmark,
 ];
 
 const RESULTS_DIR = `${fromRoot("bench", "results")}/`;
