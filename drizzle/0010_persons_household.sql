@@ -1,0 +1,1 @@
+CREATE INDEX "persons_household" ON "persons" USING btree ("household_id");
