@@ -33,6 +33,10 @@ import { freePort, startServer, stopServer } from "./server.js";
 
 const LIGHT_CONCURRENCY = 2;
 const QUICK = process.env.BENCH_HIS_QUICK === "1";
+/** A V8 profile of the server: always in the full run; BENCH_HIS_PROFILE=1 adds it to the quick mode. */
+const PROFILE = !QUICK || process.env.BENCH_HIS_PROFILE === "1";
+/** BENCH_HIS_DATABASES=postgres (or pglite) measures one database only (a look at one path; the full run measures both). */
+const DATABASES = (process.env.BENCH_HIS_DATABASES ?? "pglite,postgres").split(",").map((s) => s.trim());
 const ADMIN_URL = process.env.BENCH_DATABASE_ADMIN_URL ?? "postgres://postgres@127.0.0.1:5432/postgres";
 
 function count(name: string, fallback: number): number {
@@ -81,9 +85,8 @@ async function runAgainst(env: Record<string, string>, { certnos, credential }: 
   // measures the platform's throughput (the limiters' bookkeeping is still done on every request), not the limits.
   const server = await startServer({
     YIBAO_HIS_SIGNIN_LIMIT: "1000000", YIBAO_HIS_RATE_LIMITS: "9001=100000:10000,1101=100000:10000", YIBAO_COUNT_STATEMENTS: "1",
-    ...(profileDir ? { NODE_OPTIONS: `${process.env.NODE_OPTIONS ?? ""} --cpu-prof --cpu-prof-dir=${profileDir}`.trim() } : {}),
     ...env,
-  }, port);
+  }, port, profileDir ? ["--cpu-prof", `--cpu-prof-dir=${profileDir}`] : []);
   try {
     const url = `http://127.0.0.1:${port}`;
     const concurrency = count("BENCH_HIS_CONCURRENCY", 32);
@@ -147,30 +150,33 @@ export const hisBenchmark: Benchmark = {
     const admin = new pg.Client({ connectionString: ADMIN_URL });
     await admin.connect();
     try {
-      const pgliteProfile = QUICK ? null : join(folder, "profile-pglite");
-      const pgliteRun = await runAgainst({ YIBAO_DATA: dataDir }, await prepare({ dataDir }), pgliteProfile);
-      const pglite = { ...pgliteRun, profile: pgliteProfile ? summariseProfiles(pgliteProfile) : null };
-      await admin.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
-      await admin.query(`CREATE DATABASE ${name}`);
-      const url = new URL(ADMIN_URL);
-      url.pathname = `/${name}`;
-      const prepared = await prepare({ url: url.toString() });
-      // The machine's ceiling, just before the HIS pass on the same server.
-      const pgbench: PgbenchResult | null = QUICK ? null : await runPgbench(ADMIN_URL, { clients: 16, threads: 2, seconds: 20, scale: 10 });
-      const postgresProfile = QUICK ? null : join(folder, "profile-postgres");
-      const postgresRun = await runAgainst({ DATABASE_URL: url.toString() }, prepared, postgresProfile);
-      const postgres = { ...postgresRun, profile: postgresProfile ? summariseProfiles(postgresProfile) : null };
-      const hisMessages = messagesPerSecond(postgres.outpatient);
+      const pgliteProfile = PROFILE ? join(folder, "profile-pglite") : null;
+      const pgliteRun = DATABASES.includes("pglite") ? await runAgainst({ YIBAO_DATA: dataDir }, await prepare({ dataDir }), pgliteProfile) : null;
+      const pglite = pgliteRun ? { ...pgliteRun, profile: pgliteProfile ? summariseProfiles(pgliteProfile) : null } : null;
+      let postgres: (DatabaseRun & { profile: ReturnType<typeof summariseProfiles> | null }) | null = null;
+      let pgbench: PgbenchResult | null = null;
+      if (DATABASES.includes("postgres")) {
+        await admin.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+        await admin.query(`CREATE DATABASE ${name}`);
+        const url = new URL(ADMIN_URL);
+        url.pathname = `/${name}`;
+        const prepared = await prepare({ url: url.toString() });
+        // The machine's ceiling, just before the HIS pass on the same server.
+        pgbench = QUICK ? null : await runPgbench(ADMIN_URL, { clients: 16, threads: 2, seconds: 20, scale: 10 });
+        const postgresProfile = PROFILE ? join(folder, "profile-postgres") : null;
+        const postgresRun = await runAgainst({ DATABASE_URL: url.toString() }, prepared, postgresProfile);
+        postgres = { ...postgresRun, profile: postgresProfile ? summariseProfiles(postgresProfile) : null };
+      }
       const figures = {
         quick: QUICK,
         concurrency: count("BENCH_HIS_CONCURRENCY", 32),
         target: "PostgreSQL, 32 clerks: ≥ 300 outpatient flows/s (≥ 0.5 of pgbench), ≥ 100 inpatient flows/s, 2207 p99 < 150 ms (< 20 ms with 2 clerks); PGlite ≥ 100 outpatient flows/s",
         pgbench,
-        ratio_to_pgbench: pgbench ? round(hisMessages / pgbench.tps, 3) : null,
-        pglite: figuresOf(pglite),
-        postgres: figuresOf(postgres),
+        ratio_to_pgbench: pgbench && postgres ? round(messagesPerSecond(postgres.outpatient) / pgbench.tps, 3) : null,
+        pglite: pglite ? figuresOf(pglite) : null,
+        postgres: postgres ? figuresOf(postgres) : null,
       };
-      const line = (n: string, f: ReturnType<typeof figuresOf>) =>
+      const line = (n: string, f: ReturnType<typeof figuresOf> | null) => f === null ? `${n}: not measured in this run` :
         `${n}: ${f.outpatient_flows_per_second} outpatient flows/s (${f.outpatient_messages_per_second} messages/s; 2207 p50 ${f.p50_2207_ms} ms, p99 ${f.p99_2207_ms} ms); ` +
         `${f.inpatient_flows_per_second} inpatient flows/s (2304 p50 ${f.p50_2304_ms} ms, p99 ${f.p99_2304_ms} ms); ` +
         `${LIGHT_CONCURRENCY} clerks: 2207 p99 ${f.light_load.p99_2207_ms} ms, 2304 p99 ${f.light_load.p99_2304_ms} ms; ` +

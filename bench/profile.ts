@@ -37,19 +37,33 @@ export function partOf(frame: ProfileNode["callFrame"]): Part {
 }
 
 /** Self time in milliseconds per part, over every profile file in `dir` (one per process). */
-export function summariseProfiles(dir: string): { total_ms: number; parts: Record<Part, { ms: number; share: number }> } {
+export function summariseProfiles(dir: string): {
+  total_ms: number;
+  parts: Record<Part, { ms: number; share: number }>;
+  /** The functions with the most self time (not idle), "function file:line", for where to look next. */
+  top: { fn: string; ms: number }[];
+} {
   const ms = Object.fromEntries(PARTS.map((p) => [p, 0])) as Record<Part, number>;
+  const byFunction = new Map<string, number>();
   for (const file of readdirSync(dir).filter((f) => f.endsWith(".cpuprofile"))) {
     const profile = JSON.parse(readFileSync(join(dir, file), "utf8")) as CpuProfile;
     const byId = new Map(profile.nodes.map((n) => [n.id, n]));
     profile.samples.forEach((id, i) => {
       const node = byId.get(id);
-      if (node) ms[partOf(node.callFrame)] += (profile.timeDeltas[i] ?? 0) / 1000;
+      if (!node) return;
+      const t = (profile.timeDeltas[i] ?? 0) / 1000;
+      const part = partOf(node.callFrame);
+      ms[part] += t;
+      if (part === "idle") return;
+      const { functionName, url } = node.callFrame;
+      const key = `${functionName || "(anonymous)"} ${url.replace(/^.*\/(node_modules|src)\//, "$1/")}`;
+      byFunction.set(key, (byFunction.get(key) ?? 0) + t);
     });
   }
   const busy = PARTS.filter((p) => p !== "idle").reduce((sum, p) => sum + ms[p], 0);
   const parts = Object.fromEntries(
     PARTS.map((p) => [p, { ms: Math.round(ms[p]), share: p === "idle" || busy === 0 ? 0 : Math.round((ms[p] / busy) * 1000) / 1000 }]),
   ) as Record<Part, { ms: number; share: number }>;
-  return { total_ms: Math.round(busy), parts };
+  const top = [...byFunction].sort((a, b) => b[1] - a[1]).slice(0, 30).map(([fn, t]) => ({ fn, ms: Math.round(t) }));
+  return { total_ms: Math.round(busy), parts, top };
 }

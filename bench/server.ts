@@ -13,9 +13,10 @@ export async function freePort(): Promise<number> {
   });
 }
 
-export async function startServer(env: Record<string, string>, port: number): Promise<ChildProcess> {
+/** `nodeArgs` go before the script (--cpu-prof and its kin, which node refuses in NODE_OPTIONS). */
+export async function startServer(env: Record<string, string>, port: number, nodeArgs: string[] = []): Promise<ChildProcess> {
   const cli = cliCommand();
-  const child = spawn(cli.command, [...cli.args, "serve", "--no-demo"], {
+  const child = spawn(cli.command, [...nodeArgs, ...cli.args, "serve", "--no-demo"], {
     cwd: PROJECT_ROOT,
     env: { ...process.env, ...env, PORT: String(port), HOST: "127.0.0.1", LOG_LEVEL: "warn" },
     stdio: ["ignore", "ignore", "inherit"],

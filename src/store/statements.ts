@@ -17,7 +17,9 @@ export interface StatementTally {
 const current = new AsyncLocalStorage<{ label: string }>();
 const tallies = new Map<string, StatementTally>();
 
-export const countingStatements = (): boolean => process.env.YIBAO_COUNT_STATEMENTS === "1";
+/** YIBAO_COUNT_STATEMENTS=1 counts; =print also writes each statement (label, SQL) to standard error, to read a path's round trips. */
+export const countingStatements = (): boolean => process.env.YIBAO_COUNT_STATEMENTS === "1" || process.env.YIBAO_COUNT_STATEMENTS === "print";
+const printing = (): boolean => process.env.YIBAO_COUNT_STATEMENTS === "print";
 
 /** Runs `work` as one unit of `label` (a message of infno 2207 …): the statements it sends are counted under it. */
 export function withStatementLabel<T>(label: string, work: () => Promise<T>): Promise<T> {
@@ -30,8 +32,9 @@ export function withStatementLabel<T>(label: string, work: () => Promise<T>): Pr
 
 /** drizzle's logger hook: one call per statement. */
 export const statementCounter: Logger = {
-  logQuery() {
+  logQuery(query) {
     const label = current.getStore()?.label ?? "(other)";
+    if (printing()) process.stderr.write(`[${label}] ${query.replace(/\s+/g, " ").slice(0, 400)}\n`);
     const tally = tallies.get(label) ?? { units: 0, statements: 0 };
     tally.statements += 1;
     tallies.set(label, tally);

@@ -1,13 +1,13 @@
 import { createHash } from "node:crypto";
 import { eq, sql } from "drizzle-orm";
 import { z } from "zod";
-import { DomainError } from "../../domain/errors.js";
+import { DomainError, invariant } from "../../domain/errors.js";
 import { dateTimeField, parseWith } from "../../domain/zodFields.js";
 import type { Services } from "../../services/common/index.js";
-import { newId, nowText } from "../../services/common/index.js";
+import { newId, nowText, rowsOf } from "../../services/common/index.js";
 import type { Queryable } from "../../store/db.js";
 import { messageLog } from "../../store/schema.js";
-import { recordRefusal } from "../../services/identity/index.js";
+import { recordRefusal, replayedNonceText, spendNonce } from "../../services/identity/index.js";
 import type { HisCaller, MessageContext } from "./types.js";
 import { HANDLERS, VARIANTS } from "./handlers/index.js";
 import { withoutOptionalNulls } from "./lenient.js";
@@ -124,6 +124,13 @@ function isUniqueViolation(error: unknown): boolean {
   return false;
 }
 
+/** The request's nonce was spent already (a replay of a signed request): the sender is refused and logged. */
+class NonceReplayed extends Error {
+  constructor() {
+    super("replayed nonce");
+  }
+}
+
 class Replay extends Error {
   constructor(readonly response: ResponseEnvelope) {
     super("replay");
@@ -138,14 +145,81 @@ async function previousAnswer(q: Queryable, msgid: string, hash: string): Promis
 }
 
 /**
+ * The first statement of a message that changes state: spends the request's nonce (when it brings one) and claims the
+ * msgid with a provisional log entry that the message's answer replaces before the commit. A copy of the message being
+ * answered at the same moment waits here on the msgid's key until the first commits or rolls back. "taken": a message
+ * with this msgid committed already; "replayed": the nonce was spent (nothing claimed).
+ */
+async function claimMessage(
+  q: Queryable,
+  m: { msgid: string; infno: string; fixmedins_code: string; request_hash: string; request: unknown },
+  caller: HisCaller,
+): Promise<"claimed" | "taken" | "replayed"> {
+  const request = JSON.stringify(m.request);
+  const claim = sql`insert into message_log (msgid, infno, fixmedins_code, request_hash, request, response, infcode)
+    select ${m.msgid}, ${m.infno}, ${m.fixmedins_code}, ${m.request_hash}, ${request}::jsonb, '{}'::jsonb, -1`;
+  const nonce = caller.nonce;
+  const rows = await rowsOf<{ nonce_new: boolean; claimed: boolean }>(q, nonce
+    ? sql`with n as (insert into his_nonces (access_key, nonce, seen_at) values (${caller.access_key}, ${nonce.value}, ${new Date(nonce.at).toISOString()}::timestamptz)
+          on conflict do nothing returning 1),
+        m as (${claim} where exists (select 1 from n) on conflict (msgid) do nothing returning 1)
+        select exists (select 1 from n) as nonce_new, exists (select 1 from m) as claimed`
+    : sql`with m as (${claim} on conflict (msgid) do nothing returning 1) select true as nonce_new, exists (select 1 from m) as claimed`);
+  const row = rows[0];
+  invariant(row !== undefined, "the claim of a message answered no row");
+  return !row.nonce_new ? "replayed" : row.claimed ? "claimed" : "taken";
+}
+
+/**
  * One call of the interface. The msgid is the idempotency key: a state-changing message and its log entry commit in one
  * transaction, so the same message again returns the first answer and moves no money twice. Every error answers
  * infcode -1 and changes nothing.
  */
+async function refuseReplayedNonce(services: Services, caller: HisCaller, env: { infno: string | null; msgid: string | null }, log?: DispatchLog): Promise<ResponseEnvelope> {
+  const message = replayedNonceText(caller.nonce?.value ?? "");
+  try {
+    await recordRefusal(services, {
+      address: null, access_key: caller.access_key, fixmedins_code: caller.fixmedins_code, infno: env.infno, msgid: env.msgid, reason: "replayed_nonce", detail: message,
+    });
+  } catch (error) {
+    log?.error({ err: error, refused: "replayed_nonce" }, "the refusal could not be logged");
+  }
+  return refusedAnswer("replayed_nonce", message);
+}
+
 /** What the guard hands on for a signed body that is not JSON. */
 export const NOT_JSON: unique symbol = Symbol("not JSON");
 
 export async function callService(services: Services, body: unknown, caller: HisCaller, log?: DispatchLog): Promise<ResponseEnvelope> {
+  const hints = envelopeHints(body);
+  const handler = hints.infno === null ? undefined : HANDLERS.get(hints.infno);
+  // A message that changes state spends its nonce in its own transaction (claimMessage): one commit for both. Any other
+  // spends it first, on its own.
+  const inTransaction = caller.nonce !== undefined && handler !== undefined && !handler.readOnly;
+  if (caller.nonce && !inTransaction && !(await spendNonce(services.db, caller.access_key, caller.nonce.value, caller.nonce.at))) {
+    return refuseReplayedNonce(services, caller, hints, log);
+  }
+  const state = { committed: false };
+  const response = await answerMessage(services, body, inTransaction ? caller : { access_key: caller.access_key, fixmedins_code: caller.fixmedins_code }, state, log);
+  if (inTransaction && !state.committed && caller.nonce) {
+    // Nothing committed, the nonce with it (a refusal, a replay of the msgid, an error): it is spent now, on its own,
+    // so that a replay of this very request is refused as one.
+    try {
+      if (!(await spendNonce(services.db, caller.access_key, caller.nonce.value, caller.nonce.at))) return refuseReplayedNonce(services, caller, hints, log);
+    } catch (error) {
+      log?.error({ msgid: hints.msgid, err: error }, "the nonce could not be spent");
+    }
+  }
+  return response;
+}
+
+/** The infno and msgid of a body, read leniently (it may be anything). */
+function envelopeHints(body: unknown): { infno: string | null; msgid: string | null } {
+  const o = body && typeof body === "object" ? (body as Record<string, unknown>) : {};
+  return { infno: typeof o.infno === "string" ? o.infno : null, msgid: typeof o.msgid === "string" ? o.msgid.slice(0, 64) : null };
+}
+
+async function answerMessage(services: Services, body: unknown, caller: HisCaller, state: { committed: boolean }, log?: DispatchLog): Promise<ResponseEnvelope> {
   const received = nowText();
   if (body === NOT_JSON) return answer(received, null, "请求报文无法解析 / malformed request");
   let env: z.output<typeof envelope>;
@@ -167,11 +241,15 @@ export async function callService(services: Services, body: unknown, caller: His
 
   const run = async (q: Queryable): Promise<ResponseEnvelope> => {
     if (!handler.readOnly) {
-      // Copies of one message arriving at once wait here for the first to commit or roll back, then answer as it did:
-      // without this, a copy that ran alongside would be refused by the state the first one left ("settled already").
-      await q.execute(sql`select pg_advisory_xact_lock(hashtextextended(${env.msgid}, 0))`);
-      const prev = await previousAnswer(q, env.msgid, hash);
-      if (prev) throw new Replay(prev);
+      // Copies of one message arriving at once wait in the claim for the first to commit or roll back, then answer as
+      // it did: without this, a copy that ran alongside would be refused by the state the first one left ("settled already").
+      const claim = await claimMessage(q, { msgid: env.msgid, infno: env.infno, fixmedins_code: env.fixmedins_code, request_hash: hash, request: body }, caller);
+      if (claim === "replayed") throw new NonceReplayed();
+      if (claim === "taken") {
+        const prev = await previousAnswer(q, env.msgid, hash);
+        invariant(prev !== null, `msgid ${env.msgid} is taken but has no answer`);
+        throw new Replay(prev as ResponseEnvelope);
+      }
     }
     if (handler.needsSignIn !== false) await checkSignIn(services, q, caller, env.sign_no ?? null);
     const ctx: MessageContext = {
@@ -190,16 +268,7 @@ export async function callService(services: Services, body: unknown, caller: His
     const result = await handler.handle(ctx, input);
     const response = answer(received, result.output, null, result.warnings);
     if (!handler.readOnly) {
-      await q.insert(messageLog).values({
-        msgid: env.msgid,
-        infno: env.infno,
-        fixmedins_code: env.fixmedins_code,
-        request_hash: hash,
-        request: body as Record<string, unknown>,
-        response,
-        infcode: 0,
-        effects: result.effects ?? null,
-      });
+      await q.update(messageLog).set({ response, infcode: 0, effects: result.effects ?? null }).where(eq(messageLog.msgid, env.msgid));
     }
     return response;
   };
@@ -210,9 +279,12 @@ export async function callService(services: Services, body: unknown, caller: His
     const response = handler.readOnly
       ? await services.db.transaction((tx) => run(tx), { isolationLevel: "repeatable read", accessMode: "read only" })
       : await services.db.transaction((tx) => run(tx));
+    state.committed = true;
     log?.info({ infno: env.infno, msgid: env.msgid, fixmedins_code: env.fixmedins_code }, handler.name);
     return response;
   } catch (error) {
+    // The nonce was spent before this message's transaction: callService refuses the sender.
+    if (error instanceof NonceReplayed) return answer(received, null, "replayed");
     if (error instanceof Replay) return error.response;
     if (error instanceof SignNoOfOtherCredential) {
       try {

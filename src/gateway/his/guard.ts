@@ -1,4 +1,4 @@
-import { lt, sql } from "drizzle-orm";
+import { lt } from "drizzle-orm";
 import { bodyDigest, NONCE, signatureMatches, SIGNED_HEADERS, type SignedHeader } from "../../lib/hisSignature.js";
 import type { Services } from "../../services/common/index.js";
 import { NOT_JSON } from "./dispatch.js";
@@ -144,15 +144,15 @@ export class HisGuard {
     if (!valid.some((s) => signatureMatches(s.secret, values, signature))) {
       return refuse({ reason: "bad_signature", message: "_api_signature does not verify with the credential's secret" }, accessKey, safeParse(rawBody));
     }
-    // Only a signed request may spend a nonce: an unsigned flood cannot fill the table.
-    if (!(await this.spendNonce(accessKey, values._api_nonce, now))) {
-      return refuse({ reason: "replayed_nonce", message: `_api_nonce ${values._api_nonce} was used already with this access key: a request is sent once (a retry signs again)` }, accessKey, safeParse(rawBody));
-    }
+    // The nonce is spent by the message itself (dispatch.ts: in its transaction, with the msgid's claim), so that a
+    // request costs one commit; only a signed request reaches that point, so an unsigned flood cannot fill the table.
+    await this.pruneNonces(now);
+    const nonce = { value: values._api_nonce, at: now };
     try {
       body = JSON.parse(rawBody) as unknown;
     } catch {
       // Signed but not JSON: the envelope's own parser answers it as malformed (no refusal of the sender).
-      return { caller: { access_key: accessKey, fixmedins_code: credential.fixmedins_code }, body: NOT_JSON };
+      return { caller: { access_key: accessKey, fixmedins_code: credential.fixmedins_code, nonce }, body: NOT_JSON };
     }
     const hints = envelopeHints(body);
     if (hints.fixmedins_code !== null && hints.fixmedins_code !== credential.fixmedins_code) {
@@ -162,21 +162,14 @@ export class HisGuard {
       const limit = this.limits[hints.infno] as RateLimit;
       return refuse({ reason: "rate_limited", message: `too many ${hints.infno} of ${credential.fixmedins_code}: at most ${limit.capacity} at once and ${limit.perSecond} a second; retry later` }, accessKey);
     }
-    return { caller: { access_key: accessKey, fixmedins_code: credential.fixmedins_code }, body };
+    return { caller: { access_key: accessKey, fixmedins_code: credential.fixmedins_code, nonce }, body };
   }
 
-  /** One round trip: the nonce is new if the insert wrote a row. Old nonces are pruned about once a minute. */
-  private async spendNonce(accessKey: string, nonce: string, now: number): Promise<boolean> {
-    if (now - this.lastPrune > PRUNE_EVERY_MS) {
-      this.lastPrune = now;
-      await this.services.db.delete(hisNonces).where(lt(hisNonces.seen_at, new Date(now - NONCE_KEPT_MS)));
-    }
-    const rows = await this.services.db
-      .insert(hisNonces)
-      .values({ access_key: accessKey, nonce, seen_at: new Date(now) })
-      .onConflictDoNothing()
-      .returning({ one: sql<number>`1` });
-    return rows.length === 1;
+  /** Old nonces are pruned about once a minute (a nonce is kept twice the replay window). */
+  private async pruneNonces(now: number): Promise<void> {
+    if (now - this.lastPrune <= PRUNE_EVERY_MS) return;
+    this.lastPrune = now;
+    await this.services.db.delete(hisNonces).where(lt(hisNonces.seen_at, new Date(now - NONCE_KEPT_MS)));
   }
 
   /** Takes a token of the institution's bucket for infno; true when the request may go (no limit: always). */

@@ -50,4 +50,9 @@ export function defineHandler<S extends z.ZodType>(h: Handler<S>): Handler<S> {
 export interface HisCaller {
   access_key: string;
   fixmedins_code: string;
+  /**
+   * The request's nonce, checked by the guard but not yet spent: the message spends it in its own transaction (one
+   * statement with the msgid's claim, one commit). In-process callers that sign nothing leave it out.
+   */
+  nonce?: { value: string; at: number };
 }

@@ -1,5 +1,6 @@
 import { and, desc, eq, gte, lt, sql, type SQL } from "drizzle-orm";
-import { fixmedins, hisRefusals } from "../../store/schema.js";
+import type { Queryable } from "../../store/db.js";
+import { fixmedins, hisNonces, hisRefusals } from "../../store/schema.js";
 import type { Services } from "../common/context.js";
 import { inRegion } from "../common/region.js";
 
@@ -65,4 +66,16 @@ export async function listRefusals(services: Services, f: RefusalFilter) {
     .leftJoin(fixmedins, eq(fixmedins.fixmedins_code, hisRefusals.fixmedins_code))
     .where(where);
   return { items, total: count?.n ?? 0 };
+}
+
+/** What a replayed nonce is told (and the refusals' log keeps). */
+export const replayedNonceText = (nonce: string) => `_api_nonce ${nonce} was used already with this access key: a request is sent once (a retry signs again)`;
+
+/**
+ * Spends a request's nonce on its own (one statement, its own commit): for the messages that change nothing and for a
+ * message whose transaction rolled back. True when the nonce was new.
+ */
+export async function spendNonce(q: Queryable, accessKey: string, nonce: string, at: number): Promise<boolean> {
+  const rows = await q.insert(hisNonces).values({ access_key: accessKey, nonce, seen_at: new Date(at) }).onConflictDoNothing().returning({ one: sql<number>`1` });
+  return rows.length === 1;
 }
