@@ -1,9 +1,10 @@
-import { and, asc, desc, eq, gte, isNull, lte, or, sql } from "drizzle-orm";
+import { and, asc, eq, gte, isNull, lte, or, sql, type SQL } from "drizzle-orm";
 import type { Category } from "../../domain/codes.js";
 import { DomainError } from "../../domain/errors.js";
 import type { Fen } from "../../domain/money.js";
 import type { SettlementPerson } from "../../domain/settlement/index.js";
 import type { Queryable } from "../../store/db.js";
+import { jsonRow, rowFromJson, rowsOf } from "./sql.js";
 import { enrollments, personIdentities, persons, supplementaryEnrollments } from "../../store/schema.js";
 
 export type PersonRow = typeof persons.$inferSelect;
@@ -29,6 +30,27 @@ export async function lockPerson(q: Queryable, psnNo: string, field = "psn_no"):
   return row;
 }
 
+/**
+ * A person (by ID number or psn_no) with their identities (by begntime) and enrollments (by year), in one statement:
+ * what 1101 answers.
+ */
+export async function personWithRecords(q: Queryable, by: { certno: string } | { psn_no: string }) {
+  const where = "certno" in by ? sql`${persons.certno} = ${by.certno.toUpperCase()}` : sql`${persons.psn_no} = ${by.psn_no}`;
+  const [read] = await rowsOf<{ person: Record<string, unknown>; identities: Record<string, unknown>[]; enrollments: Record<string, unknown>[] }>(q, sql`select
+    ${jsonRow(persons)} as person,
+    (select coalesce(json_agg(${jsonRow(personIdentities)} order by ${personIdentities.begntime}), '[]'::json) from ${personIdentities}
+      where ${personIdentities.psn_no} = ${persons.psn_no}) as identities,
+    (select coalesce(json_agg(${jsonRow(enrollments)} order by ${enrollments.year}), '[]'::json) from ${enrollments}
+      where ${enrollments.psn_no} = ${persons.psn_no}) as enrollments
+    from ${persons} where ${where} limit 1`);
+  if (!read) return undefined;
+  return {
+    person: rowFromJson(persons, read.person),
+    identities: read.identities.map((i) => rowFromJson(personIdentities, i)),
+    enrollments: read.enrollments.map((e) => rowFromJson(enrollments, e)),
+  };
+}
+
 export async function identitiesOf(q: Queryable, psnNo: string) {
   return q.select().from(personIdentities).where(eq(personIdentities.psn_no, psnNo)).orderBy(asc(personIdentities.begntime));
 }
@@ -42,14 +64,14 @@ export async function enrollmentsOf(q: Queryable, psnNo: string) {
  * several of a year (a duplicate in another region, ended): the enrolled one comes first, else the latest.
  */
 export async function enrollmentOn(q: Queryable, psnNo: string, insutype: string, date: string) {
-  const [row] = await q
-    .select()
-    .from(enrollments)
-    .where(and(eq(enrollments.psn_no, psnNo), eq(enrollments.insutype, insutype), eq(enrollments.year, Number(date.slice(0, 4)))))
-    .orderBy(sql`${enrollments.status} = 'enrolled' desc`, desc(enrollments.id))
-    .limit(1);
+  const [row] = await q.select().from(enrollments).where(enrollmentOnCondition(psnNo, insutype, date)).orderBy(enrollmentOnOrder).limit(1);
   return row;
 }
+
+/** enrollmentOn's condition and order, for a statement that reads it with others. */
+export const enrollmentOnCondition = (psnNo: string, insutype: string, date: string): SQL =>
+  and(eq(enrollments.psn_no, psnNo), eq(enrollments.insutype, insutype), eq(enrollments.year, Number(date.slice(0, 4)))) as SQL;
+export const enrollmentOnOrder: SQL = sql`${enrollments.status} = 'enrolled' desc, ${enrollments.id} desc`;
 
 export function ageOn(brdy: string, date: string): number {
   const years = Number(date.slice(0, 4)) - Number(brdy.slice(0, 4));
@@ -78,15 +100,24 @@ export async function supplementaryTiersOn(q: Queryable, person: Pick<PersonRow,
 
 /** The person as the settlement engine sees them, for one insurance type on the date of care. */
 export async function settlementPerson(q: Queryable, person: PersonRow, insutype: string, date: string): Promise<SettlementPerson> {
-  const ids = await identitiesOf(q, person.psn_no);
-  const supplementary = await supplementaryTiersOn(q, person, date);
+  return settlementPersonOf(person, insutype, date, await identitiesOf(q, person.psn_no), await supplementaryTiersOn(q, person, date));
+}
+
+/** The same from rows read already (identities ordered by begntime; the supplementary tiers of the date). */
+export function settlementPersonOf(
+  person: PersonRow,
+  insutype: string,
+  date: string,
+  ids: readonly Pick<typeof personIdentities.$inferSelect, "psn_idet_type" | "begntime" | "endtime">[],
+  supplementary: readonly string[],
+): SettlementPerson {
   return {
     psn_no: person.psn_no,
     insutype,
     insuplc_admdvs: person.insuplc_admdvs,
     balc: person.balc_fen as Fen,
     idetinfo: ids.map((i) => ({ psn_idet_type: i.psn_idet_type as Category, begntime: i.begntime, endtime: i.endtime })),
-    ...(supplementary.length > 0 ? { supplementary } : {}),
+    ...(supplementary.length > 0 ? { supplementary: [...supplementary] } : {}),
     psn_name: person.psn_name,
     psn_cert_type: person.psn_cert_type,
     certno: person.certno,
@@ -97,4 +128,13 @@ export async function settlementPerson(q: Queryable, person: PersonRow, insutype
     psn_type: insutype === "310" ? "11" : "1501",
     cvlserv_flag: "0",
   };
+}
+
+/**
+ * The supplementary tiers' roster condition of supplementaryTiersOn, for a statement that reads it with others.
+ */
+export function supplementaryTiersCondition(person: Pick<PersonRow, "psn_no" | "insuplc_admdvs">, date: string): SQL {
+  const t = supplementaryEnrollments;
+  return sql`${t.psn_no} = ${person.psn_no} and ${t.year} = ${Number(date.slice(0, 4))} and ${t.admdvs} = ${person.insuplc_admdvs}
+    and ${t.begin_date} <= ${date}::date and (${t.end_date} is null or ${t.end_date} >= ${date}::date)`;
 }

@@ -1,4 +1,5 @@
-import { sql, type SQL } from "drizzle-orm";
+import { getTableColumns, sql, type SQL } from "drizzle-orm";
+import type { PgTable } from "drizzle-orm/pg-core";
 import type { Queryable } from "../../store/db.js";
 
 /** The rows of a raw query, on PGlite and on node-postgres alike. */
@@ -14,3 +15,26 @@ export async function rowsOf<T>(q: Queryable, query: SQL): Promise<T[]> {
  * (PGlite has no autovacuum; a server's may be off or behind a bulk load) can get a full scan per batch: quadratic.
  */
 export const array = (values: readonly unknown[], type: string): SQL => sql`${sql.param(values)}::${sql.raw(type)}[]`;
+
+/**
+ * A row of `table` as one JSON value, for reads that gather several tables in one statement (one round trip): dates and
+ * timestamps as the driver's own text (so that `rowFromJson` gives what a select of the table gives), other columns as
+ * they are. `rowFromJson` reads it back through each column's own mapping.
+ */
+export function jsonRow(table: PgTable): SQL {
+  const pairs = Object.entries(getTableColumns(table)).map(([key, column]) => {
+    const type = column.getSQLType();
+    const value = type === "date" || type.startsWith("timestamp") ? sql`${column}::text` : sql`${column}`;
+    return sql`${sql.raw(`'${key}'`)}, ${value}`;
+  });
+  return sql`json_build_object(${sql.join(pairs, sql`, `)})`;
+}
+
+export function rowFromJson<T extends PgTable>(table: T, json: Record<string, unknown>): T["$inferSelect"] {
+  const out: Record<string, unknown> = {};
+  for (const [key, column] of Object.entries(getTableColumns(table))) {
+    const value = json[key];
+    out[key] = value === null || value === undefined ? null : column.mapFromDriverValue(value);
+  }
+  return out as T["$inferSelect"];
+}

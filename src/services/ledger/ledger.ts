@@ -43,8 +43,14 @@ export function settlementTransfers(s: SettlementMoney, funds: readonly FundStep
 }
 
 export async function postTransfers(q: Queryable, setlId: string, kind: "settle" | "reverse", transfers: Transfer[]): Promise<void> {
-  if (transfers.length === 0) return;
-  await q.insert(ledgerTransfers).values(transfers.map((t) => ({ ...t, setl_id: setlId, kind })));
+  const insert = transfersInsert(q, setlId, kind, transfers);
+  if (insert) await insert;
+}
+
+/** The insert of a settlement's postings, not yet sent: for a statement that writes it with others (null: none to post). */
+export function transfersInsert(q: Queryable, setlId: string, kind: "settle" | "reverse", transfers: Transfer[]) {
+  if (transfers.length === 0) return null;
+  return q.insert(ledgerTransfers).values(transfers.map((t) => ({ ...t, setl_id: setlId, kind })));
 }
 
 /** The exact inverse of a settlement's postings. */

@@ -1,4 +1,4 @@
-import { and, eq, inArray, isNull } from "drizzle-orm";
+import { and, eq, inArray, isNull, sql, type SQLWrapper } from "drizzle-orm";
 import type { FilingType, MedType } from "../../domain/codes.js";
 import { DomainError } from "../../domain/errors.js";
 import { formatYuan } from "../../domain/money.js";
@@ -7,10 +7,11 @@ import { roundHalfUpDiv } from "../../domain/ratio.js";
 import { splitLine } from "../../domain/settlement/index.js";
 import type { FeeLine, LineSplit } from "../../domain/settlement/index.js";
 import type { Queryable } from "../../store/db.js";
-import { chronicFilings, diagnoses, encounters, feeLines, fixmedins } from "../../store/schema.js";
+import { chronicFilings, diagnoses, encounters, enrollments, feeLines, fixmedins, persons } from "../../store/schema.js";
+import { array, jsonRow, rowFromJson, rowsOf } from "../common/sql.js";
 import type { Services } from "../common/context.js";
 import { newId } from "../common/ids.js";
-import { enrollmentOn, getPerson } from "../common/persons.js";
+import { enrollmentOnCondition, enrollmentOnOrder } from "../common/persons.js";
 
 export type EncounterRow = typeof encounters.$inferSelect;
 
@@ -34,14 +35,25 @@ export async function getHospital(services: Services, q: Queryable, code: string
 /** The encounter, which must belong to this hospital and this person. */
 export async function getEncounter(q: Queryable, mdtrtId: string, fixmedinsCode: string, psnNo?: string): Promise<EncounterRow> {
   const [row] = await q.select().from(encounters).where(eq(encounters.mdtrt_id, mdtrtId)).limit(1);
+  return encounterOf(row, mdtrtId, fixmedinsCode, psnNo);
+}
+
+/** getEncounter's checks over a row read otherwise (with others, in one statement). */
+function encounterOf(row: EncounterRow | undefined, mdtrtId: string, fixmedinsCode: string, psnNo?: string): EncounterRow {
   if (!row || row.fixmedins_code !== fixmedinsCode) throw new DomainError("mdtrt_id", `no encounter ${mdtrtId} at ${fixmedinsCode}`);
   if (psnNo !== undefined && row.psn_no !== psnNo) throw new DomainError("psn_no", `encounter ${mdtrtId} is not ${psnNo}'s`);
   return row;
 }
 
 async function checkInsured(q: Queryable, psnNo: string, insutype: string, date: string) {
-  const person = await getPerson(q, psnNo);
-  const enrollment = await enrollmentOn(q, psnNo, insutype, date);
+  // The person and the enrollment in force (enrollmentOn's choice), in one statement.
+  const [read] = await rowsOf<{ person: Record<string, unknown> | null; enrollment: Record<string, unknown> | null }>(q, sql`select
+    (select ${jsonRow(persons)} from ${persons} where ${persons.psn_no} = ${psnNo}) as person,
+    (select ${jsonRow(enrollments)} from ${enrollments} where ${enrollmentOnCondition(psnNo, insutype, date)}
+      order by ${enrollmentOnOrder} limit 1) as enrollment`);
+  if (!read?.person) throw new DomainError("psn_no", `no insured person ${psnNo}`);
+  const person = rowFromJson(persons, read.person);
+  const enrollment = read.enrollment ? rowFromJson(enrollments, read.enrollment) : undefined;
   if (!enrollment) throw new DomainError("insutype", `${psnNo} is not enrolled in ${insutype} for ${date.slice(0, 4)}: no enrollment of that insurance and year`);
   if (enrollment.status !== "enrolled") {
     throw new DomainError("insutype", `${psnNo}'s ${insutype} enrollment for ${date.slice(0, 4)} is ${enrollment.status}`);
@@ -134,9 +146,12 @@ export interface VisitInfoInput {
   diagnoses: Diagnosis[];
 }
 
-/** 2203 outpatient visit info / 2403 inpatient info change: medical type, chronic disease, diagnoses. */
-export async function updateVisit(q: Queryable, input: VisitInfoInput): Promise<EncounterRow> {
-  const e = await getEncounter(q, input.mdtrt_id, input.fixmedins_code, input.psn_no);
+/**
+ * 2203 outpatient visit info / 2403 inpatient info change: medical type, chronic disease, diagnoses. `read` is the
+ * encounter as the caller read it already in this transaction (getEncounter), so that it is not read twice.
+ */
+export async function updateVisit(q: Queryable, input: VisitInfoInput, read?: EncounterRow): Promise<EncounterRow> {
+  const e = read ?? (await getEncounter(q, input.mdtrt_id, input.fixmedins_code, input.psn_no));
   assertOpen(e);
   if (input.rule === "14") {
     if (!input.opsp_dise_code) throw new DomainError("opsp_dise_code", "a chronic/special disease visit (med_type 14) needs the disease code");
@@ -149,14 +164,17 @@ export async function updateVisit(q: Queryable, input: VisitInfoInput): Promise<
       throw new DomainError("opsp_dise_code", `${e.psn_no} has no chronic/special disease filing (2503) of ${input.opsp_dise_code} valid on ${date}`);
     }
   }
-  const [row] = await q
-    .update(encounters)
-    .set({ med_type: input.med_type, opsp_dise_code: input.rule === "14" ? input.opsp_dise_code : null, info: { ...(e.info as object), ...input.info } })
-    .where(eq(encounters.mdtrt_id, input.mdtrt_id))
-    .returning();
-  if (input.diagnoses.length > 0) await replaceDiagnoses(q, input.mdtrt_id, input.diagnoses);
-  if (!row) throw new Error("update returned nothing");
-  return row;
+  const change = { med_type: input.med_type, opsp_dise_code: input.rule === "14" ? input.opsp_dise_code : null, info: { ...(e.info as object), ...input.info } };
+  // One statement: the encounter and its diagnoses (the old ones go, the new ones come; no statement of the two sees
+  // the other's rows).
+  const writes: SQLWrapper[] = [
+    q.update(encounters).set(change).where(eq(encounters.mdtrt_id, input.mdtrt_id)),
+    ...(input.diagnoses.length > 0
+      ? [q.delete(diagnoses).where(eq(diagnoses.mdtrt_id, input.mdtrt_id)), q.insert(diagnoses).values(input.diagnoses.map((d) => ({ ...d, mdtrt_id: input.mdtrt_id })))]
+      : []),
+  ];
+  await q.execute(sql`with ${sql.join(writes.map((w, i) => sql`${sql.identifier(`w${i}`)} as (${w.getSQL()})`), sql`, `)} select 1`);
+  return { ...e, ...change };
 }
 
 /** 2402 discharge / 2405 discharge cancel. */
@@ -193,15 +211,17 @@ export async function uploadFeeLines(
   lines: UploadedLine[],
   kind?: EncounterRow["kind"],
 ): Promise<LineSplit[]> {
-  const e = await getEncounter(q, mdtrtId, fixmedinsCode, psnNo);
+  const sns = lines.map((l) => l.feedetl_sn);
+  // The encounter and the lines of these numbers already there, in one statement.
+  const [read] = await rowsOf<{ encounter: Record<string, unknown> | null; existing: { sn: string; cancelled: boolean }[] }>(q, sql`select
+    (select ${jsonRow(encounters)} from ${encounters} where ${encounters.mdtrt_id} = ${mdtrtId}) as encounter,
+    (select coalesce(json_agg(json_build_object('sn', ${feeLines.feedetl_sn}, 'cancelled', ${feeLines.cancelled})), '[]'::json) from ${feeLines}
+      where ${feeLines.mdtrt_id} = ${mdtrtId} and ${feeLines.feedetl_sn} = any(${array(sns, "text")})) as existing`);
+  const e = encounterOf(read?.encounter ? rowFromJson(encounters, read.encounter) : undefined, mdtrtId, fixmedinsCode, psnNo);
   assertKind(e, kind);
   assertOpen(e);
-  const sns = lines.map((l) => l.feedetl_sn);
   if (new Set(sns).size !== sns.length) throw new DomainError("feedetail.feedetl_sn", "repeats within the upload");
-  const existing = await q
-    .select({ sn: feeLines.feedetl_sn, cancelled: feeLines.cancelled })
-    .from(feeLines)
-    .where(and(eq(feeLines.mdtrt_id, mdtrtId), inArray(feeLines.feedetl_sn, sns)));
+  const existing = read?.existing ?? [];
   const live = existing.find((x) => !x.cancelled);
   if (live) throw new DomainError("feedetail.feedetl_sn", `${live.sn} is uploaded already for ${mdtrtId}`);
   // A cancelled line's number may be used again: the cancelled line gives way.

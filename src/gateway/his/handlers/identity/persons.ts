@@ -6,7 +6,7 @@ import { toYuan, type Fen } from "../../../../domain/money.js";
 import { parseResidentId } from "../../../../domain/ids.js";
 import { NATIONAL_MED_TYPE_CODES, NATIONAL_MED_TYPES } from "../../../../domain/codes.js";
 import { dateTimeField, yearMonthField } from "../../../../domain/zodFields.js";
-import { ageOn, enrollmentOn, enrollmentsOf, findPersonByCertno, getPerson, identitiesOf } from "../../../../services/common/index.js";
+import { ageOn, enrollmentOn, enrollmentsOf, getPerson, personWithRecords } from "../../../../services/common/index.js";
 import { loadAccumulators } from "../../../../services/settlement/index.js";
 import { checkVoucherUse, issueVoucher, verifyVoucher, VISIT_TOKEN_TTL_SECONDS } from "../../../../services/identity/index.js";
 import { encounters } from "../../../../store/schema.js";
@@ -42,25 +42,27 @@ export const personInfo = defineHandler({
     }),
   }),
   async handle(ctx, { data }) {
-    let person;
+    let read: Awaited<ReturnType<typeof personWithRecords>>;
     if (data.mdtrt_cert_type === "01") {
       if (!data.mdtrt_cert_no) throw new DomainError("data.mdtrt_cert_no", "is required: the electronic voucher token from the QR code");
       const voucher = await verifyVoucher(ctx.services, data.mdtrt_cert_no, "data.mdtrt_cert_no");
       await checkVoucherUse(ctx.q, data.mdtrt_cert_no, voucher, ctx.fixmedins_code, "data.mdtrt_cert_no");
-      person = await getPerson(ctx.q, voucher.psn_no, "data.mdtrt_cert_no");
-      if (data.certno && data.certno.toUpperCase() !== person.certno) throw new DomainError("data.certno", "is not the voucher holder's ID number");
+      read = await personWithRecords(ctx.q, { psn_no: voucher.psn_no });
+      if (!read) throw new DomainError("data.mdtrt_cert_no", `no insured person ${voucher.psn_no}`);
+      if (data.certno && data.certno.toUpperCase() !== read.person.certno) throw new DomainError("data.certno", "is not the voucher holder's ID number");
     } else if (data.mdtrt_cert_type === "03" && !data.certno && !looksLikeResidentId(data.mdtrt_cert_no)) {
       // A social security card's number (社会保障卡卡号) is not a key of the register: the card also carries the ID
       // number, which the card reader gives as certno.
       throw new DomainError("data.certno", "is required with mdtrt_cert_type 03 when mdtrt_cert_no is the card's number: the holder's ID number, which the card carries");
     } else {
       const certno = parseResidentId(data.certno || data.mdtrt_cert_no, data.certno ? "data.certno" : "data.mdtrt_cert_no");
-      person = await findPersonByCertno(ctx.q, certno);
-      if (!person) throw new DomainError("data.certno", `no insured person with ID number ${certno}`);
+      read = await personWithRecords(ctx.q, { certno });
+      if (!read) throw new DomainError("data.certno", `no insured person with ID number ${certno}`);
     }
+    const person = read.person;
     if (data.psn_name && data.psn_name !== person.psn_name) throw new DomainError("data.psn_name", "does not match the ID number");
     const today = ctx.inf_time.slice(0, 10);
-    const [ids, enrolled] = await Promise.all([identitiesOf(ctx.q, person.psn_no), enrollmentsOf(ctx.q, person.psn_no)]);
+    const { identities: ids, enrollments: enrolled } = read;
     const latest = new Map<string, (typeof enrolled)[number]>();
     for (const e of enrolled) latest.set(e.insutype, e);
     return {

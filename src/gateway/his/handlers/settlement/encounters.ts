@@ -104,7 +104,7 @@ export const outpatientVisitInfo = defineHandler({
     await updateVisit(ctx.q, {
       mdtrt_id, psn_no, fixmedins_code: ctx.fixmedins_code, med_type, rule,
       opsp_dise_code: opsp_dise_code ?? (rule === "14" ? (mdtrtinfo.dise_codg ?? null) : null), info, diagnoses: toDiagnoses(list),
-    });
+    }, e);
     return { output: {} };
   },
 });
@@ -234,7 +234,7 @@ export const inpatientInfoChange = defineHandler({
     if (e.kind !== "inpatient") throw new DomainError("adminfo.mdtrt_id", `${mdtrt_id} is not an inpatient stay`);
     // The stay keeps its medical type unless the change names another inpatient one (外伤住院 found to be 普通住院).
     if (med_type) await inpatientType(ctx, psn_no, e.begntime, med_type, "adminfo.med_type");
-    await updateVisit(ctx.q, { mdtrt_id, psn_no, fixmedins_code: ctx.fixmedins_code, med_type: med_type ?? e.med_type, rule: "21", opsp_dise_code: null, info, diagnoses: toDiagnoses(list) });
+    await updateVisit(ctx.q, { mdtrt_id, psn_no, fixmedins_code: ctx.fixmedins_code, med_type: med_type ?? e.med_type, rule: "21", opsp_dise_code: null, info, diagnoses: toDiagnoses(list) }, e);
     return { output: {} };
   },
 });
