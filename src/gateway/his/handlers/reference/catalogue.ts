@@ -217,7 +217,8 @@ export const CATALOGUE_FILE_COLUMNS = [
 const verOf = (updt: string) => updt.replace(/[-: ]/g, "");
 const VER = /^\d{14}$/;
 
-function fileLine(e: DownloadedEntry): string {
+/** One line of a catalogue file (1301…; `yibao catalogue export` writes the same lines). */
+export function catalogueFileLine(e: DownloadedEntry): string {
   const row = hilistRow(e);
   const cells: Record<(typeof CATALOGUE_FILE_COLUMNS)[number], unknown> = {
     hilist_code: row.hilist_code, hilist_name: row.hilist_name, list_type: row.list_type, med_chrgitm_type: row.med_chrgitm_type,
@@ -248,7 +249,7 @@ function fileDownload(infno: string, name: string, filter: Omit<CatalogueFilter,
       const rows = await catalogueFileRows(ctx.q, { ...filter, admdvs }, since);
       const last = rows.at(-1);
       const base = `${infno}_${admdvs}_${last ? verOf(last.updt_time) : data.ver || "0"}`;
-      const body = Buffer.from(rows.map((r) => `${fileLine(r)}\n`).join(""), "utf8");
+      const body = Buffer.from(rows.map((r) => `${catalogueFileLine(r)}\n`).join(""), "utf8");
       const stored = await storeFile(ctx.q, ctx.fixmedins_code, `${base}.zip`, zipOne(`${base}.txt`, body), ctx.inf_time);
       return {
         output: { file_qury_no: stored.file_qury_no, filename: stored.filename, dld_end_time: stored.dld_endtime, data_cnt: rows.length },
