@@ -1,4 +1,4 @@
-import { inflateRawSync } from "node:zlib";
+import { crc32, deflateRawSync, inflateRawSync } from "node:zlib";
 
 /**
  * The entries of a zip archive, read from its central directory (the local headers may leave sizes to a trailing data
@@ -37,4 +37,41 @@ export function unzip(buf: Buffer): { name: string; data: Buffer }[] {
     else throw new Error(`entry ${name} is compressed by method ${method}; only stored and deflated entries are read`);
   }
   return out;
+}
+
+/**
+ * A zip archive of one deflated entry (the national catalogue files: a .txt in a .zip), with a fixed time so the same
+ * content gives the same bytes (and digest).
+ */
+export function zipOne(name: string, data: Buffer): Buffer {
+  const nameBytes = Buffer.from(name, "utf8");
+  const packed = deflateRawSync(data);
+  const crc = crc32(data);
+  // 1980-01-01 00:00 in DOS time; bit 11: the name is UTF-8.
+  const fields = (b: Buffer, at: number) => {
+    b.writeUInt16LE(20, at);
+    b.writeUInt16LE(0x0800, at + 2);
+    b.writeUInt16LE(8, at + 4);
+    b.writeUInt16LE(0, at + 6);
+    b.writeUInt16LE(0x21, at + 8);
+    b.writeUInt32LE(crc, at + 10);
+    b.writeUInt32LE(packed.length, at + 14);
+    b.writeUInt32LE(data.length, at + 18);
+    b.writeUInt16LE(nameBytes.length, at + 22);
+  };
+  const local = Buffer.alloc(30);
+  local.writeUInt32LE(0x04034b50, 0);
+  fields(local, 4);
+  const central = Buffer.alloc(46);
+  central.writeUInt32LE(0x02014b50, 0);
+  central.writeUInt16LE(20, 4);
+  fields(central, 6);
+  central.writeUInt32LE(0, 42);
+  const end = Buffer.alloc(22);
+  end.writeUInt32LE(0x06054b50, 0);
+  end.writeUInt16LE(1, 8);
+  end.writeUInt16LE(1, 10);
+  end.writeUInt32LE(46 + nameBytes.length, 12);
+  end.writeUInt32LE(30 + nameBytes.length + packed.length, 16);
+  return Buffer.concat([local, nameBytes, packed, central, nameBytes, end]);
 }

@@ -202,8 +202,13 @@ export const catalogueEntries = pgTable(
     list_type: text("list_type").notNull(),
     begndate: date("begndate", { mode: "string" }).notNull(),
     enddate: date("enddate", { mode: "string" }),
+    /**
+     * When the row was last written with a change (China time, to the second): the catalogue downloads (1312…, 1301…) answer the rows
+     * changed since a HIS's last copy. Stamped by the import so that a later change never shares a served second.
+     */
+    updt_time: timestamp("updt_time", { mode: "string", precision: 0 }).notNull().default(sql`date_trunc('second', now() at time zone 'Asia/Shanghai')`),
   },
-  (t) => [uniqueIndex("catalogue_entries_key").on(t.admdvs, t.med_list_codg, t.begndate)],
+  (t) => [uniqueIndex("catalogue_entries_key").on(t.admdvs, t.med_list_codg, t.begndate), index("catalogue_entries_updt").on(t.admdvs, t.updt_time)],
 );
 
 /** Sign-ins of hospital operators (9001/9002). */

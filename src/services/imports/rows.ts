@@ -761,17 +761,25 @@ const catalogueSpec: ImportSpec<CatalogueEntry> = {
   parse: parseCatalogueRow,
   async write(tx, batch) {
     const e = batch.map((b) => b.value);
+    // The rows written get a time later than any the regions' rows hold: a HIS that copied up to a second (1312's
+    // updt_time) never misses a change made within that same second.
+    const regions = [...new Set(e.map((x) => x.admdvs))];
+    const [stamp] = await rowsOf<{ t: string }>(tx, sql`
+      select to_char(greatest(date_trunc('second', now() at time zone 'Asia/Shanghai'), max(updt_time) + interval '1 second'), 'YYYY-MM-DD HH24:MI:SS') as t
+      from catalogue_entries where admdvs = any(${array(regions, "text")})`);
+    const updt = stamp?.t ?? null;
     return countWritten(
       await rowsOf<{ inserted: boolean }>(tx, sql`
         insert into catalogue_entries as c
-          (admdvs, med_list_codg, med_list_name, chrgitm_lv, selfpay_prop_ppm, pric_uplmt_amt_fen, list_type, begndate, enddate)
-        select * from unnest(${array(e.map((x) => x.admdvs), "text")}, ${array(e.map((x) => x.med_list_codg), "text")},
+          (admdvs, med_list_codg, med_list_name, chrgitm_lv, selfpay_prop_ppm, pric_uplmt_amt_fen, list_type, begndate, enddate, updt_time)
+        select *, ${updt}::timestamp from unnest(${array(e.map((x) => x.admdvs), "text")}, ${array(e.map((x) => x.med_list_codg), "text")},
           ${array(e.map((x) => x.med_list_name), "text")}, ${array(e.map((x) => x.chrgitm_lv), "text")},
           ${array(e.map((x) => x.selfpay_prop), "integer")}, ${array(e.map((x) => x.pric_uplmt_amt), "bigint")},
           ${array(e.map((x) => x.list_type), "text")}, ${array(e.map((x) => x.begndate), "date")}, ${array(e.map((x) => x.enddate), "date")})
         on conflict (admdvs, med_list_codg, begndate) do update
           set med_list_name = excluded.med_list_name, chrgitm_lv = excluded.chrgitm_lv, selfpay_prop_ppm = excluded.selfpay_prop_ppm,
-              pric_uplmt_amt_fen = excluded.pric_uplmt_amt_fen, list_type = excluded.list_type, enddate = excluded.enddate
+              pric_uplmt_amt_fen = excluded.pric_uplmt_amt_fen, list_type = excluded.list_type, enddate = excluded.enddate,
+              updt_time = excluded.updt_time
         where (c.med_list_name, c.chrgitm_lv, c.selfpay_prop_ppm, c.pric_uplmt_amt_fen, c.list_type, c.enddate)
           is distinct from (excluded.med_list_name, excluded.chrgitm_lv, excluded.selfpay_prop_ppm, excluded.pric_uplmt_amt_fen,
             excluded.list_type, excluded.enddate)

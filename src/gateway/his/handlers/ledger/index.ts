@@ -1,2 +1,3 @@
 export * from "./files.js";
 export * from "./reconcile.js";
+export * from "./fileDownload.js";

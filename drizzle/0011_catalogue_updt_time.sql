@@ -1,0 +1,2 @@
+ALTER TABLE "catalogue_entries" ADD COLUMN "updt_time" timestamp(0) DEFAULT date_trunc('second', now() at time zone 'Asia/Shanghai') NOT NULL;--> statement-breakpoint
+CREATE INDEX "catalogue_entries_updt" ON "catalogue_entries" USING btree ("admdvs","updt_time");
