@@ -4,6 +4,7 @@ import {
   inpatientInfoChange, inpatientPreSettle, inpatientReverse, inpatientSettle, outpatientFeeCancel, outpatientFeeUpload, outpatientPreSettle,
   outpatientRegister, outpatientRegisterCancel, outpatientReverse, outpatientSettle, outpatientVisitInfo, reverseByMessage,
 } from "./settlement/index.js";
+import { settlementListStatusQuery, settlementListUpload } from "./settlement/index.js";
 import { detailReconcile, fileUpload, totalsReconcile } from "./ledger/index.js";
 import { accumulatorsQuery, benefitCheck, personInfo, signIn, signOut, voucherDecode } from "./identity/index.js";
 import { LETTERED } from "./variants.js";
@@ -17,6 +18,7 @@ export const HANDLERS: ReadonlyMap<string, Handler> = new Map(
     admit, dischargeHandler, inpatientInfoChange, admissionCancel, dischargeCancel,
     inpatientFeeUpload, inpatientFeeCancel, inpatientPreSettle, inpatientSettle, inpatientReverse,
     chronicFiling, chronicFilingCancel, reverseByMessage, totalsReconcile, detailReconcile, accumulatorsQuery, fileUpload,
+    settlementListUpload, settlementListStatusQuery,
     ...LETTERED,
   ] as Handler[]).map((h) => [h.infno, h]),
 );
