@@ -149,6 +149,27 @@ describe("4101 / 4101A / 4102: the settlement list after discharge", () => {
     expect(status.output.result[0]).toMatchObject({ list_ver: 2, upld_infno: "4101A", upld_time: "2022-03-09 15:30:00", first_upld_time: "2022-03-07 11:00:00" });
   });
 
+  it("4101A without iteminfo: the fees by category are the settlement's own lines, each in its 收费项目类别", async () => {
+    const later = await settledStay(PATIENT, "2022-05-10 08:00:00", "2022-05-10 17:00:00", "ZY-903");
+    his.clock.time = "2022-05-11 09:00:00";
+    const r = await his.ok("4101A", listOf(later, PATIENT, (l) => {
+      delete l.iteminfo;
+      delete l.payinfo;
+      Object.assign(l.setlinfo, { adm_time: "2022-05-10 08:00:00", dscg_time: "2022-05-10 17:00:00", act_ipt_days: 1, setl_begn_date: "2022-05-10", setl_end_date: "2022-05-10" });
+      l.oprninfo[0].oprn_oprt_date = "2022-05-10";
+    }));
+    expect(r.output.data.list_ver).toBe(1);
+    const [row] = await sqlRows<{ items: unknown; ipt_days: number }>(platform.database, sql`select items, ipt_days from settlement_lists where setl_id = ${later.setl_id}`);
+    // A same-day stay counts one day; 床位费 (BED, 甲类) and 西药费 (AMOX, X…, 甲类), 300.00 in all, as the lines were settled.
+    expect(row?.ipt_days).toBe(1);
+    expect(typeof row?.items === "string" ? JSON.parse(row.items) : row?.items).toEqual([
+      { med_chrgitm: "01", amt: 20000, claa_sumfee: 20000, clab_amt: 0, fulamt_ownpay_amt: 0, oth_amt: 0 },
+      { med_chrgitm: "09", amt: 10000, claa_sumfee: 10000, clab_amt: 0, fulamt_ownpay_amt: 0, oth_amt: 0 },
+    ]);
+    // 4101 itself requires them.
+    expect(await refuse(his, "4101", listOf(later, PATIENT, (l) => { delete l.iteminfo; }))).toBe("input.iteminfo: is required");
+  });
+
   it("refuses another hospital's settlement, in 4101 and 4102", async () => {
     const msg = await refuse(h2, "4101", listOf(stay, PATIENT));
     expect(msg).toBe(`setlinfo.setl_id: 结算 ${stay.setl_id} 不是本机构的 / settlement ${stay.setl_id} is not this hospital's`);

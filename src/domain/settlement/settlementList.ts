@@ -340,3 +340,30 @@ export function checkSettlementList(list: SettlementListInput, s: ListSettlement
     main_oprn_code: mainProcedure?.oprn_oprt_code ?? null,
   };
 }
+
+/** A settled fee line, with the 收费项目类别 it falls in. */
+export interface CategorisedLine {
+  med_chrgitm: string;
+  chrgitm_lv: string | null;
+  det_item_fee_sumamt: Fen;
+  fulamt_ownpay_amt: Fen;
+}
+
+/**
+ * The fees by category of a settlement's own lines (4101A sent without iteminfo): per category the amount, what of it is
+ * 甲类 and 乙类 within scope, the fully self-paid part, and the rest (other). Sums to the lines' total, so to medfee_sumamt.
+ */
+export function feesByCategory(lines: readonly CategorisedLine[]): ListFeeItem[] {
+  const by = new Map<string, ListFeeItem>();
+  for (const l of lines) {
+    const item = by.get(l.med_chrgitm) ?? { med_chrgitm: l.med_chrgitm, amt: 0 as Fen, claa_sumfee: 0 as Fen, clab_amt: 0 as Fen, fulamt_ownpay_amt: 0 as Fen, oth_amt: 0 as Fen };
+    const inScope = (l.det_item_fee_sumamt - l.fulamt_ownpay_amt) as Fen;
+    item.amt = (item.amt + l.det_item_fee_sumamt) as Fen;
+    item.fulamt_ownpay_amt = (item.fulamt_ownpay_amt + l.fulamt_ownpay_amt) as Fen;
+    if (l.chrgitm_lv === "01") item.claa_sumfee = (item.claa_sumfee + inScope) as Fen;
+    else if (l.chrgitm_lv === "02") item.clab_amt = (item.clab_amt + inScope) as Fen;
+    else item.oth_amt = (item.oth_amt + inScope) as Fen;
+    by.set(l.med_chrgitm, item);
+  }
+  return [...by.values()].sort((a, b) => (a.med_chrgitm < b.med_chrgitm ? -1 : 1));
+}

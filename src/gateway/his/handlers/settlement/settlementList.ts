@@ -1,7 +1,9 @@
 import { z } from "zod";
-import { DSCG_WAY_NAMES, type SettlementListInput } from "../../../../domain/settlement/index.js";
+import { DSCG_WAY_NAMES, feesByCategory, type ListFeeItem, type SettlementListInput } from "../../../../domain/settlement/index.js";
+import type { ListType } from "../../../../domain/codes.js";
 import { dateTimeField, dayField, yuanField } from "../../../../domain/zodFields.js";
-import { settlementListStatus, uploadSettlementList } from "../../../../services/settlement/index.js";
+import { settlementDetail, settlementListStatus, uploadSettlementList } from "../../../../services/settlement/index.js";
+import { medChrgitmType } from "../../../../wire/settlement.js";
 import { defineHandler } from "../../types.js";
 
 /** A code the document types as text that clients also send as a number (dscg_way 1, diag_type 1). */
@@ -85,22 +87,27 @@ const opspdise = z.object({
 
 const list = <T extends z.ZodType>(of: T, max: number) => z.array(of).max(max).optional().transform((v) => v ?? []);
 
-const listInput = z.object({
+const items = z.array(item).min(1, "the fees by category (收费项目信息) are required: at least one").max(14);
+
+/** 4101A's input: iteminfo may be left out, and the fees by category are then the settlement's own lines'. */
+const listInputA = z.object({
   setlinfo,
   diseinfo: list(diagnosis, 50),
   oprninfo: list(procedure, 50),
-  iteminfo: z.array(item).min(1, "the fees by category (收费项目信息) are required: at least one").max(14),
+  iteminfo: items.optional(),
   payinfo: z.array(fund).max(20).optional(),
   icuinfo: list(icu, 20),
   opspdiseinfo: list(opspdise, 20),
   bldinfo: z.array(z.record(z.string(), z.unknown())).max(20).optional(),
 }).passthrough();
+/** 4101's input: the same, iteminfo required. */
+const listInput = listInputA.extend({ iteminfo: items });
 
-type ListMessage = z.output<typeof listInput>;
+type ListMessage = z.output<typeof listInputA>;
 
 const toYmd = (t: string) => t.slice(0, 10);
 
-function toList(m: ListMessage): SettlementListInput {
+function toList(m: ListMessage, derived: ListFeeItem[]): SettlementListInput {
   const s = m.setlinfo;
   return {
     setl_id: s.setl_id,
@@ -124,7 +131,7 @@ function toList(m: ListMessage): SettlementListInput {
       oprn_oprt_begntime: p.oprn_oprt_begntime ?? null, oprn_oprt_endtime: p.oprn_oprt_endtime ?? null, anst_way: p.anst_way,
       oper_dr_code: p.oper_dr_code, oper_dr_name: p.oper_dr_name, anst_dr_code: p.anst_dr_code, anst_dr_name: p.anst_dr_name,
     })),
-    items: m.iteminfo.map((i) => ({
+    items: m.iteminfo === undefined ? derived : m.iteminfo.map((i) => ({
       med_chrgitm: i.med_chrgitm, amt: i.amt, claa_sumfee: i.claa_sumfee ?? (0 as typeof i.amt), clab_amt: i.clab_amt ?? (0 as typeof i.amt),
       fulamt_ownpay_amt: i.fulamt_ownpay_amt ?? (0 as typeof i.amt), oth_amt: i.oth_amt ?? (0 as typeof i.amt),
     })),
@@ -134,19 +141,29 @@ function toList(m: ListMessage): SettlementListInput {
   };
 }
 
+export const SETTLEMENT_LIST_INPUT_A = listInputA;
+
 export const settlementListUpload = defineHandler({
   infno: "4101",
   name: "医疗保障基金结算清单信息上传",
   readOnly: false,
   output: { data: ["setl_list_id", "setl_id", "mdtrt_id", "list_ver", "upld_time"] },
   input: listInput,
-  async handle(ctx, input) {
+  async handle(ctx, message) {
+    const input = message as ListMessage;
+    // 4101A may leave iteminfo out: the fees by category are then the settled lines', each in its 收费项目类别 (the class
+    // 2301 answered for it). Another hospital's settlement is refused by the upload's checks, in this same transaction.
+    let derived: ListFeeItem[] = [];
+    if (input.iteminfo === undefined) {
+      const detail = await settlementDetail(ctx.q, input.setlinfo.setl_id);
+      derived = feesByCategory((detail?.lines ?? []).map((l) => ({ med_chrgitm: medChrgitmType({ ...l, list_type: l.list_type as ListType | null }), chrgitm_lv: l.chrgitm_lv, det_item_fee_sumamt: l.det_item_fee_sumamt, fulamt_ownpay_amt: l.fulamt_ownpay_amt })));
+    }
     const uploaded = await uploadSettlementList(ctx.q, {
       fixmedins_code: ctx.fixmedins_code,
       infno: ctx.infno,
       msgid: ctx.msgid,
       time: ctx.inf_time,
-      list: toList(input),
+      list: toList(input, derived),
       setlinfo: { ...input.setlinfo, ...(input.bldinfo ? { bldinfo: input.bldinfo } : {}) },
     });
     return {
