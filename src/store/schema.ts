@@ -818,3 +818,87 @@ export const supplementaryEnrollments = pgTable(
   },
   (t) => [primaryKey({ columns: [t.psn_no, t.tier_id, t.year] }), index("supplementary_tier").on(t.tier_id, t.year)],
 );
+
+// ---- issue 19: the settlement list (医疗保障基金结算清单, 4101/4101A)
+
+/**
+ * A settlement's list as last uploaded; a re-upload replaces it (and its diagnoses and procedures) and counts the version.
+ * The columns a DRG/DIP grouper reads are kept apart from the header as sent (setlinfo): sex, age, a newborn's age in days
+ * and weights, length of stay, leave type, the principal diagnosis and procedure. Money in fen.
+ */
+export const settlementLists = pgTable(
+  "settlement_lists",
+  {
+    setl_id: text("setl_id").primaryKey().references(() => settlements.setl_id),
+    mdtrt_id: text("mdtrt_id").notNull().references(() => encounters.mdtrt_id),
+    psn_no: text("psn_no").notNull().references(() => persons.psn_no),
+    fixmedins_code: text("fixmedins_code").notNull(),
+    /** 1 for the first upload, one more for each re-upload. */
+    version: integer("version").notNull(),
+    /** The transaction (4101 or 4101A) and message of the upload in force, and its time (the message's inf_time). */
+    infno: text("infno").notNull(),
+    msgid: text("msgid").notNull(),
+    uploaded_at: timestamp("uploaded_at", { mode: "string" }).notNull(),
+    first_uploaded_at: timestamp("first_uploaded_at", { mode: "string" }).notNull(),
+    gend: text("gend").notNull(),
+    age: integer("age").notNull(),
+    nwb_age_days: integer("nwb_age_days"),
+    /** Grams. */
+    nwb_bir_wt: integer("nwb_bir_wt"),
+    nwb_adm_wt: integer("nwb_adm_wt"),
+    ipt_med_type: text("ipt_med_type"),
+    adm_time: timestamp("adm_time", { mode: "string" }),
+    dscg_time: timestamp("dscg_time", { mode: "string" }),
+    ipt_days: integer("ipt_days"),
+    dscg_way: text("dscg_way"),
+    main_diag_code: text("main_diag_code"),
+    main_oprn_code: text("main_oprn_code"),
+    medfee_sumamt: fen("medfee_sumamt"),
+    /** iteminfo: the fees by category (med_chrgitm, amt, claa_sumfee, clab_amt, fulamt_ownpay_amt, oth_amt in fen). */
+    items: jsonb("items").notNull(),
+    /** payinfo as sent (fen), or null (4101A: the settlement's funds). */
+    funds: jsonb("funds"),
+    icu: jsonb("icu").notNull().default(sql`'[]'::jsonb`),
+    opspdise: jsonb("opspdise").notNull().default(sql`'[]'::jsonb`),
+    /** The header (setlinfo) and any other node as sent, for what no column holds. */
+    setlinfo: jsonb("setlinfo").notNull(),
+    created_at: created(),
+  },
+  (t) => [index("settlement_lists_mdtrt").on(t.mdtrt_id), index("settlement_lists_fixmedins").on(t.fixmedins_code, t.uploaded_at)],
+);
+
+/** The list's diagnoses (diseinfo), in the order sent. */
+export const settlementListDiagnoses = pgTable(
+  "settlement_list_diagnoses",
+  {
+    setl_id: text("setl_id").notNull().references(() => settlementLists.setl_id),
+    seq: integer("seq").notNull(),
+    diag_type: text("diag_type").notNull(),
+    diag_code: text("diag_code").notNull(),
+    diag_name: text("diag_name").notNull(),
+    maindiag_flag: boolean("maindiag_flag").notNull(),
+    adm_cond_type: text("adm_cond_type"),
+  },
+  (t) => [primaryKey({ columns: [t.setl_id, t.seq] })],
+);
+
+/** The list's procedures (oprninfo), in the order sent; oprn_oprt_type 1 is the principal one. */
+export const settlementListProcedures = pgTable(
+  "settlement_list_procedures",
+  {
+    setl_id: text("setl_id").notNull().references(() => settlementLists.setl_id),
+    seq: integer("seq").notNull(),
+    oprn_oprt_type: text("oprn_oprt_type").notNull(),
+    oprn_oprt_code: text("oprn_oprt_code").notNull(),
+    oprn_oprt_name: text("oprn_oprt_name").notNull(),
+    oprn_oprt_date: date("oprn_oprt_date", { mode: "string" }).notNull(),
+    oprn_oprt_begntime: timestamp("oprn_oprt_begntime", { mode: "string" }),
+    oprn_oprt_endtime: timestamp("oprn_oprt_endtime", { mode: "string" }),
+    anst_way: text("anst_way"),
+    oper_dr_code: text("oper_dr_code"),
+    oper_dr_name: text("oper_dr_name"),
+    anst_dr_code: text("anst_dr_code"),
+    anst_dr_name: text("anst_dr_name"),
+  },
+  (t) => [primaryKey({ columns: [t.setl_id, t.seq] })],
+);

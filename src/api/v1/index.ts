@@ -7,7 +7,7 @@ import {
 import { getImportJobRoute, importRosterRoute, listImportJobsRoute, startImportJobRoute } from "./imports/index.js";
 import { myRecordsRoute, myVoucherRoute } from "./portal/index.js";
 import { getPolicyRoute, hospitalsRoute, listPoliciesRoute } from "./reference/index.js";
-import { getSettlementRoute, listSettlementsRoute } from "./settlement/index.js";
+import { getSettlementListRoute, getSettlementRoute, listSettlementsRoute } from "./settlement/index.js";
 import { benefitsRoute, dashboardRoute } from "./reports/index.js";
 import { reconciliationRoute } from "./ledger/index.js";
 import { actOnWarningRoute, getWarningRoute, listWarningsRoute, myWarningsRoute, scanWarningsRoute } from "./monitoring/index.js";
@@ -57,6 +57,7 @@ export const V1_ROUTES: readonly Route[] = [
   getImportJobRoute,
   listSettlementsRoute,
   getSettlementRoute,
+  getSettlementListRoute,
   hospitalsRoute,
   listCredentialsRoute,
   issueCredentialRoute,

@@ -8,3 +8,4 @@ export * from "./progress.js";
 export * from "./supplementary.js";
 export * from "./tierTwo.js";
 export * from "./types.js";
+export * from "./settlementList.js";

@@ -596,6 +596,26 @@ export type paths = {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/settlements/{setl_id}/list": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * 结算清单：诊断、手术操作与按类别的费用 / A settlement's list (医保结算清单): diagnoses, procedures and fees by category
+         * @description 医院出院后上传（4101/4101A）的结算清单，最新一版；未上传时 list 为 null。与结算详情同一可见范围 / the list its hospital uploaded after discharge, the latest version; null when none was. Seen by whoever may see the settlement.
+         */
+        get: operations["getSettlementList"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/hospitals": {
         parameters: {
             query?: never;
@@ -4476,6 +4496,153 @@ export interface operations {
                         explanation_plain: string[];
                         /** @description the same in English */
                         explanation_plain_en: string[];
+                    };
+                };
+            };
+            /** @description 输入有误 / Invalid input: the field and the rule */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 未登录或会话已过期 / Not signed in, or the session expired */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 无权访问 / Not permitted: another role, region, hospital or person */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 不存在 / Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    getSettlementList: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                setl_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description 成功 / OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        setl_id: string;
+                        list: {
+                            /** @description 第几次上传 / the upload's version: 1, then one more for each re-upload */
+                            version: number;
+                            /** @description 4101 或 4101A / the transaction it came by */
+                            infno: string;
+                            /** @description 本版上传时间 / when this version was uploaded (YYYY-MM-DD HH:MM:SS, China time) */
+                            uploaded_at: string;
+                            first_uploaded_at: string;
+                            gend: string;
+                            /** @description 入院时年龄（周岁）/ whole years at admission */
+                            age: number;
+                            /** @description 不足1周岁的年龄（天）/ a newborn's age in days */
+                            nwb_age_days: number | null;
+                            /** @description 新生儿出生体重（克）/ grams */
+                            nwb_bir_wt: number | null;
+                            /** @description 新生儿入院体重（克）/ grams */
+                            nwb_adm_wt: number | null;
+                            ipt_med_type: string | null;
+                            ipt_med_type_name: string | null;
+                            adm_time: string | null;
+                            dscg_time: string | null;
+                            /** @description 实际住院天数 / days in hospital */
+                            ipt_days: number | null;
+                            dscg_way: string | null;
+                            /** @description 离院方式 / leave type */
+                            dscg_way_name: string | null;
+                            main_diag_code: string | null;
+                            main_oprn_code: string | null;
+                            /** @description 医疗费总额（结算的）/ the settlement's total */
+                            medfee_sumamt: number;
+                            diagnoses: {
+                                diag_type: string;
+                                diag_type_name: string;
+                                diag_code: string;
+                                diag_name: string;
+                                maindiag_flag: boolean;
+                                adm_cond_type: string | null;
+                            }[];
+                            procedures: {
+                                oprn_oprt_type: string;
+                                oprn_oprt_type_name: string;
+                                oprn_oprt_code: string;
+                                oprn_oprt_name: string;
+                                oprn_oprt_date: string;
+                                oprn_oprt_begntime: string | null;
+                                oprn_oprt_endtime: string | null;
+                                anst_way: string | null;
+                                oper_dr_name: string | null;
+                                oper_dr_code: string | null;
+                                anst_dr_name: string | null;
+                                anst_dr_code: string | null;
+                            }[];
+                            /** @description 收费项目信息：按类别的费用 / the fees by category */
+                            items: {
+                                med_chrgitm: string;
+                                med_chrgitm_name: string;
+                                /** @description 元 / yuan, at most two decimals */
+                                amt: number;
+                                /** @description 元 / yuan, at most two decimals */
+                                claa_sumfee: number;
+                                /** @description 元 / yuan, at most two decimals */
+                                clab_amt: number;
+                                /** @description 元 / yuan, at most two decimals */
+                                fulamt_ownpay_amt: number;
+                                /** @description 元 / yuan, at most two decimals */
+                                oth_amt: number;
+                            }[];
+                            /** @description 基金支付信息（payinfo）；4101A 不报 / as reported, or null (4101A: the settlement's funds) */
+                            funds: {
+                                fund_pay_type: string;
+                                fund_pay_type_name: string;
+                                /** @description 元 / yuan, at most two decimals */
+                                fund_payamt: number;
+                            }[] | null;
+                            icu: {
+                                scs_cutd_ward_type: string;
+                                scs_cutd_inpool_time: string;
+                                scs_cutd_exit_time: string;
+                                scs_cutd_sum_dura: string | null;
+                            }[];
+                            opspdise: {
+                                diag_code: string;
+                                diag_name: string;
+                                oprn_oprt_code: string | null;
+                                oprn_oprt_name: string | null;
+                            }[];
+                        } | null;
                     };
                 };
             };

@@ -3,7 +3,7 @@ import type {
   BenefitQuery, BenefitReport, BodyOf, Coverage, Dashboard, DuplicateCase, DuplicateQuery, EnrollmentContributions, EnrollmentListItem, Household,
   ImportJob, ImportKind, Me, NewUserRequest, Paged, PageQuery, PersonDetail, PersonSummary, PolicyDocument,
   RecomputeResult, Reconciliation, ReconciliationQuery, ResolveAllResult, ResolveRequest, ResolveResult, ResponseOf,
-  RosterImportResult, RosterSource, ScanResult, SettlementDetail, SettlementListItem, SettlementQuery, SignInAnswer,
+  RosterImportResult, RosterSource, ScanResult, SettlementDetail, SettlementListAnswer, SettlementListItem, SettlementQuery, SignInAnswer,
   SigninAttempt, SubsidyRegister, SubsidyStatistics, Voucher,
   HisCredential, HisRefusal, HisRefusalQuery, IssuedHisCredential,
   ApplicationQuery, AssistanceApplication, AssistancePreview, AssistancePreviewBody, FileApplicationBody, MyApplicationBody,
@@ -75,6 +75,7 @@ export const resolveAllDuplicates = (year: number, operator?: string) => post<Re
 // Settlements, hospitals, reconciliation
 export const listSettlements = (q: SettlementQuery) => get<Paged<SettlementListItem>>("/settlements", { ...q });
 export const getSettlement = (setlId: string) => get<SettlementDetail>(`/settlements/${enc(setlId)}`);
+export const getSettlementList = (setlId: string) => get<SettlementListAnswer>(`/settlements/${enc(setlId)}/list`);
 export const listHospitals = (year?: number) => get<ResponseOf<"listHospitals">>("/hospitals", { year });
 
 // The hospital interface's credentials (administrators issue, rotate and revoke; auditors read) and refusals

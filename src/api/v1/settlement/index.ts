@@ -1,1 +1,2 @@
 export * from "./settlements.js";
+export * from "./settlementList.js";

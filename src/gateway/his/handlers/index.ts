@@ -4,6 +4,7 @@ import {
   inpatientInfoChange, inpatientPreSettle, inpatientReverse, inpatientSettle, outpatientFeeCancel, outpatientFeeUpload, outpatientPreSettle,
   outpatientRegister, outpatientRegisterCancel, outpatientReverse, outpatientSettle, outpatientVisitInfo, reverseByMessage,
 } from "./settlement/index.js";
+import { settlementListStatusQuery, settlementListUpload } from "./settlement/index.js";
 import { detailReconcile, fileDownload, fileUpload, totalsReconcile } from "./ledger/index.js";
 import { dictionaryQuery, herbalFile, hilistQuery, listMatchQuery, materialFile, priceCapQuery, selfpayQuery, serviceFile, westernDrugFile } from "./reference/index.js";
 import { accumulatorsQuery, benefitCheck, personInfo, signIn, signOut, voucherDecode } from "./identity/index.js";
@@ -19,6 +20,7 @@ export const HANDLERS: ReadonlyMap<string, Handler> = new Map(
     inpatientFeeUpload, inpatientFeeCancel, inpatientPreSettle, inpatientSettle, inpatientReverse,
     chronicFiling, chronicFilingCancel, reverseByMessage, totalsReconcile, detailReconcile, accumulatorsQuery, fileUpload,
     fileDownload, westernDrugFile, herbalFile, serviceFile, materialFile, hilistQuery, listMatchQuery, priceCapQuery, selfpayQuery, dictionaryQuery,
+    settlementListUpload, settlementListStatusQuery,
     ...LETTERED,
   ] as Handler[]).map((h) => [h.infno, h]),
 );

@@ -2,11 +2,12 @@ import { ArrowLeftOutlined } from "@ant-design/icons";
 import { Loadable } from "../../components/Loadable";
 import { Page, Section } from "../../components/Page";
 import { useI18n } from "../../i18n";
-import { getSettlement } from "../../lib/api";
+import { getSettlement, getSettlementList } from "../../lib/api";
 import { Link, useParam } from "../../lib/router";
 import { useApi } from "../../lib/useApi";
 import { FeeLinesTable } from "./FeeLinesTable";
 import { FundSteps } from "./FundSteps";
+import { SettlementListSection } from "./SettlementListSection";
 import { SplitDescriptions } from "./SplitDescriptions";
 import { VisitDescriptions } from "./VisitDescriptions";
 
@@ -15,6 +16,7 @@ export default function SettlementPage() {
   const { t } = useI18n();
   const setlId = useParam("setl_id");
   const detail = useApi(`settlement:${setlId}`, () => getSettlement(setlId));
+  const list = useApi(`settlement-list:${setlId}`, () => getSettlementList(setlId));
 
   return (
     <Page
@@ -40,6 +42,11 @@ export default function SettlementPage() {
             <Section title={t("settlement.lines")}>
               <FeeLinesTable lines={d.lines} />
             </Section>
+            {list.data?.list ? (
+              <Section title={t("setlList.title")} testId="settlement-list-section">
+                <SettlementListSection list={list.data.list} />
+              </Section>
+            ) : null}
           </>
         )}
       </Loadable>
