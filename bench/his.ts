@@ -37,6 +37,8 @@ const QUICK = process.env.BENCH_HIS_QUICK === "1";
 const PROFILE = !QUICK || process.env.BENCH_HIS_PROFILE === "1";
 /** BENCH_HIS_DATABASES=postgres (or pglite) measures one database only (a look at one path; the full run measures both). */
 const DATABASES = (process.env.BENCH_HIS_DATABASES ?? "pglite,postgres").split(",").map((s) => s.trim());
+/** Server processes on PostgreSQL (serve --workers; PGlite is one process): BENCH_HIS_WORKERS, default 2 (this machine's cores). */
+const WORKERS = count("BENCH_HIS_WORKERS", 2);
 const ADMIN_URL = process.env.BENCH_DATABASE_ADMIN_URL ?? "postgres://postgres@127.0.0.1:5432/postgres";
 
 function count(name: string, fallback: number): number {
@@ -164,12 +166,13 @@ export const hisBenchmark: Benchmark = {
         // The machine's ceiling, just before the HIS pass on the same server.
         pgbench = QUICK ? null : await runPgbench(ADMIN_URL, { clients: 16, threads: 2, seconds: 20, scale: 10 });
         const postgresProfile = PROFILE ? join(folder, "profile-postgres") : null;
-        const postgresRun = await runAgainst({ DATABASE_URL: url.toString() }, prepared, postgresProfile);
+        const postgresRun = await runAgainst({ DATABASE_URL: url.toString(), YIBAO_WORKERS: String(WORKERS) }, prepared, postgresProfile);
         postgres = { ...postgresRun, profile: postgresProfile ? summariseProfiles(postgresProfile) : null };
       }
       const figures = {
         quick: QUICK,
         concurrency: count("BENCH_HIS_CONCURRENCY", 32),
+        postgres_server_processes: WORKERS,
         target: "PostgreSQL, 32 clerks: ≥ 300 outpatient flows/s (≥ 0.5 of pgbench), ≥ 100 inpatient flows/s, 2207 p99 < 150 ms (< 20 ms with 2 clerks); PGlite ≥ 100 outpatient flows/s",
         pgbench,
         ratio_to_pgbench: pgbench && postgres ? round(messagesPerSecond(postgres.outpatient) / pgbench.tps, 3) : null,

@@ -1,4 +1,6 @@
+import cluster from "node:cluster";
 import { mkdirSync, writeFileSync } from "node:fs";
+import { pino } from "pino";
 import { dirname, join } from "node:path";
 import type { Command } from "commander";
 import { demoCredentials } from "../services/identity/index.js";
@@ -6,7 +8,7 @@ import { buildServer } from "../api/server.js";
 import { Services } from "../services/common/index.js";
 import { accountsWithDemoPassword, DEMO_FIXMEDINS, hasAdministrator } from "../services/demo/index.js";
 import { installDemo, type DemoInstallResult } from "../simulator/demo.js";
-import { migrateDatabase, openFromEnvironment } from "../store/db.js";
+import { migrateDatabase, openFromEnvironment, type Database } from "../store/db.js";
 import { runCommand } from "./common/io.js";
 
 /**
@@ -46,14 +48,47 @@ function describeDemo(r: DemoInstallResult): string {
   return `demo database (years ${r.years.join(", ")}), nothing to add`;
 }
 
+/**
+ * How many server processes: --workers, else YIBAO_WORKERS, else 1. Several share the port (node:cluster) and need a
+ * PostgreSQL server: the embedded database lives in one process.
+ */
+export function workerCount(option: string | undefined, env: NodeJS.ProcessEnv): number {
+  const text = option ?? env.YIBAO_WORKERS ?? "1";
+  const n = Number(text);
+  if (!Number.isInteger(n) || n < 1 || n > 64) throw new Error(`--workers / YIBAO_WORKERS: "${text}" is not a number of processes from 1 to 64`);
+  if (n > 1 && !env.DATABASE_URL) {
+    throw new Error(`--workers ${n}: several server processes need a PostgreSQL server (DATABASE_URL); the embedded database lives in one process`);
+  }
+  return n;
+}
+
+/** A worker of `serve --workers N`: the server on the shared port; the primary has migrated and loaded the demo. */
+async function serveWorker(): Promise<void> {
+  const database = await openFromEnvironment();
+  const services = new Services(database);
+  await services.shareForgetting();
+  const app = await buildServer({ services });
+  await app.listen({ port: Number(process.env.PORT ?? 8080), host: process.env.YIBAO_LISTEN_HOST ?? "127.0.0.1" });
+  const stop = async () => {
+    await app.close();
+    await database.close();
+    process.exit(0);
+  };
+  process.on("SIGINT", () => void stop());
+  process.on("SIGTERM", () => void stop());
+}
+
 export function registerServeCommands(program: Command): void {
   program
     .command("serve")
     .description("run the server (hospital-facing interface, REST API, web console and portal) on PORT (default 8080); loads the demo region into an empty database only")
     .option("--no-demo", "do not load the demo data into an empty database")
     .option("--no-demo-care", "load the demo without its settled care (the demo's hospitals then have no bills)")
-    .action((options: { demo: boolean; demoCare: boolean }) =>
+    .option("--workers <n>", "server processes sharing the port (node:cluster; PostgreSQL only; default YIBAO_WORKERS or 1)")
+    .action((options: { demo: boolean; demoCare: boolean; workers?: string }) =>
       runCommand(async () => {
+        if (cluster.isWorker) return serveWorker();
+        const workers = workerCount(options.workers, process.env);
         const database = await openFromEnvironment();
         await migrateDatabase(database);
         const services = new Services(database);
@@ -71,8 +106,10 @@ export function registerServeCommands(program: Command): void {
           notes.push("YIBAO_HIS_MASTER_KEY is not set: the hospitals' interface secrets derive from a key kept in the database, so a copy of the database can sign as any hospital; set it (32+ characters) before issuing credentials");
         }
         const { host, why } = listenHost(process.env, await accountsWithDemoPassword(database.db));
-        const app = await buildServer({ services });
         const port = Number(process.env.PORT ?? 8080);
+        if (workers > 1) return servePrimary(database, workers, { host, why, port, notes });
+        await services.shareForgetting();
+        const app = await buildServer({ services });
         await app.listen({ port, host });
         for (const note of notes) app.log.info(note);
         app.log.info(`Yibao serves on http://${host === "0.0.0.0" ? "127.0.0.1" : host}:${port} (${database.kind}: ${database.location}), listening on ${host}: ${why}`);
@@ -88,4 +125,44 @@ export function registerServeCommands(program: Command): void {
         process.on("SIGTERM", () => void stop());
       }),
     );
+}
+
+/**
+ * The primary of `serve --workers N`: forks the workers (each its own server and connection pool on the shared port),
+ * starts a new one when one dies, and stops them all on SIGTERM / SIGINT.
+ */
+async function servePrimary(database: Database, workers: number, at: { host: string; why: string; port: number; notes: string[] }): Promise<void> {
+  await database.close();
+  const log = pino({ level: process.env.LOG_LEVEL ?? "info" });
+  let closing = false;
+  const fork = () => cluster.fork({ ...process.env, YIBAO_LISTEN_HOST: at.host, PORT: String(at.port) });
+  cluster.on("exit", (worker, code, signal) => {
+    if (closing) return;
+    log.error({ pid: worker.process.pid, code, signal }, "a server process ended; starting another");
+    fork();
+  });
+  let listening = 0;
+  cluster.on("listening", () => {
+    listening += 1;
+    if (listening !== workers) return;
+    for (const note of at.notes) log.info(note);
+    log.info(`Yibao serves on http://${at.host === "0.0.0.0" ? "127.0.0.1" : at.host}:${at.port} (postgres: ${database.location}) in ${workers} processes, listening on ${at.host}: ${at.why}`);
+  });
+  for (let i = 0; i < workers; i++) fork();
+  const stop = () => {
+    if (closing) return;
+    closing = true;
+    const all = Object.values(cluster.workers ?? {});
+    let left = all.length;
+    if (left === 0) process.exit(0);
+    for (const w of all) {
+      w?.once("exit", () => {
+        left -= 1;
+        if (left === 0) process.exit(0);
+      });
+      w?.process.kill("SIGTERM");
+    }
+  };
+  process.on("SIGINT", stop);
+  process.on("SIGTERM", stop);
 }

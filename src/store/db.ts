@@ -25,6 +25,11 @@ export interface Database {
   /** Where it lives: the data folder, or the server's URL without its password. */
   location: string;
   pglite?: PGlite;
+  /**
+   * PostgreSQL only: listens on a channel (LISTEN) on a connection of its own; `onMessage` gets each payload, also of
+   * this process's own NOTIFY. For what several server processes must tell each other (a cache entry gone stale).
+   */
+  listen?(channel: string, onMessage: (payload: string) => void): Promise<() => Promise<void>>;
   close(): Promise<void>;
 }
 
@@ -51,11 +56,27 @@ export async function openDatabase(options: OpenOptions): Promise<Database> {
     // bigint (int8) and numeric arrive as text by default: fen fits a JS safe integer, so read int8 as a number.
     const db = drizzlePg(pool, { schema, ...(countingStatements() ? { logger: statementCounter } : {}) }) as unknown as Db;
     await pool.query("select 1");
+    const url = options.url;
+    const listeners: pg.Client[] = [];
     return {
       db,
       kind: "postgres",
-      location: options.url.replace(/\/\/[^@/]*@/, "//"),
-      close: () => pool.end(),
+      location: url.replace(/\/\/[^@/]*@/, "//"),
+      async listen(channel, onMessage) {
+        const client = new pg.Client({ connectionString: url });
+        client.on("error", (error) => process.emitWarning(`PostgreSQL LISTEN connection lost: ${error.message}`));
+        client.on("notification", (n) => {
+          if (n.channel === channel && n.payload !== undefined) onMessage(n.payload);
+        });
+        await client.connect();
+        await client.query(`LISTEN ${JSON.stringify(channel)}`);
+        listeners.push(client);
+        return () => client.end();
+      },
+      close: async () => {
+        await Promise.all(listeners.map((c) => c.end().catch(() => undefined)));
+        await pool.end();
+      },
     };
   }
   const dataDir = options.dataDir && options.dataDir !== "memory://" ? options.dataDir : undefined;

@@ -106,7 +106,7 @@ describe("a request without a valid credential is refused before any work, and l
     expect((await h2.call("1101", { data: { mdtrt_cert_type: "02", certno: RESIDENT.certno } })).infcode).toBe(0);
     // The overlap over: the old secret is refused, the new one still works.
     await platform.database.db.update(hisCredentials).set({ previous_valid_until: new Date(Date.now() - 1000) }).where(sql`${hisCredentials.access_key} = ${c.access_key}`);
-    platform.services.forget(`his_credential:${c.access_key}`);
+    await platform.services.forget(`his_credential:${c.access_key}`);
     h2.credential = c;
     expect((await h2.call("1101", { data: { mdtrt_cert_type: "02", certno: RESIDENT.certno } })).err_msg).toMatch(/^\[bad_signature\] /);
     h2.credential = { access_key: c.access_key, secret: rotated.secret };

@@ -630,7 +630,7 @@ describe("丙类 written with selfpay_prop 1, as national catalogues and HIS sys
     });
     const imported = await importCatalogue(platform.database, numberedRows([entry("TESTC03ONE", "1"), entry("TESTC03ZERO", "0")]));
     expect(imported).toMatchObject({ inserted: 2, rejectedRows: 0 });
-    platform.services.invalidateCatalogues();
+    await platform.services.invalidateCatalogues();
 
     his.clock.time = "2022-10-10 09:00:00";
     const mdtrt = await visit(his, RESIDENT, "MZ-C03");

@@ -277,7 +277,9 @@ async function answerMessage(services: Services, body: unknown, caller: HisCalle
     // A read-only transaction still reads one snapshot: 3201 compares settlements with their ledger postings, and a
     // reversal committing between the two reads would show a difference that is not there.
     const response = handler.readOnly
-      ? await services.db.transaction((tx) => run(tx), { isolationLevel: "repeatable read", accessMode: "read only" })
+      ? handler.noSnapshot
+        ? await run(services.db)
+        : await services.db.transaction((tx) => run(tx), { isolationLevel: "repeatable read", accessMode: "read only" })
       : await services.db.transaction((tx) => run(tx));
     state.committed = true;
     log?.info({ infno: env.infno, msgid: env.msgid, fixmedins_code: env.fixmedins_code }, handler.name);

@@ -32,6 +32,11 @@ export interface Handler<S extends z.ZodType = z.ZodType> {
   input: S;
   /** Read-only transactions read one snapshot (a read-only transaction) and are not kept in the message log. */
   readOnly: boolean;
+  /**
+   * A read-only transaction whose reads need no common snapshot (one statement, or reads that do not depend on each
+   * other): it runs without BEGIN and COMMIT, two round trips fewer.
+   */
+  noSnapshot?: boolean;
   /** A lettered variant (2203A) names the transaction it varies, and says how it differs. */
   variantOf?: string;
   differences?: string;

@@ -1,4 +1,4 @@
-import { eq } from "drizzle-orm";
+import { eq, sql } from "drizzle-orm";
 import { Catalogue, type CatalogueEntry, type Policy, policyId } from "../../domain/reference/index.js";
 import type { ChrgitmLevel, ListType } from "../../domain/codes.js";
 import type { Fen } from "../../domain/money.js";
@@ -6,6 +6,10 @@ import type { Ratio } from "../../domain/ratio.js";
 import type { Database, Queryable } from "../../store/db.js";
 import { catalogueEntries, policies } from "../../store/schema.js";
 import { shippedPolicies } from "../reference/index.js";
+
+const FORGET_CHANNEL = "yibao_forget";
+/** The key that stands for every region's catalogue. */
+const CATALOGUES = "(catalogues)";
 
 /** What every use case needs: the database, the policies in force, and the catalogues read from the database. */
 export class Services {
@@ -50,8 +54,9 @@ export class Services {
     return catalogue;
   }
 
-  invalidateCatalogues(): void {
-    this.catalogues.clear();
+  /** The catalogues changed (an import): every process reads them again. */
+  async invalidateCatalogues(): Promise<void> {
+    await this.forget(CATALOGUES);
   }
 
   private readonly cache = new Map<string, { value: unknown; until: number }>();
@@ -71,8 +76,30 @@ export class Services {
     return value;
   }
 
-  forget(key: string): void {
+  /**
+   * A cached value changed: this process drops it at once and, where several server processes share a PostgreSQL
+   * server (`shareForgetting`), every process drops it when `q`'s transaction commits (NOTIFY is delivered at commit;
+   * a process that re-read it before then drops it again).
+   */
+  async forget(key: string, q: Queryable = this.db): Promise<void> {
     this.cache.delete(key);
+    if (key === CATALOGUES) this.catalogues.clear();
+    if (this.sharing) await q.execute(sql`select pg_notify(${FORGET_CHANNEL}, ${key})`);
+  }
+
+  private sharing = false;
+
+  /**
+   * Listens for the other server processes' forgetting (PostgreSQL's LISTEN/NOTIFY): with several processes (serve
+   * --workers), a sign-out, a revoked credential or an imported catalogue is seen by all of them at once, not within a TTL.
+   */
+  async shareForgetting(): Promise<void> {
+    if (!this.database.listen || this.sharing) return;
+    await this.database.listen(FORGET_CHANNEL, (key) => {
+      this.cache.delete(key);
+      if (key === CATALOGUES) this.catalogues.clear();
+    });
+    this.sharing = true;
   }
 
   /** How old a snapshot may be before a read starts its refresh (YIBAO_SNAPSHOT_MAX_AGE_SECONDS, default 60). */

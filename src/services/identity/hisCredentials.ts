@@ -141,7 +141,7 @@ export async function rotateCredential(services: Services, accessKey: string, by
     .where(and(eq(hisCredentials.access_key, accessKey), eq(hisCredentials.status, "active")))
     .returning();
   if (!updated) throw new StateConflict("access_key", `${accessKey} was revoked meanwhile`);
-  services.forget(`his_credential:${accessKey}`);
+  await services.forget(`his_credential:${accessKey}`);
   return { ...view(updated, now.getTime()), secret };
 }
 
@@ -153,7 +153,7 @@ export async function revokeCredential(services: Services, accessKey: string, by
     .set({ status: "revoked", revoked_at: now, revoked_by: by, previous_salt: null, previous_valid_until: null })
     .where(eq(hisCredentials.access_key, accessKey))
     .returning();
-  services.forget(`his_credential:${accessKey}`);
+  await services.forget(`his_credential:${accessKey}`);
   return view(updated as Row, now.getTime());
 }
 

@@ -289,7 +289,7 @@ export class ImportWorker {
         },
       }).where(this.mine(job.id)).returning({ id: importJobs.id });
       if (done.length > 0) this.finished.push(job.id);
-      if (kind === "catalogue") this.services.invalidateCatalogues();
+      if (kind === "catalogue") await this.services.invalidateCatalogues();
     } catch (error) {
       clearInterval(heartbeat);
       if (beating) await beating;

@@ -45,7 +45,7 @@ function encounterOf(row: EncounterRow | undefined, mdtrtId: string, fixmedinsCo
   return row;
 }
 
-async function checkInsured(q: Queryable, psnNo: string, insutype: string, date: string) {
+async function checkInsured(q: Queryable, psnNo: string, insutype: string, date: string, checkPerson?: (person: typeof persons.$inferSelect) => void) {
   // The person and the enrollment in force (enrollmentOn's choice), in one statement.
   const [read] = await rowsOf<{ person: Record<string, unknown> | null; enrollment: Record<string, unknown> | null }>(q, sql`select
     (select ${jsonRow(persons)} from ${persons} where ${persons.psn_no} = ${psnNo}) as person,
@@ -53,6 +53,7 @@ async function checkInsured(q: Queryable, psnNo: string, insutype: string, date:
       order by ${enrollmentOnOrder} limit 1) as enrollment`);
   if (!read?.person) throw new DomainError("psn_no", `no insured person ${psnNo}`);
   const person = rowFromJson(persons, read.person);
+  checkPerson?.(person);
   const enrollment = read.enrollment ? rowFromJson(enrollments, read.enrollment) : undefined;
   if (!enrollment) throw new DomainError("insutype", `${psnNo} is not enrolled in ${insutype} for ${date.slice(0, 4)}: no enrollment of that insurance and year`);
   if (enrollment.status !== "enrolled") {
@@ -72,16 +73,17 @@ export interface OpenEncounterInput {
   ipt_otp_no: string | null;
   info: Record<string, unknown>;
   diagnoses?: Diagnosis[];
+  /** A check of the person before anything is written (the medical type their insured region's policy allows). */
+  checkPerson?: (person: typeof persons.$inferSelect) => void;
 }
 
-/** 2201 outpatient registration / 2401 admission. */
-export async function openEncounter(services: Services, q: Queryable, input: OpenEncounterInput): Promise<EncounterRow> {
-  const person = await checkInsured(q, input.psn_no, input.insutype, input.begntime);
+/** 2201 outpatient registration / 2401 admission: the encounter and its diagnoses, written in one statement. */
+export async function openEncounter(services: Services, q: Queryable, input: OpenEncounterInput): Promise<{ mdtrt_id: string }> {
+  const person = await checkInsured(q, input.psn_no, input.insutype, input.begntime, input.checkPerson);
   const hospital = await getHospital(services, q, input.fixmedins_code);
   const mdtrtId = newId(input.kind === "inpatient" ? "ZY" : "MZ", input.begntime);
-  const [row] = await q
-    .insert(encounters)
-    .values({
+  const writes: SQLWrapper[] = [
+    q.insert(encounters).values({
       mdtrt_id: mdtrtId,
       psn_no: person.psn_no,
       insutype: input.insutype,
@@ -95,16 +97,27 @@ export async function openEncounter(services: Services, q: Queryable, input: Ope
       begntime: input.begntime,
       status: input.kind === "inpatient" ? "admitted" : "registered",
       info: input.info,
-    })
-    .returning();
-  if (!row) throw new Error("insert returned nothing");
-  if (input.diagnoses?.length) await replaceDiagnoses(q, mdtrtId, input.diagnoses);
-  return row;
+    }),
+    ...(input.diagnoses?.length ? [q.insert(diagnoses).values(input.diagnoses.map((d) => ({ ...d, mdtrt_id: mdtrtId })))] : []),
+  ];
+  await writeTogether(q, writes);
+  return { mdtrt_id: mdtrtId };
 }
 
-export async function replaceDiagnoses(q: Queryable, mdtrtId: string, list: Diagnosis[]): Promise<void> {
-  await q.delete(diagnoses).where(eq(diagnoses.mdtrt_id, mdtrtId));
-  if (list.length > 0) await q.insert(diagnoses).values(list.map((d) => ({ ...d, mdtrt_id: mdtrtId })));
+/**
+ * Several writes in one statement (one round trip), each a data-modifying WITH query. None of them sees the rows the
+ * others write, so a delete of a table's old rows and the insert of its new ones may go together; a row must not be
+ * changed by two of them.
+ */
+export async function writeTogether(q: Queryable, writes: readonly SQLWrapper[]): Promise<void> {
+  if (writes.length === 0) return;
+  await q.execute(sql`with ${sql.join(writes.map((w, i) => sql`${sql.identifier(`w${i}`)} as (${w.getSQL()})`), sql`, `)} select 1`);
+}
+
+/** The writes that replace an encounter's diagnoses by `list` (none when the list is empty: the old ones stay). */
+function diagnosesReplacement(q: Queryable, mdtrtId: string, list: Diagnosis[]): SQLWrapper[] {
+  if (list.length === 0) return [];
+  return [q.delete(diagnoses).where(eq(diagnoses.mdtrt_id, mdtrtId)), q.insert(diagnoses).values(list.map((d) => ({ ...d, mdtrt_id: mdtrtId })))];
 }
 
 /** 2202/2204 are for outpatient visits, 2404/2301 for inpatient stays. */
@@ -167,13 +180,7 @@ export async function updateVisit(q: Queryable, input: VisitInfoInput, read?: En
   const change = { med_type: input.med_type, opsp_dise_code: input.rule === "14" ? input.opsp_dise_code : null, info: { ...(e.info as object), ...input.info } };
   // One statement: the encounter and its diagnoses (the old ones go, the new ones come; no statement of the two sees
   // the other's rows).
-  const writes: SQLWrapper[] = [
-    q.update(encounters).set(change).where(eq(encounters.mdtrt_id, input.mdtrt_id)),
-    ...(input.diagnoses.length > 0
-      ? [q.delete(diagnoses).where(eq(diagnoses.mdtrt_id, input.mdtrt_id)), q.insert(diagnoses).values(input.diagnoses.map((d) => ({ ...d, mdtrt_id: input.mdtrt_id })))]
-      : []),
-  ];
-  await q.execute(sql`with ${sql.join(writes.map((w, i) => sql`${sql.identifier(`w${i}`)} as (${w.getSQL()})`), sql`, `)} select 1`);
+  await writeTogether(q, [q.update(encounters).set(change).where(eq(encounters.mdtrt_id, input.mdtrt_id)), ...diagnosesReplacement(q, input.mdtrt_id, input.diagnoses)]);
   return { ...e, ...change };
 }
 
@@ -184,8 +191,7 @@ export async function discharge(q: Queryable, mdtrtId: string, fixmedinsCode: st
   assertOpen(e);
   if (e.status === "discharged") throw new DomainError("mdtrt_id", `${mdtrtId} is discharged already`);
   if (endtime < e.begntime) throw new DomainError("endtime", "discharge must not precede admission");
-  await q.update(encounters).set({ status: "discharged", endtime, dscg_way: dscgWay }).where(eq(encounters.mdtrt_id, mdtrtId));
-  if (list.length > 0) await replaceDiagnoses(q, mdtrtId, list);
+  await writeTogether(q, [q.update(encounters).set({ status: "discharged", endtime, dscg_way: dscgWay }).where(eq(encounters.mdtrt_id, mdtrtId)), ...diagnosesReplacement(q, mdtrtId, list)]);
 }
 
 export async function cancelDischarge(q: Queryable, mdtrtId: string, fixmedinsCode: string, psnNo: string) {

@@ -9,7 +9,7 @@ import type { Accumulators, FeeLine, FundStep, SettlementResult } from "../../do
 import type { Queryable } from "../../store/db.js";
 import { accumulators, encounters, feeLines, personIdentities, persons, settlementFunds, settlements, supplementaryEnrollments } from "../../store/schema.js";
 import type { Services } from "../common/context.js";
-import { filingOf, getEncounter, getHospital } from "./encounters.js";
+import { filingOf, getEncounter, getHospital, writeTogether } from "./encounters.js";
 import { newId } from "../common/ids.js";
 import { postReversal, settlementTransfers, transfersInsert } from "../ledger/index.js";
 import { getPerson, lockPerson, settlementPersonOf, supplementaryTiersCondition, type PersonRow } from "../common/persons.js";
@@ -228,7 +228,7 @@ export async function settleEncounter(services: Services, q: Queryable, req: Set
     ...(transfers ? [transfers] : []),
     ...(!req.mid_setl_flag ? [q.update(encounters).set({ status: "settled" }).where(eq(encounters.mdtrt_id, e.mdtrt_id))] : []),
   ];
-  await q.execute(sql`with ${sql.join(writes.map((w, i) => sql`${sql.identifier(`w${i}`)} as (${w.getSQL()})`), sql`, `)} select 1`);
+  await writeTogether(q, writes);
   // The split answered at upload is re-stored only where the date of settlement changed it (a catalogue entry's validity).
   for (const r of rows) {
     const split = result.lines.find((l) => l.feedetl_sn === r.feedetl_sn);

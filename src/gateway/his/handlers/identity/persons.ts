@@ -25,6 +25,8 @@ export const personInfo = defineHandler({
   infno: "1101",
   name: "人员信息获取",
   readOnly: true,
+  // The person with their records is one statement; a voucher's checks read what does not change under it.
+  noSnapshot: true,
   output: {
     baseinfo: ["psn_no", "psn_cert_type", "certno", "psn_name", "gend", "naty", "brdy", "age"],
     "insuinfo[]": ["balc", "insutype", "psn_type", "cvlserv_flag", "insuplc_admdvs", "emp_name", "psn_insu_stas", "psn_insu_date", "paus_insu_date"],

@@ -56,7 +56,7 @@ export const signOut = defineHandler({
       // Only a sign-in of the same credential: another credential of the hospital cannot end this one's.
       .where(and(eq(signIns.sign_no, input.signOut.sign_no), eq(signIns.fixmedins_code, ctx.fixmedins_code), eq(signIns.access_key, ctx.access_key), isNull(signIns.signout_time)))
       .returning();
-    ctx.services.forget(`sign_no:${input.signOut.sign_no}`);
+    await ctx.services.forget(`sign_no:${input.signOut.sign_no}`, ctx.q);
     if (rows.length === 0) throw new DomainError("signOut.sign_no", `${input.signOut.sign_no} is not an open sign-in of ${ctx.fixmedins_code} under this credential`);
     return { output: { signoutoutb: { sign_time: ctx.inf_time } } };
   },

@@ -200,9 +200,10 @@ export const admit = defineHandler({
   async handle(ctx, { mdtrtinfo, diseinfo: list }) {
     const { psn_no, insutype, begntime, ipt_no, med_type = "21", ...info } = mdtrtinfo;
     const token = await checkVoucherOf(ctx, info, psn_no, "mdtrtinfo");
-    await inpatientType(ctx, psn_no, begntime, med_type, "mdtrtinfo.med_type");
+    if (NATIONAL_MED_TYPES[med_type].care !== "inpatient") throw new DomainError("mdtrtinfo.med_type", `${med_type} (${NATIONAL_MED_TYPES[med_type].name}) is outpatient care: register it with 2201 and 2203`);
     const e = await openEncounter(ctx.services, ctx.q, {
       kind: "inpatient", psn_no, insutype, begntime, ipt_otp_no: ipt_no, fixmedins_code: ctx.fixmedins_code, med_type, info, diagnoses: toDiagnoses(list),
+      checkPerson: (person) => ruleOf(ctx, person.insuplc_admdvs, begntime, med_type, "mdtrtinfo.med_type"),
     });
     if (token) await claimVoucher(ctx.q, token, { psn_no, fixmedins_code: ctx.fixmedins_code, mdtrt_id: e.mdtrt_id }, "mdtrtinfo.mdtrt_cert_no");
     return { output: { result: { mdtrt_id: e.mdtrt_id, psn_no, ipt_no } }, effects: { mdtrt_id: e.mdtrt_id, psn_no } };
