@@ -2,3 +2,4 @@ export * from "./catalogue.js";
 export * from "./policy/schema.js";
 export * from "./policy/select.js";
 export * from "./regions.js";
+export * from "./matching.js";

@@ -11,6 +11,7 @@ import { chronicFilings, diagnoses, encounters, feeLines, fixmedins } from "../.
 import type { Services } from "../common/context.js";
 import { newId } from "../common/ids.js";
 import { enrollmentOn, getPerson } from "../common/persons.js";
+import { resolveFeeCodes } from "../reference/index.js";
 
 export type EncounterRow = typeof encounters.$inferSelect;
 
@@ -183,19 +184,31 @@ export interface UploadedLine extends FeeLine {
   fee_ocur_time: string | null;
 }
 
-/** 2204 / 2301: stores the lines and answers each one's split (Step 1) in the treating region's catalogue. */
+/** A line as a HIS sends it: the national code, or only the hospital's own (found through the matching, 3301). */
+export type SentLine = Omit<UploadedLine, "med_list_codg"> & { med_list_codg: string | null };
+
+/**
+ * 2204 / 2301: stores the lines and answers each one's split (Step 1) in the treating region's catalogue. A line with
+ * only the hospital's code settles as the national code its matching gives on the fee's day.
+ */
 export async function uploadFeeLines(
   services: Services,
   q: Queryable,
   mdtrtId: string,
   fixmedinsCode: string,
   psnNo: string,
-  lines: UploadedLine[],
+  sent: SentLine[],
   kind?: EncounterRow["kind"],
 ): Promise<LineSplit[]> {
   const e = await getEncounter(q, mdtrtId, fixmedinsCode, psnNo);
   assertKind(e, kind);
   assertOpen(e);
+  const codes = await resolveFeeCodes(
+    services, q, fixmedinsCode,
+    sent.map((l) => ({ med_list_codg: l.med_list_codg, medins_list_codg: l.medins_list_codg, date: (l.fee_ocur_time ?? e.begntime).slice(0, 10) })),
+    e.kind === "inpatient" ? "2301" : "2204",
+  );
+  const lines: UploadedLine[] = sent.map((l, i) => ({ ...l, med_list_codg: codes[i] as string }));
   const sns = lines.map((l) => l.feedetl_sn);
   if (new Set(sns).size !== sns.length) throw new DomainError("feedetail.feedetl_sn", "repeats within the upload");
   const existing = await q

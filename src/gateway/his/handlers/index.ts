@@ -6,6 +6,7 @@ import {
 } from "./settlement/index.js";
 import { detailReconcile, fileUpload, totalsReconcile } from "./ledger/index.js";
 import { accumulatorsQuery, benefitCheck, personInfo, signIn, signOut, voucherDecode } from "./identity/index.js";
+import { matchingCancel, matchingQuery, matchingUpload } from "./reference/index.js";
 import { LETTERED } from "./variants.js";
 
 /** Every transaction Yibao answers, by infno. */
@@ -17,6 +18,7 @@ export const HANDLERS: ReadonlyMap<string, Handler> = new Map(
     admit, dischargeHandler, inpatientInfoChange, admissionCancel, dischargeCancel,
     inpatientFeeUpload, inpatientFeeCancel, inpatientPreSettle, inpatientSettle, inpatientReverse,
     chronicFiling, chronicFilingCancel, reverseByMessage, totalsReconcile, detailReconcile, accumulatorsQuery, fileUpload,
+    matchingUpload, matchingCancel, matchingQuery,
     ...LETTERED,
   ] as Handler[]).map((h) => [h.infno, h]),
 );
