@@ -10,6 +10,7 @@ import { registerHisCredentialCommands, registerUserCommands } from "./identity/
 import { registerDocsCommands } from "./docs.js";
 import { registerAssistanceCommands } from "./assistance/index.js";
 import { registerMonitorCommands } from "./monitoring/index.js";
+import { registerMatchingCommands } from "./reference/index.js";
 
 const program = new Command();
 program
@@ -30,5 +31,6 @@ registerUserCommands(program);
 registerHisCredentialCommands(program);
 registerDocsCommands(program);
 registerMonitorCommands(program);
+registerMatchingCommands(program);
 
 await program.parseAsync(process.argv);
