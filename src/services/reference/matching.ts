@@ -6,7 +6,6 @@ import {
 } from "../../domain/reference/index.js";
 import type { Database, Queryable } from "../../store/db.js";
 import { catalogueEntries, catalogueMatches, fixmedins, unmatchedCodes } from "../../store/schema.js";
-import type { Services } from "../common/context.js";
 import { nowText } from "../common/ids.js";
 import { inRegion } from "../common/region.js";
 import { rowsOf } from "../common/sql.js";
@@ -55,6 +54,16 @@ export class UnmatchedCodes extends DomainError {
     this.name = "UnmatchedCodes";
   }
 }
+
+/**
+ * What of the Services this module uses (the per-process cache): named here, since common/context.ts reads the shipped
+ * policies from this capability and an import of it would close a circle.
+ */
+export interface MatchingCache {
+  cached<T>(key: string, ttlMs: number, load: () => Promise<T | undefined>): Promise<T | undefined>;
+  forget(key: string): void;
+}
+type Services = MatchingCache;
 
 const liveFlagKey = (code: string) => `matching:any:${code}`;
 

@@ -9,7 +9,7 @@ import { paged, pagination, regionIn, timeOut } from "../../fields.js";
 import { defineRoute } from "../../route.js";
 import { regionOf } from "../../scope.js";
 import { signedIn } from "../../session.js";
-import { CSV, MAX_REJECTED_LISTED, uploadBody, uploadFormat, XLSX } from "../imports/rosters.js";
+import { CSV, MAX_REJECTED_LISTED, uploadBody, uploadFormat, XLSX } from "../imports/index.js";
 
 /**
  * 目录对照 in the console: each hospital's matching of its own codes to the national catalogue and the codes it sent
