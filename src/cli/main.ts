@@ -10,7 +10,7 @@ import { registerHisCredentialCommands, registerUserCommands } from "./identity/
 import { registerDocsCommands } from "./docs.js";
 import { registerAssistanceCommands } from "./assistance/index.js";
 import { registerMonitorCommands } from "./monitoring/index.js";
-import { registerCatalogueCommands } from "./reference/index.js";
+import { registerCatalogueCommands, registerMatchingCommands } from "./reference/index.js";
 
 const program = new Command();
 program
@@ -32,5 +32,6 @@ registerHisCredentialCommands(program);
 registerDocsCommands(program);
 registerMonitorCommands(program);
 registerCatalogueCommands(program);
+registerMatchingCommands(program);
 
 await program.parseAsync(process.argv);

@@ -902,3 +902,66 @@ export const settlementListProcedures = pgTable(
   },
   (t) => [primaryKey({ columns: [t.setl_id, t.seq] })],
 );
+
+// ---- issue 19: 目录对照 (catalogue matching)
+
+/**
+ * 目录对照 (3301/3302, a clerk's file): a hospital's own item code matched to a national code of its region's catalogue,
+ * valid over [begndate, enddate]. Rows are never deleted: a cancel (3302) or a re-upload ends a row (status cancelled or
+ * replaced, ended_reason says how), so the history stays, and 1317 hands an ended row to a HIS with vali_flag 0.
+ * At most one live row per hospital code and first day.
+ */
+export const catalogueMatches = pgTable(
+  "catalogue_matches",
+  {
+    id: bigserial("id", { mode: "number" }).primaryKey(),
+    fixmedins_code: text("fixmedins_code").notNull().references(() => fixmedins.fixmedins_code),
+    /** The hospital's own code (fixmedins_hilist_id on 3301, medins_list_codg on fee lines and 1317). */
+    medins_list_codg: text("medins_list_codg").notNull(),
+    medins_list_name: text("medins_list_name").notNull(),
+    /** 目录类别 as sent (101 西药中成药 … 201 医疗服务项目, 301 医用耗材). */
+    list_type: text("list_type").notNull(),
+    med_list_codg: text("med_list_codg").notNull(),
+    /** The region whose catalogue holds med_list_codg (the hospital's). */
+    admdvs: text("admdvs").notNull(),
+    begndate: date("begndate", { mode: "string" }).notNull(),
+    enddate: date("enddate", { mode: "string" }),
+    /** The other fields of 3301 as sent (aprvno, dosform, spec, prcunt, pric …). */
+    info: jsonb("info").notNull().default(sql`'{}'::jsonb`),
+    /** active | cancelled | replaced */
+    status: text("status").notNull().default("active"),
+    ended_reason: text("ended_reason"),
+    /** 3301 | file (a clerk's upload) */
+    source: text("source").notNull(),
+    opter: text("opter"),
+    created_at: created(),
+    /** When the row last changed (China time): 1317's updt_time reads rows changed since. */
+    updt_time: timestamp("updt_time", { mode: "string" }).notNull(),
+  },
+  (t) => [
+    uniqueIndex("catalogue_matches_live").on(t.fixmedins_code, t.medins_list_codg, t.begndate).where(sql`status = 'active'`),
+    index("catalogue_matches_updt").on(t.fixmedins_code, t.updt_time, t.id),
+  ],
+);
+
+/**
+ * A hospital's codes that found no matching: fee lines refused for them (2204/2301), matchings refused (3301, a file),
+ * matchings cancelled and not replaced. One row per hospital code; resolved_at is set when a matching for it is made.
+ * Written after the refused transaction rolled back: a log, like his_refusals.
+ */
+export const unmatchedCodes = pgTable(
+  "unmatched_codes",
+  {
+    fixmedins_code: text("fixmedins_code").notNull(),
+    medins_list_codg: text("medins_list_codg").notNull(),
+    medins_list_name: text("medins_list_name"),
+    reason: text("reason").notNull(),
+    /** The transaction or upload that found it: 2204, 2301, 3301, 3302, file. */
+    source: text("source").notNull(),
+    times: integer("times").notNull().default(1),
+    first_seen: timestamp("first_seen", { withTimezone: true }).notNull().defaultNow(),
+    last_seen: timestamp("last_seen", { withTimezone: true }).notNull().defaultNow(),
+    resolved_at: timestamp("resolved_at", { withTimezone: true }),
+  },
+  (t) => [primaryKey({ columns: [t.fixmedins_code, t.medins_list_codg] })],
+);

@@ -6,7 +6,9 @@ import {
 } from "./identity/index.js";
 import { getImportJobRoute, importRosterRoute, listImportJobsRoute, startImportJobRoute } from "./imports/index.js";
 import { myRecordsRoute, myVoucherRoute } from "./portal/index.js";
-import { getPolicyRoute, hospitalsRoute, listPoliciesRoute } from "./reference/index.js";
+import {
+  getPolicyRoute, hospitalsRoute, importMatchingRoute, listMatchingRoute, listPoliciesRoute, listUnmatchedRoute, matchingOverviewRoute,
+} from "./reference/index.js";
 import { getSettlementListRoute, getSettlementRoute, listSettlementsRoute } from "./settlement/index.js";
 import { benefitsRoute, dashboardRoute } from "./reports/index.js";
 import { reconciliationRoute } from "./ledger/index.js";
@@ -59,6 +61,10 @@ export const V1_ROUTES: readonly Route[] = [
   getSettlementRoute,
   getSettlementListRoute,
   hospitalsRoute,
+  matchingOverviewRoute,
+  listMatchingRoute,
+  listUnmatchedRoute,
+  importMatchingRoute,
   listCredentialsRoute,
   issueCredentialRoute,
   rotateCredentialRoute,
@@ -102,6 +108,7 @@ export const V1_TAGS: Record<string, string> = {
   settlements: "结算、机构与对账 / Settlements, hospitals and reconciliation",
   his: "医疗机构接口凭证与拒绝日志 / The hospital interface's credentials and refusals",
   policies: "政策 / Policies",
+  matching: "目录对照 / Catalogue matching",
   portal: "参保人门户 / The insured person's portal",
   assistance: "依申请救助与再救助 / Assistance on application and secondary assistance",
 };

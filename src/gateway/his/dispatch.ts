@@ -8,6 +8,7 @@ import { newId, nowText, rowsOf } from "../../services/common/index.js";
 import type { Queryable } from "../../store/db.js";
 import { messageLog } from "../../store/schema.js";
 import { recordRefusal, replayedNonceText, spendNonce } from "../../services/identity/index.js";
+import { recordUnmatched, UnmatchedCodes } from "../../services/reference/index.js";
 import type { HisCaller, MessageContext } from "./types.js";
 import { HANDLERS, VARIANTS } from "./handlers/index.js";
 import { withoutOptionalNulls } from "./lenient.js";
@@ -301,6 +302,8 @@ async function answerMessage(services: Services, body: unknown, caller: HisCalle
     }
     if (error instanceof DomainError) {
       log?.info({ infno: env.infno, msgid: env.msgid, refused: error.message }, `${handler.name} refused`);
+      // The hospital codes a refusal names stay on the hospital's list of unmatched codes (the refused message changed nothing).
+      if (error instanceof UnmatchedCodes) await recordUnmatched(services.database, error).catch((again: unknown) => log?.error({ msgid: env.msgid, err: again }, "the unmatched codes could not be noted"));
       return answer(received, null, error.message);
     }
     if (isUniqueViolation(error) && !handler.readOnly) {

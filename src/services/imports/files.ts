@@ -12,6 +12,7 @@ import type { Database } from "../../store/db.js";
 import { IMPORT_COLUMNS, importRows, type ImportCounts, type ImportKind, type ImportResult, type RejectedRow, type SourceRow } from "./rows.js";
 import { importRoster, ROSTER_COLUMNS, type RosterSource } from "./rosters.js";
 import { importSupplementary, SUPPLEMENTARY_COLUMNS } from "./supplementary.js";
+import { MATCHING_COLUMNS } from "./matching.js";
 import type { Policy } from "../../domain/reference/index.js";
 
 /**
@@ -23,9 +24,9 @@ import type { Policy } from "../../domain/reference/index.js";
  * What a file can hold: the reference-data kinds, category rosters from the departments (src/services/imports/rosters.ts),
  * and the rosters of the supplementary tiers (惠民保 from the insurer, a charity's families: supplementary.ts).
  */
-export type FileKind = ImportKind | "roster" | "supplementary";
+export type FileKind = ImportKind | "roster" | "supplementary" | "matching";
 export const FILE_COLUMNS: Record<FileKind, { required: readonly string[]; optional: readonly string[] }> = {
-  ...IMPORT_COLUMNS, roster: ROSTER_COLUMNS, supplementary: SUPPLEMENTARY_COLUMNS,
+  ...IMPORT_COLUMNS, roster: ROSTER_COLUMNS, supplementary: SUPPLEMENTARY_COLUMNS, matching: MATCHING_COLUMNS,
 };
 
 export interface ImportSource {
@@ -317,6 +318,8 @@ export async function importSource(database: Database, kind: FileKind, source: I
     source.close();
     throw new DomainError(reportPath, `无法写入报告文件 / the report cannot be written: ${(error as Error).message}`);
   }
+  // A hospital's matching names its hospital: importMatchingRows (src/services/imports/matching.ts) imports it.
+  if (kind === "matching") throw new DomainError("kind", "a matching file is imported for one hospital: yibao matching import --hospital CODE FILE");
   const started = process.hrtime.bigint();
   let result: ImportResult;
   try {

@@ -4,3 +4,4 @@ export * from "./queue.js";
 export * from "./rosters.js";
 export * from "./rows.js";
 export * from "./supplementary.js";
+export * from "./matching.js";

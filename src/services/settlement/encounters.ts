@@ -12,6 +12,7 @@ import { array, jsonRow, rowFromJson, rowsOf } from "../common/sql.js";
 import type { Services } from "../common/context.js";
 import { newId } from "../common/ids.js";
 import { enrollmentOnCondition, enrollmentOnOrder } from "../common/persons.js";
+import { resolveFeeCodes } from "../reference/index.js";
 
 export type EncounterRow = typeof encounters.$inferSelect;
 
@@ -207,17 +208,23 @@ export interface UploadedLine extends FeeLine {
   fee_ocur_time: string | null;
 }
 
-/** 2204 / 2301: stores the lines and answers each one's split (Step 1) in the treating region's catalogue. */
+/** A line as a HIS sends it: the national code, or only the hospital's own (found through the matching, 3301). */
+export type SentLine = Omit<UploadedLine, "med_list_codg"> & { med_list_codg: string | null };
+
+/**
+ * 2204 / 2301: stores the lines and answers each one's split (Step 1) in the treating region's catalogue. A line with
+ * only the hospital's code settles as the national code its matching gives on the fee's day.
+ */
 export async function uploadFeeLines(
   services: Services,
   q: Queryable,
   mdtrtId: string,
   fixmedinsCode: string,
   psnNo: string,
-  lines: UploadedLine[],
+  sent: SentLine[],
   kind?: EncounterRow["kind"],
 ): Promise<LineSplit[]> {
-  const sns = lines.map((l) => l.feedetl_sn);
+  const sns = sent.map((l) => l.feedetl_sn);
   // The encounter and the lines of these numbers already there, in one statement.
   const [read] = await rowsOf<{ encounter: Record<string, unknown> | null; existing: { sn: string; cancelled: boolean }[] }>(q, sql`select
     (select ${jsonRow(encounters)} from ${encounters} where ${encounters.mdtrt_id} = ${mdtrtId}) as encounter,
@@ -226,6 +233,12 @@ export async function uploadFeeLines(
   const e = encounterOf(read?.encounter ? rowFromJson(encounters, read.encounter) : undefined, mdtrtId, fixmedinsCode, psnNo);
   assertKind(e, kind);
   assertOpen(e);
+  const codes = await resolveFeeCodes(
+    services, q, fixmedinsCode,
+    sent.map((l) => ({ med_list_codg: l.med_list_codg, medins_list_codg: l.medins_list_codg, date: (l.fee_ocur_time ?? e.begntime).slice(0, 10) })),
+    e.kind === "inpatient" ? "2301" : "2204",
+  );
+  const lines: UploadedLine[] = sent.map((l, i) => ({ ...l, med_list_codg: codes[i] as string }));
   if (new Set(sns).size !== sns.length) throw new DomainError("feedetail.feedetl_sn", "repeats within the upload");
   const existing = read?.existing ?? [];
   const live = existing.find((x) => !x.cancelled);

@@ -1,6 +1,6 @@
 import {
   AlertOutlined, AuditOutlined, BankOutlined, BarChartOutlined, HeartOutlined, SafetyCertificateOutlined, CloudUploadOutlined, DashboardOutlined, FileSearchOutlined, FileTextOutlined, GiftOutlined,
-  ReconciliationOutlined, SearchOutlined, TeamOutlined, UsergroupDeleteOutlined,
+  ReconciliationOutlined, SearchOutlined, SwapOutlined, TeamOutlined, UsergroupDeleteOutlined,
 } from "@ant-design/icons";
 import { lazy, type ComponentType, type LazyExoticComponent } from "react";
 import type { MessageKey } from "../i18n";
@@ -121,6 +121,14 @@ export const MODULES: readonly ConsoleModule[] = [
     icon: BankOutlined,
     roles: STAFF_AND_HOSPITALS,
     page: lazy(() => import("./reference/HospitalsPage")),
+  },
+  {
+    key: "matching",
+    path: "/console/matching",
+    labelKey: "nav.matching",
+    icon: SwapOutlined,
+    roles: STAFF_AND_HOSPITALS,
+    page: lazy(() => import("./reference/MatchingPage")),
   },
   {
     key: "reconciliation",

@@ -633,6 +633,80 @@ export type paths = {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/matching": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** 各定点医疗机构的目录对照概况 / Each hospital's catalogue matching: codes matched and unmatched */
+        get: operations["matchingOverview"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/hospitals/{fixmedins_code}/matching": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** 一家医疗机构的目录对照（含历史） / A hospital's catalogue matching, with its history */
+        get: operations["listMatching"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/hospitals/{fixmedins_code}/matching/unmatched": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * 一家医疗机构未对照的院内编码 / A hospital's codes without a matching
+         * @description 费用明细因未对照被拒绝的编码、上传对照被拒绝的编码、撤销后未重新对照的编码 / codes fee lines were refused for, codes whose matching upload was refused, and codes whose matching was cancelled and not replaced. A code leaves the list when a matching for it is made.
+         */
+        get: operations["listUnmatched"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/hospitals/{fixmedins_code}/matching/file": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * 上传医疗机构的目录对照文件 / Upload a hospital's catalogue matching file
+         * @description 请求体即文件本身（text/csv 或 .xlsx），列同 3301。逐行校验：国家编码须在本地区医保目录中，错误行列出行号、字段与原因（其院内编码记为未对照），其余行如 3301 记录 / the body is the file itself (text/csv or .xlsx), with the columns of 3301. Every row is checked (the national code must be in the region's catalogue); bad rows are listed with row, field and reason (their codes noted as unmatched), good rows are recorded as 3301 records them.
+         */
+        post: operations["importMatching"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/hospitals/{fixmedins_code}/his-credentials": {
         parameters: {
             query?: never;
@@ -4741,6 +4815,334 @@ export interface operations {
             };
             /** @description 无权访问 / Not permitted: another role, region, hospital or person */
             403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    matchingOverview: {
+        parameters: {
+            query?: {
+                /** @description 行政区划代码 / 6-digit region code (GB/T 2260) */
+                admdvs?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description 成功 / OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        items: {
+                            fixmedins_code: string;
+                            fixmedins_name: string;
+                            admdvs: string;
+                            admdvs_name: string;
+                            /** @description 有效的对照条数 / matchings in force */
+                            matched: number;
+                            /** @description 未对照的院内编码数 / the hospital's codes without a matching */
+                            unmatched: number;
+                        }[];
+                    };
+                };
+            };
+            /** @description 输入有误 / Invalid input: the field and the rule */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 未登录或会话已过期 / Not signed in, or the session expired */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 无权访问 / Not permitted: another role, region, hospital or person */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    listMatching: {
+        parameters: {
+            query?: {
+                /** @description 院内编码、名称或国家编码（部分）/ a code or name, in part */
+                search?: string;
+                /** @description 1 有效 | 0 已撤销或被取代；不填为全部 / 1 in force, 0 ended, absent both */
+                vali_flag?: "0" | "1";
+                /** @description 页码 / page number, from 1 */
+                page?: number;
+                /** @description 每页条数 / rows per page, at most 500 */
+                page_size?: number;
+            };
+            header?: never;
+            path: {
+                /** @description 定点医药机构编号 / the hospital's code */
+                fixmedins_code: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description 成功 / OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        items: {
+                            rid: number;
+                            /** @description 院内项目编码（3301 的 fixmedins_hilist_id）/ the hospital's own code */
+                            medins_list_codg: string;
+                            medins_list_name: string;
+                            list_type: string;
+                            list_type_name: string | null;
+                            /** @description 医疗目录编码（国家编码）/ the national code */
+                            med_list_codg: string;
+                            begndate: string;
+                            enddate: string | null;
+                            /**
+                             * @description active 有效 | cancelled 已撤销 | replaced 已被新对照取代
+                             * @enum {string}
+                             */
+                            status: "active" | "cancelled" | "replaced";
+                            ended_reason: string | null;
+                            /** @description 3301 接口上传 | file 经办人员上传文件 */
+                            source: string;
+                            updt_time: string;
+                        }[];
+                        page: number;
+                        page_size: number;
+                        /** @description 符合条件的总条数 / rows matching, all pages (counted up to 10,000) */
+                        total: number;
+                        /** @description 为 true 时符合条件的超过 10,000 条，total 为 10,000；请缩小条件 / true: more than 10,000 rows match and total is 10,000; narrow the filter */
+                        total_capped?: boolean;
+                    };
+                };
+            };
+            /** @description 输入有误 / Invalid input: the field and the rule */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 未登录或会话已过期 / Not signed in, or the session expired */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 无权访问 / Not permitted: another role, region, hospital or person */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 不存在 / Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    listUnmatched: {
+        parameters: {
+            query?: {
+                /** @description 1: 含已对照（已解决）的 / 1: resolved ones too */
+                all?: "0" | "1";
+            };
+            header?: never;
+            path: {
+                /** @description 定点医药机构编号 / the hospital's code */
+                fixmedins_code: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description 成功 / OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        items: {
+                            medins_list_codg: string;
+                            medins_list_name: string | null;
+                            reason: string;
+                            /** @description 2204 | 2301 费用上传 | 3301 对照上传 | 3302 对照撤销 | file 对照文件 */
+                            source: string;
+                            times: number;
+                            /** Format: date-time */
+                            first_seen: string;
+                            /** Format: date-time */
+                            last_seen: string;
+                            resolved_at: string | null;
+                        }[];
+                    };
+                };
+            };
+            /** @description 输入有误 / Invalid input: the field and the rule */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 未登录或会话已过期 / Not signed in, or the session expired */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 无权访问 / Not permitted: another role, region, hospital or person */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 不存在 / Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    importMatching: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description 定点医药机构编号 / the hospital's code */
+                fixmedins_code: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "text/csv": string;
+                "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": string;
+            };
+        };
+        responses: {
+            /** @description 成功 / OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        read: number;
+                        inserted: number;
+                        /** @description 取代原有对照的行 / rows that replaced a matching */
+                        updated: number;
+                        unchanged: number;
+                        rejected_rows: number;
+                        rejected: {
+                            row: number;
+                            field: string;
+                            reason: string;
+                        }[];
+                        rejected_listed_all: boolean;
+                    };
+                };
+            };
+            /** @description 输入有误 / Invalid input: the field and the rule */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 未登录或会话已过期 / Not signed in, or the session expired */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 无权访问 / Not permitted: another role, region, hospital or person */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 不存在 / Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 上传过大 / Body too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 不支持的内容类型 / Unsupported content type */
+            415: {
                 headers: {
                     [name: string]: unknown;
                 };

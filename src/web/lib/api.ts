@@ -8,6 +8,7 @@ import type {
   HisCredential, HisRefusal, HisRefusalQuery, IssuedHisCredential,
   ApplicationQuery, AssistanceApplication, AssistancePreview, AssistancePreviewBody, FileApplicationBody, MyApplicationBody,
   MyAssistancePreview, MyDeclaration, PayAnswer, WarningAction, WarningDetail, WarningQuery, WarningScan, WarningSummary,
+  MatchingImportResult, MatchingPage,
 } from "./types";
 
 /**
@@ -123,3 +124,13 @@ export const myWarnings = () => get<ResponseOf<"myWarnings">>("/me/warnings");
 export const myAssistancePreview = (body: MyDeclaration) => post<MyAssistancePreview>("/me/assistance/preview", body);
 export const myAssistanceApply = (body: MyApplicationBody) => post<AssistanceApplication>("/me/assistance/applications", body);
 export const myApplications = (q: PageQuery) => get<Paged<AssistanceApplication>>("/me/assistance/applications", { ...q });
+
+// Catalogue matching (目录对照): each hospital's own codes against the national catalogue, and the codes without one
+export const getMatchingOverview = () => get<MatchingHospitalList>("/matching");
+export const listMatching = (code: string, q: { search?: string; vali_flag?: "0" | "1"; page: number; page_size: number }) =>
+  get<MatchingPage>(`/hospitals/${enc(code)}/matching`, { ...q });
+export const listUnmatched = (code: string) => get<UnmatchedList>(`/hospitals/${enc(code)}/matching/unmatched`);
+export const uploadMatching = (code: string, file: File, onProgress: (f: number) => void): Upload<MatchingImportResult> =>
+  uploadFile<MatchingImportResult>(`/hospitals/${enc(code)}/matching/file`, {}, file, fileContentType(file), onProgress);
+type MatchingHospitalList = ResponseOf<"matchingOverview">;
+type UnmatchedList = ResponseOf<"listUnmatched">;

@@ -1,2 +1,3 @@
 export * from "./hospitals.js";
 export * from "./policies.js";
+export * from "./matching.js";

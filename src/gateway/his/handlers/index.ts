@@ -8,6 +8,7 @@ import { settlementListStatusQuery, settlementListUpload } from "./settlement/in
 import { detailReconcile, fileDownload, fileUpload, totalsReconcile } from "./ledger/index.js";
 import { dictionaryQuery, herbalFile, hilistQuery, listMatchQuery, materialFile, priceCapQuery, selfpayQuery, serviceFile, westernDrugFile } from "./reference/index.js";
 import { accumulatorsQuery, benefitCheck, personInfo, signIn, signOut, voucherDecode } from "./identity/index.js";
+import { matchingCancel, matchingQuery, matchingUpload } from "./reference/index.js";
 import { LETTERED } from "./variants.js";
 
 /** Every transaction Yibao answers, by infno. */
@@ -21,6 +22,7 @@ export const HANDLERS: ReadonlyMap<string, Handler> = new Map(
     chronicFiling, chronicFilingCancel, reverseByMessage, totalsReconcile, detailReconcile, accumulatorsQuery, fileUpload,
     fileDownload, westernDrugFile, herbalFile, serviceFile, materialFile, hilistQuery, listMatchQuery, priceCapQuery, selfpayQuery, dictionaryQuery,
     settlementListUpload, settlementListStatusQuery,
+    matchingUpload, matchingCancel, matchingQuery,
     ...LETTERED,
   ] as Handler[]).map((h) => [h.infno, h]),
 );

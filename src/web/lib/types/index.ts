@@ -10,3 +10,4 @@ export * from "./his";
 export * from "./monitoring";
 export * from "./assistance";
 export * from "./reports";
+export * from "./matching";

@@ -1,2 +1,3 @@
 export * from "./catalogue.js";
 export * from "./dictionary.js";
+export * from "./matching.js";

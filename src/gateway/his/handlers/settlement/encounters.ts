@@ -116,6 +116,8 @@ const feedetail = z
       pric: unitPriceField,
       mdtrt_id: z.string().min(1).max(30),
       psn_no: z.string().min(1).max(30),
+      // Either code: a line with only the hospital's own code is priced through its matching (3301).
+      med_list_codg: z.string().min(1).max(50).optional(),
       chrg_bchno: z.string().max(30).optional(),
       medins_list_codg: z.string().max(50).optional(),
       fee_ocur_time: dateTimeField.optional(),
@@ -131,7 +133,9 @@ async function upload(ctx: MessageContext, lines: z.output<typeof feedetail>, ki
   });
   const splits = await uploadFeeLines(
     ctx.services, ctx.q, first.mdtrt_id, ctx.fixmedins_code, first.psn_no,
-    lines.map((l) => ({ ...l, chrg_bchno: l.chrg_bchno ?? null, medins_list_codg: l.medins_list_codg ?? null, fee_ocur_time: l.fee_ocur_time ?? null })),
+    lines.map((l) => ({
+      ...l, med_list_codg: l.med_list_codg ?? null, chrg_bchno: l.chrg_bchno ?? null, medins_list_codg: l.medins_list_codg || null, fee_ocur_time: l.fee_ocur_time ?? null,
+    })),
     kind,
   );
   return {
