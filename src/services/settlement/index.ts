@@ -3,3 +3,4 @@ export * from "./encounters.js";
 export * from "./settlement.js";
 export * from "./simulate.js";
 export * from "./views.js";
+export * from "./queries.js";

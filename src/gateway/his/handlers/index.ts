@@ -3,6 +3,7 @@ import {
   admissionCancel, admit, chronicFiling, chronicFilingCancel, dischargeCancel, dischargeHandler, inpatientFeeCancel, inpatientFeeUpload,
   inpatientInfoChange, inpatientPreSettle, inpatientReverse, inpatientSettle, outpatientFeeCancel, outpatientFeeUpload, outpatientPreSettle,
   outpatientRegister, outpatientRegisterCancel, outpatientReverse, outpatientSettle, outpatientVisitInfo, reverseByMessage,
+  chronicDrugQuery, chronicFilingsQuery, designatedHospitalsQuery, diagnosesQuery, feeLinesQuery, settlementQuery, staysQuery, visitsQuery,
 } from "./settlement/index.js";
 import { detailReconcile, fileUpload, totalsReconcile } from "./ledger/index.js";
 import { accumulatorsQuery, benefitCheck, personInfo, signIn, signOut, voucherDecode } from "./identity/index.js";
@@ -17,6 +18,7 @@ export const HANDLERS: ReadonlyMap<string, Handler> = new Map(
     admit, dischargeHandler, inpatientInfoChange, admissionCancel, dischargeCancel,
     inpatientFeeUpload, inpatientFeeCancel, inpatientPreSettle, inpatientSettle, inpatientReverse,
     chronicFiling, chronicFilingCancel, reverseByMessage, totalsReconcile, detailReconcile, accumulatorsQuery, fileUpload,
+    visitsQuery, diagnosesQuery, settlementQuery, feeLinesQuery, chronicDrugQuery, chronicFilingsQuery, designatedHospitalsQuery, staysQuery,
     ...LETTERED,
   ] as Handler[]).map((h) => [h.infno, h]),
 );
