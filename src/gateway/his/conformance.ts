@@ -131,7 +131,7 @@ function table(list: Row[]): string[] {
 function outputLines(h: Handler): string[] {
   const nodes = Object.entries(h.output ?? {});
   if (nodes.length === 0) return ["Answer: `output` is `{}`; infcode 0 is the answer."];
-  return ["| answer node | fields |", "|---|---|", ...nodes.map(([node, fields]) => `| \`${node === "" ? "output" : node}\` | ${fields.map((f) => `\`${f}\``).join(", ")} |`)];
+  return ["| answer node | fields |", "|---|---|", ...nodes.map(([node, fields]) => `| \`${node === "" ? "output" : node === "[]" ? "output[]" : node}\` | ${fields.map((f) => `\`${f}\``).join(", ")} |`)];
 }
 
 function medTypeTable(): string[] {

@@ -68,7 +68,7 @@ export interface ResponseEnvelope {
   cainfo: string | null;
   signtype: string | null;
   encstype: string | null;
-  output: Record<string, unknown> | null;
+  output: Record<string, unknown> | Record<string, unknown>[] | null;
 }
 
 export interface DispatchLog {
@@ -86,7 +86,7 @@ function stableStringify(value: unknown): string {
   return JSON.stringify(value) ?? "null";
 }
 
-function answer(received: string, output: Record<string, unknown> | null, error: string | null, warnings: string[] = []): ResponseEnvelope {
+function answer(received: string, output: ResponseEnvelope["output"], error: string | null, warnings: string[] = []): ResponseEnvelope {
   return {
     infcode: error === null ? 0 : -1,
     inf_refmsgid: newId("YB", received.replace(" ", "T")),

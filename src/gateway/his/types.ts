@@ -19,7 +19,8 @@ export interface MessageContext {
 }
 
 export interface HandlerResult {
-  output: Record<string, unknown>;
+  /** The answer's nodes; a list where the national answer is the list itself (5204). */
+  output: Record<string, unknown> | Record<string, unknown>[];
   warnings?: string[];
   /** What changed, so that 2601 can reverse this message later. */
   effects?: Record<string, unknown>;
@@ -40,7 +41,7 @@ export interface Handler<S extends z.ZodType = z.ZodType> {
   /** A lettered variant (2203A) names the transaction it varies, and says how it differs. */
   variantOf?: string;
   differences?: string;
-  /** Every field of the answer, by node ("setlinfo", "result[]"): what a client may read, and what the tests hold it to. */
+  /** Every field of the answer, by node ("setlinfo", "result[]"; "[]" when `output` is the list): what a client may read, and what the tests hold it to. */
   output?: Readonly<Record<string, readonly string[]>>;
   /** Needs a sign-in (9001) of the hospital; only 9001 itself does not. */
   needsSignIn?: boolean;

@@ -4,3 +4,4 @@ export * from "./settlement.js";
 export * from "./simulate.js";
 export * from "./views.js";
 export * from "./settlementList.js";
+export * from "./queries.js";

@@ -3,6 +3,7 @@ import {
   admissionCancel, admit, chronicFiling, chronicFilingCancel, dischargeCancel, dischargeHandler, inpatientFeeCancel, inpatientFeeUpload,
   inpatientInfoChange, inpatientPreSettle, inpatientReverse, inpatientSettle, outpatientFeeCancel, outpatientFeeUpload, outpatientPreSettle,
   outpatientRegister, outpatientRegisterCancel, outpatientReverse, outpatientSettle, outpatientVisitInfo, reverseByMessage,
+  chronicDrugQuery, chronicFilingsQuery, designatedHospitalsQuery, diagnosesQuery, feeLinesQuery, settlementQuery, staysQuery, visitsQuery,
 } from "./settlement/index.js";
 import { settlementListStatusQuery, settlementListUpload } from "./settlement/index.js";
 import { detailReconcile, fileDownload, fileUpload, totalsReconcile } from "./ledger/index.js";
@@ -23,6 +24,7 @@ export const HANDLERS: ReadonlyMap<string, Handler> = new Map(
     fileDownload, westernDrugFile, herbalFile, serviceFile, materialFile, hilistQuery, listMatchQuery, priceCapQuery, selfpayQuery, dictionaryQuery,
     settlementListUpload, settlementListStatusQuery,
     matchingUpload, matchingCancel, matchingQuery,
+    visitsQuery, diagnosesQuery, settlementQuery, feeLinesQuery, chronicDrugQuery, chronicFilingsQuery, designatedHospitalsQuery, staysQuery,
     ...LETTERED,
   ] as Handler[]).map((h) => [h.infno, h]),
 );
