@@ -423,7 +423,7 @@ describe("the edges stay exact", () => {
   it("refuses a lettered variant Yibao does not serve, naming the ones it does", async () => {
     const s = sessions.csharp;
     const r = await refused(platform.database, () => s.sendText(body("clean", s, "2208B", { data: {} }, "2022-04-03 09:00:00")));
-    expect(r.err_msg).toBe("infno: 2208B is not a transaction Yibao serves; of the lettered variants it serves 2203A, 2206A, 2207A, 2303A, 2304A, 4101A, or send 2208");
+    expect(r.err_msg).toBe("infno: 2208B 不支持 / not supported: not a transaction Yibao serves; of the lettered variants it serves 2203A, 2206A, 2207A, 2303A, 2304A, 4101A, or send 2208; 交易列表见 / the transactions served are listed at /fsi/api/interface.md (docs/interface.md)");
     const noDiagnosis = await refused(platform.database, () => s.sendText(body("csharp", s, "2203", { mdtrtinfo: { mdtrt_id: "MZ0", psn_no: "P0", med_type: "11" }, diseinfo: [] }, "2022-04-03 09:00:00")));
     expect(noDiagnosis.err_msg).toBe("input.diseinfo: 2203A carries the visit's diagnoses: at least one is required");
   });

@@ -1,3 +1,5 @@
+import { readFileSync } from "node:fs";
+import { fromRoot } from "../../src/lib/paths.js";
 import { eq } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { importCatalogue, numberedRows } from "../../src/services/imports/rows.js";
@@ -583,7 +585,12 @@ describe("bad input: infcode -1 and nothing changed", () => {
   it("refuses an unknown infno, a msgid of the wrong length, a body that is not JSON, a price with seven decimals, an unknown person", async () => {
     his.clock.time = "2022-09-01 09:00:00";
     const unknownInfno = await refuse(his, "9999", { data: {} });
-    expect(unknownInfno.err_msg).toBe("infno: 9999 is not a transaction Yibao serves");
+    expect(unknownInfno.err_msg).toBe("infno: 9999 不支持 / not supported: not a transaction Yibao serves; 交易列表见 / the transactions served are listed at /fsi/api/interface.md (docs/interface.md)");
+    // The address it names answers the conformance table, the same text as docs/interface.md.
+    const doc = await platform.app.inject({ method: "GET", url: "/fsi/api/interface.md" });
+    expect(doc.statusCode).toBe(200);
+    expect(doc.headers["content-type"]).toBe("text/markdown; charset=utf-8");
+    expect(doc.body).toBe(readFileSync(fromRoot("docs", "interface.md"), "utf8"));
     const shortMsgid = await refused(platform.database, () => his.send({ ...his.envelope("2201", { data: {} }), msgid: "H4510000000120220901090000001" }));
     expect(shortMsgid.err_msg).toMatch(/^msgid: must be 30 characters/);
 

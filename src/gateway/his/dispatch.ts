@@ -51,11 +51,15 @@ export const envelope = z
   })
   .passthrough();
 
+/** Where a HIS reads every transaction Yibao answers, with its input and output fields (docs/interface.md, served). */
+export const INTERFACE_DOC_PATH = "/fsi/api/interface.md";
+
 function unserved(infno: string): string {
+  const list = `交易列表见 / the transactions served are listed at ${INTERFACE_DOC_PATH} (docs/interface.md)`;
   if (/[A-Z]$/.test(infno)) {
-    return `infno: ${infno} is not a transaction Yibao serves; of the lettered variants it serves ${VARIANTS.join(", ")}${HANDLERS.has(infno.slice(0, 4)) ? `, or send ${infno.slice(0, 4)}` : ""}`;
+    return `infno: ${infno} 不支持 / not supported: not a transaction Yibao serves; of the lettered variants it serves ${VARIANTS.join(", ")}${HANDLERS.has(infno.slice(0, 4)) ? `, or send ${infno.slice(0, 4)}` : ""}; ${list}`;
   }
-  return `infno: ${infno} is not a transaction Yibao serves`;
+  return `infno: ${infno} 不支持 / not supported: not a transaction Yibao serves; ${list}`;
 }
 
 export interface ResponseEnvelope {

@@ -1,7 +1,8 @@
 import type { FastifyInstance } from "fastify";
 import type { Services } from "../../services/common/index.js";
 import { withStatementLabel } from "../../store/statements.js";
-import { callService, refusal, refusedAnswer } from "./dispatch.js";
+import { interfaceDocument } from "./conformance.js";
+import { callService, INTERFACE_DOC_PATH, refusal, refusedAnswer } from "./dispatch.js";
 import { HisGuard, type GuardOptions, type HisCaller } from "./guard.js";
 
 export const HIS_PATH = "/fsi/api/rsfComIfsService/callService";
@@ -33,6 +34,13 @@ export async function hisGateway(app: FastifyInstance, options: HisGatewayOption
   // per institution, after the signature; this one is per address, whoever signs.)
   const limit = options.signinLimit;
   const checkSignin = limit ? app.createRateLimit({ max: limit.max, timeWindow: limit.window_ms }) : undefined;
+  // The conformance table, the same text as docs/interface.md (generated from the schemas the gateway validates with):
+  // a HIS refused for an unknown transaction is pointed here.
+  let doc: string | undefined;
+  app.get(INTERFACE_DOC_PATH, async (_request, reply) => {
+    doc ??= interfaceDocument();
+    return reply.type("text/markdown; charset=utf-8").send(doc);
+  });
   app.addContentTypeParser("application/json", { parseAs: "string" }, (_request, body, done) => done(null, body));
   app.post(HIS_PATH, {
     bodyLimit: 32 * 1024 * 1024,
