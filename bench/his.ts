@@ -14,7 +14,7 @@
  * of clerks at once (default 32), BENCH_DATABASE_ADMIN_URL the PostgreSQL server. BENCH_HIS_QUICK=1 is the check before
  * a change lands: a few hundred flows, no pgbench, no profile.
  */
-import { mkdirSync, mkdtempSync, rmSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { eq } from "drizzle-orm";
@@ -39,7 +39,13 @@ const PROFILE = !QUICK || process.env.BENCH_HIS_PROFILE === "1";
 const DATABASES = (process.env.BENCH_HIS_DATABASES ?? "pglite,postgres").split(",").map((s) => s.trim());
 /** Server processes on PostgreSQL (serve --workers; PGlite is one process): BENCH_HIS_WORKERS, default 2 (this machine's cores). */
 const WORKERS = count("BENCH_HIS_WORKERS", 2);
-const ADMIN_URL = process.env.BENCH_DATABASE_ADMIN_URL ?? "postgres://postgres@127.0.0.1:5432/postgres";
+/**
+ * The server, as a deployment on one machine reaches it: by its Unix socket where there is one (the kernel's TCP path
+ * on loopback costs each statement a good deal more), else TCP; pgbench reaches it the same way.
+ */
+const SOCKET_DIR = "/var/run/postgresql";
+const ADMIN_URL = process.env.BENCH_DATABASE_ADMIN_URL
+  ?? (existsSync(`${SOCKET_DIR}/.s.PGSQL.5432`) ? `postgres://postgres@localhost/postgres?host=${encodeURIComponent(SOCKET_DIR)}` : "postgres://postgres@127.0.0.1:5432/postgres");
 
 function count(name: string, fallback: number): number {
   const v = Number(process.env[name]);
@@ -173,6 +179,7 @@ export const hisBenchmark: Benchmark = {
         quick: QUICK,
         concurrency: count("BENCH_HIS_CONCURRENCY", 32),
         postgres_server_processes: WORKERS,
+        postgres_connection: new URL(ADMIN_URL).searchParams.has("host") ? "unix socket" : "tcp",
         target: "PostgreSQL, 32 clerks: ≥ 300 outpatient flows/s (≥ 0.5 of pgbench), ≥ 100 inpatient flows/s, 2207 p99 < 150 ms (< 20 ms with 2 clerks); PGlite ≥ 100 outpatient flows/s",
         pgbench,
         ratio_to_pgbench: pgbench && postgres ? round(messagesPerSecond(postgres.outpatient) / pgbench.tps, 3) : null,

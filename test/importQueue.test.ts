@@ -84,7 +84,8 @@ describe("jobs kept in the database", () => {
     const worker = new ImportWorker(services, { id: "server-b", pollMs: 60_000 }).start();
     try {
       const started = await upload(personsFile(2).csv);
-      expect(started.status).toBe("running");
+      // Taken at once, not left queued: a two-row file may even be done before the answer is read.
+      expect(["running", "done"]).toContain(started.status);
       await worker.drain();
       expect((await getImportJob(services, started.id, clerk))?.progress).toMatchObject({ read: 2, inserted: 2, fraction: 1 });
     } finally {
