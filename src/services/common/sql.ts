@@ -1,4 +1,4 @@
-import { getTableColumns, sql, type SQL } from "drizzle-orm";
+import { getTableColumns, getTableName, sql, type SQL } from "drizzle-orm";
 import type { PgTable } from "drizzle-orm/pg-core";
 import type { Queryable } from "../../store/db.js";
 
@@ -22,13 +22,22 @@ export const array = (values: readonly unknown[], type: string): SQL => sql`${sq
  * they are. `rowFromJson` reads it back through each column's own mapping.
  */
 export function jsonRow(table: PgTable): SQL {
-  const pairs = Object.entries(getTableColumns(table)).map(([key, column]) => {
-    const type = column.getSQLType();
-    const value = type === "date" || type.startsWith("timestamp") ? sql`${column}::text` : sql`${column}`;
-    return sql`${sql.raw(`'${key}'`)}, ${value}`;
-  });
-  return sql`json_build_object(${sql.join(pairs, sql`, `)})`;
+  let text = jsonRowTexts.get(table);
+  if (text === undefined) {
+    // Built once per table as one piece of text: a statement that reads several rows this way stays cheap to build.
+    const name = getTableName(table).replaceAll('"', '""');
+    const pairs = Object.entries(getTableColumns(table)).map(([key, column]) => {
+      const type = column.getSQLType();
+      const ref = `"${name}"."${column.name.replaceAll('"', '""')}"`;
+      return `'${key.replaceAll("'", "''")}', ${type === "date" || type.startsWith("timestamp") ? `${ref}::text` : ref}`;
+    });
+    text = `json_build_object(${pairs.join(", ")})`;
+    jsonRowTexts.set(table, text);
+  }
+  return sql.raw(text);
 }
+
+const jsonRowTexts = new WeakMap<PgTable, string>();
 
 export function rowFromJson<T extends PgTable>(table: T, json: Record<string, unknown>): T["$inferSelect"] {
   const out: Record<string, unknown> = {};
