@@ -29,7 +29,7 @@ import { persons } from "../src/store/schema.js";
 import { round, type Benchmark } from "./harness.js";
 import { runPgbench, type PgbenchResult } from "./pgbench.js";
 import { summariseProfiles } from "./profile.js";
-import { freePort, startServer, stopServer } from "./server.js";
+import { freePort, startServer, stopServer, treeCpuSeconds } from "./server.js";
 
 const LIGHT_CONCURRENCY = 2;
 const QUICK = process.env.BENCH_HIS_QUICK === "1";
@@ -83,6 +83,9 @@ interface DatabaseRun {
   profile: ReturnType<typeof summariseProfiles> | null;
   /** CPU seconds of this process (the simulator: building, signing and checking the messages) during the timed runs. */
   simulator_cpu_seconds: number;
+  /** CPU seconds of the server's processes (the primary and its workers, from /proc) during the timed runs, and the messages they answered. */
+  server_cpu_seconds: number;
+  messages: number;
 }
 
 async function runAgainst(env: Record<string, string>, { certnos, credential }: { certnos: string[]; credential: HisCredential }, profileDir: string | null): Promise<DatabaseRun> {
@@ -102,12 +105,15 @@ async function runAgainst(env: Record<string, string>, { certnos, credential }: 
     // A short warm-up, so that the JIT and the catalogue cache are ready; not counted.
     await runHisBench({ url, persons: certnos, credential, fixmedinsCode: HOSPITAL, outpatient: QUICK ? 30 : 100, inpatient: 0, concurrency, seed: 1 });
     const cpu0 = process.cpuUsage();
+    const serverCpu0 = server.pid ? treeCpuSeconds(server.pid) : 0;
     const outpatient = await runHisBench({ url, persons: certnos, credential, fixmedinsCode: HOSPITAL, outpatient: flows("BENCH_HIS_OUTPATIENT", 2_000, 200), inpatient: 0, concurrency, seed: 2 });
     const inpatient = await runHisBench({ url, persons: certnos, credential, fixmedinsCode: HOSPITAL, outpatient: 0, inpatient: flows("BENCH_HIS_INPATIENT", 200, 30), concurrency, seed: 3 });
     const light = await runHisBench({ url, persons: certnos, credential, fixmedinsCode: HOSPITAL, outpatient: QUICK ? 60 : 300, inpatient: QUICK ? 6 : 30, concurrency: LIGHT_CONCURRENCY, seed: 4 });
     const cpu = process.cpuUsage(cpu0);
+    const serverCpu = server.pid ? treeCpuSeconds(server.pid) - serverCpu0 : 0;
+    const messages = [outpatient, inpatient, light].reduce((sum, r) => sum + Object.values(r.report.latency).reduce((n, l) => n + l.count, 0), 0);
     const statements = (await (await fetch(`${url}/health/statements`)).json()) as DatabaseRun["statements"];
-    return { outpatient, inpatient, light, statements, profile: null, simulator_cpu_seconds: (cpu.user + cpu.system) / 1e6 };
+    return { outpatient, inpatient, light, statements, profile: null, simulator_cpu_seconds: (cpu.user + cpu.system) / 1e6, server_cpu_seconds: serverCpu, messages };
   } finally {
     await stopServer(server);
   }
@@ -144,6 +150,9 @@ function figuresOf(run: DatabaseRun) {
     statements_per_message: Object.fromEntries(Object.entries(run.statements).map(([k, v]) => [k, v.per_unit])),
     server_cpu: run.profile,
     simulator_cpu_seconds: round(run.simulator_cpu_seconds, 2),
+    // The server's own CPU per message answered (all its processes; user + system, so the kernel's work on its sockets too):
+    // what throughput costs, much less swayed by other work on the machine than the wall-clock figures.
+    server_cpu_ms_per_message: run.messages > 0 ? round((run.server_cpu_seconds * 1000) / run.messages, 2) : null,
     first_errors: [...run.outpatient.report.errors, ...run.inpatient.report.errors, ...run.light.report.errors].slice(0, 5),
   };
 }
@@ -190,7 +199,8 @@ export const hisBenchmark: Benchmark = {
         `${n}: ${f.outpatient_flows_per_second} outpatient flows/s (${f.outpatient_messages_per_second} messages/s; 2207 p50 ${f.p50_2207_ms} ms, p99 ${f.p99_2207_ms} ms); ` +
         `${f.inpatient_flows_per_second} inpatient flows/s (2304 p50 ${f.p50_2304_ms} ms, p99 ${f.p99_2304_ms} ms); ` +
         `${LIGHT_CONCURRENCY} clerks: 2207 p99 ${f.light_load.p99_2207_ms} ms, 2304 p99 ${f.light_load.p99_2304_ms} ms; ` +
-        `statements per 2207 ${f.statements_per_message["2207"] ?? "?"}, per 2204 ${f.statements_per_message["2204"] ?? "?"}, guard ${f.statements_per_message["guard"] ?? "?"}`;
+        `statements per 2207 ${f.statements_per_message["2207"] ?? "?"}, per 2204 ${f.statements_per_message["2204"] ?? "?"}, guard ${f.statements_per_message["guard"] ?? "?"}; ` +
+        `server CPU ${f.server_cpu_ms_per_message} ms per message`;
       const ceiling = pgbench ? `\npgbench (TPC-B, prepared, 16 clients, 20 s): ${round(pgbench.tps, 0)} tps; HIS messages/s ÷ pgbench tps = ${figures.ratio_to_pgbench}` : "";
       return { figures, summary: `${line("PGlite", figures.pglite)}\n${line("PostgreSQL", figures.postgres)}${ceiling}` };
     } finally {

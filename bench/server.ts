@@ -1,6 +1,7 @@
 /** The real server as a child process for the benchmarks that talk to it over HTTP (his, api). */
 import { spawn, type ChildProcess } from "node:child_process";
 import { createServer } from "node:net";
+import { readdirSync, readFileSync } from "node:fs";
 import { cliCommand, PROJECT_ROOT } from "../src/lib/paths.js";
 
 export async function freePort(): Promise<number> {
@@ -43,3 +44,37 @@ export async function stopServer(child: ChildProcess): Promise<void> {
   await Promise.race([exited, new Promise((r) => setTimeout(r, 15_000))]);
   if (child.exitCode === null) child.kill("SIGKILL");
 }
+
+/** CPU seconds (user + system) a process has used so far, from /proc (Linux; null elsewhere or when it is gone). */
+export function processCpuSeconds(pid: number): number | null {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
+    // The fields after the command's closing parenthesis: utime and stime are the 12th and 13th of them, in clock ticks.
+    const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+    return (Number(fields[11]) + Number(fields[12])) / CLOCK_TICKS;
+  } catch {
+    return null;
+  }
+}
+
+/** The processes whose parent is `pid` (a cluster's workers). */
+export function childPids(pid: number): number[] {
+  const out: number[] = [];
+  for (const entry of readdirSync("/proc")) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      const stat = readFileSync(`/proc/${entry}/stat`, "utf8");
+      if (Number(stat.slice(stat.lastIndexOf(")") + 2).split(" ")[1]) === pid) out.push(Number(entry));
+    } catch {
+      // gone meanwhile
+    }
+  }
+  return out;
+}
+
+/** CPU seconds of a process and its children (the server and its workers). */
+export function treeCpuSeconds(pid: number): number {
+  return [pid, ...childPids(pid)].reduce((sum, p) => sum + (processCpuSeconds(p) ?? 0), 0);
+}
+
+const CLOCK_TICKS = 100;
