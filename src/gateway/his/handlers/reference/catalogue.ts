@@ -58,13 +58,16 @@ function listFilter(code: string | undefined): Pick<CatalogueFilter, "list_type"
   return t;
 }
 
-/** The national page answer: the rows in `data`, with the totals the national clients read (PageHelper's names). */
-const PAGE_FIELDS = [
+/**
+ * The national page answer: the rows in `data`, with the totals the national clients read (PageHelper's names). Every
+ * paged transaction (1312, 1316, 1318, 1319, 1317) answers the same fields: a HIS pages them all with one loop.
+ */
+export const PAGE_FIELDS = [
   "data", "recordCounts", "pages", "pageNum", "pageSize", "size", "startRow", "endRow", "firstPage", "lastPage", "prePage", "nextPage",
   "isFirstPage", "isLastPage", "hasPreviousPage", "hasNextPage",
 ] as const;
 
-function pageAnswer(rows: Record<string, unknown>[], total: number, pageNum: number, pageSize: number): Record<string, unknown> {
+export function pageAnswer(rows: Record<string, unknown>[], total: number, pageNum: number, pageSize: number): Record<string, unknown> {
   const pages = Math.ceil(total / pageSize);
   const startRow = rows.length > 0 ? (pageNum - 1) * pageSize + 1 : 0;
   return {

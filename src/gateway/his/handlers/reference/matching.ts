@@ -3,6 +3,7 @@ import { DomainError } from "../../../../domain/errors.js";
 import { dayField, dateTimeField } from "../../../../domain/zodFields.js";
 import { cancelMatching, matchingPage, type MatchingRow, uploadMatchings } from "../../../../services/reference/index.js";
 import { defineHandler } from "../../types.js";
+import { PAGE_FIELDS, pageAnswer } from "./catalogue.js";
 
 /**
  * 目录对照 (catalogue matching) of the national interface: 3301 upload, 3302 cancel, 1317 the hospital's matching, paged.
@@ -100,9 +101,6 @@ export const MATCHING_FIELDS = [
   "crte_optins_no", "opter_id", "opter_name", "opt_time", "optins_no", "poolarea_no",
 ] as const;
 
-/** The paging fields of a paged answer, as the national platform answers them (PageHelper's names). */
-export const PAGE_FIELDS = ["pageNum", "pageSize", "size", "startRow", "endRow", "pages", "recordCounts", "firstPage", "lastPage", "hasNextPage", "hasPreviousPage"] as const;
-
 const text = (v: unknown): string | null => (typeof v === "string" ? v : typeof v === "number" ? String(v) : null);
 const timeText = (d: Date) => {
   const p = (n: number) => String(n).padStart(2, "0");
@@ -127,6 +125,7 @@ export const matchingQuery = defineHandler({
   infno: "1317",
   name: "医药机构目录匹配信息查询",
   readOnly: true,
+  // The page answer of 1312 and its kin (isLastPage, nextPage…): a HIS pages 1317 with the same loop.
   output: { "data[]": MATCHING_FIELDS, "": PAGE_FIELDS },
   input: z.object({
     data: z.object({
@@ -152,14 +151,6 @@ export const matchingQuery = defineHandler({
       medins_list_codg: data.medins_list_codg || undefined, medins_list_name: data.medins_list_name || undefined, med_list_codg: data.med_list_codg || undefined,
       list_type: data.list_type || undefined, vali_flag: data.vali_flag, updt_time: data.updt_time,
     }, { page_num: data.page_num, page_size: data.page_size });
-    const pages = Math.ceil(page.total / data.page_size);
-    const startRow = page.rows.length === 0 ? 0 : (data.page_num - 1) * data.page_size + 1;
-    return {
-      output: {
-        data: page.rows.map(matchingToWire),
-        pageNum: data.page_num, pageSize: data.page_size, size: page.rows.length, startRow, endRow: startRow === 0 ? 0 : startRow + page.rows.length - 1,
-        pages, recordCounts: page.total, firstPage: 1, lastPage: Math.max(pages, 1), hasNextPage: data.page_num < pages, hasPreviousPage: data.page_num > 1,
-      },
-    };
+    return { output: pageAnswer(page.rows.map(matchingToWire), page.total, data.page_num, data.page_size) };
   },
 });
