@@ -19,7 +19,7 @@ import { fromRoot } from "../src/lib/paths.js";
 import { rowsOf } from "../src/services/common/sql.js";
 import { DEMO_PASSWORD } from "../src/services/demo/demo.js";
 import { migrateDatabase, openDatabase, type OpenOptions } from "../src/store/db.js";
-import { generateApiData, generatedCounts, LINES_EVERY, type ApiDataSizes } from "./apiData.js";
+import { generateApiData, generatedCounts, LINES_EVERY, restoreSecondaryIndexes, type ApiDataSizes } from "./apiData.js";
 import { round, type Benchmark } from "./harness.js";
 import { freePort, startServer, stopServer } from "./server.js";
 
@@ -64,6 +64,8 @@ async function prepare(options: OpenOptions, sizes: ApiDataSizes): Promise<Prepa
       await generateApiData(database, sizes, progressLine(started));
       generated = true;
     }
+    // A load stopped part-way (and found complete since) may have left the big tables without their secondary indexes.
+    await restoreSecondaryIndexes(database, progressLine(started));
     // What the requests ask for, drawn once: spread over the whole stored range.
     const certnos = (await rowsOf<{ certno: string }>(database.db, sql`
       select certno from persons where psn_no like 'BP%' and (substr(psn_no, 3)::bigint * 7) % 997 = 0 limit 2000`)).map((r) => r.certno);

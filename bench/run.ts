@@ -11,6 +11,7 @@ import { engineBenchmark } from "./engine.js";
 import { enrollmentBenchmark } from "./enrollment.js";
 import type { Benchmark } from "./harness.js";
 import { hisBenchmark } from "./his.js";
+import { hisGrowthBenchmark } from "./hisGrowth.js";
 import { importsBenchmark } from "./imports.js";
 import { monitoringBenchmark } from "./monitoring.js";
 
@@ -18,6 +19,7 @@ const BENCHMARKS: readonly Benchmark[] = [
   engineBenchmark,
   importsBenchmark,
   hisBenchmark,
+  hisGrowthBenchmark,
   enrollmentBenchmark,
   apiBenchmark,
   monitoringBenchmark,
