@@ -61,7 +61,8 @@ export class UnmatchedCodes extends DomainError {
  */
 export interface MatchingCache {
   cached<T>(key: string, ttlMs: number, load: () => Promise<T | undefined>): Promise<T | undefined>;
-  forget(key: string): void;
+  /** Forgets in this process at once and, with several server processes, in every one when `q` commits. */
+  forget(key: string, q?: Queryable): Promise<void>;
 }
 type Services = MatchingCache;
 
@@ -201,7 +202,7 @@ export async function applyMatchings(
       .set({ resolved_at: sql`now()` })
       .where(and(eq(unmatchedCodes.fixmedins_code, fixmedinsCode), inArray(unmatchedCodes.medins_list_codg, matched), sql`${unmatchedCodes.resolved_at} is null`));
   }
-  services.forget(liveFlagKey(fixmedinsCode));
+  await services.forget(liveFlagKey(fixmedinsCode), q);
   return out;
 }
 
@@ -267,7 +268,7 @@ export async function cancelMatching(
       medins_list_codg: which.medins_list_codg, medins_list_name: target[0]?.medins_list_name ?? null, reason: "目录对照已撤销，尚未重新对照 / the matching was cancelled and not replaced", source: how.source,
     }]);
   }
-  services.forget(liveFlagKey(fixmedinsCode));
+  await services.forget(liveFlagKey(fixmedinsCode), q);
   return target.length;
 }
 
