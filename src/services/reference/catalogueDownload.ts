@@ -90,12 +90,17 @@ export interface CataloguePage {
   total: number;
 }
 
-/** One page (1-based) of the rows matching, in the download order. */
-export async function cataloguePage(q: Queryable, filter: CatalogueFilter, page: { page_num: number; page_size: number }): Promise<CataloguePage> {
+/** The national interface's paging (page_num from 1, page_size 1 to PAGE_SIZE_MAX), the same for every paged download. */
+export function checkPage(page: { page_num: number; page_size: number }): void {
   if (!Number.isInteger(page.page_num) || page.page_num < 1) throw new DomainError("data.page_num", "当前页数须为 1 或更大的整数 / must be a whole number, 1 or more");
   if (!Number.isInteger(page.page_size) || page.page_size < 1 || page.page_size > PAGE_SIZE_MAX) {
     throw new DomainError("data.page_size", `本页数据量须为 1 到 ${PAGE_SIZE_MAX} / must be a whole number from 1 to ${PAGE_SIZE_MAX}, got ${page.page_size}`);
   }
+}
+
+/** One page (1-based) of the rows matching, in the download order. */
+export async function cataloguePage(q: Queryable, filter: CatalogueFilter, page: { page_num: number; page_size: number }): Promise<CataloguePage> {
+  checkPage(page);
   const where = conditions(filter);
   const [count] = await rowsOf<{ n: number | string }>(q, sql`select count(*) as n from catalogue_entries where ${where}`);
   const rows = await rowsOf<Record<string, unknown>>(q, sql`

@@ -25,7 +25,8 @@ import { defineHandler, type MessageContext } from "../../types.js";
 const text = z.string().optional().transform((v) => (v === undefined || v.trim() === "" ? undefined : v.trim()));
 const time = z.union([z.literal(""), dateTimeField]).optional().transform((v) => v || undefined);
 const day = z.union([z.literal(""), dayField]).optional().transform((v) => v || undefined);
-const whole = (field: string) =>
+/** A whole number as clients send it (a number, or its text); the range is checked where it is used (checkPage). */
+export const whole = (field: string) =>
   z.union([z.number(), z.string().trim().regex(/^-?\d+$/, "must be a whole number")]).transform(Number).describe(`whole number (${field})`);
 
 const pageFields = {

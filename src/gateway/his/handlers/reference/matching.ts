@@ -1,9 +1,9 @@
 import { z } from "zod";
 import { DomainError } from "../../../../domain/errors.js";
 import { dayField, dateTimeField } from "../../../../domain/zodFields.js";
-import { cancelMatching, matchingPage, type MatchingRow, uploadMatchings } from "../../../../services/reference/index.js";
+import { cancelMatching, checkPage, matchingPage, PAGE_SIZE_MAX, type MatchingRow, uploadMatchings } from "../../../../services/reference/index.js";
 import { defineHandler } from "../../types.js";
-import { PAGE_FIELDS, pageAnswer } from "./catalogue.js";
+import { PAGE_FIELDS, pageAnswer, whole } from "./catalogue.js";
 
 /**
  * 目录对照 (catalogue matching) of the national interface: 3301 upload, 3302 cancel, 1317 the hospital's matching, paged.
@@ -119,8 +119,6 @@ function matchingToWire(m: MatchingRow): Record<(typeof MATCHING_FIELDS)[number]
   };
 }
 
-const pageNumber = z.union([z.string(), z.number()]).transform(Number).pipe(z.number().int().min(1, "must be 1 or more"));
-
 export const matchingQuery = defineHandler({
   infno: "1317",
   name: "医药机构目录匹配信息查询",
@@ -139,14 +137,16 @@ export const matchingQuery = defineHandler({
       begndate: z.string().optional(),
       vali_flag: z.enum(["0", "1"]).optional(),
       updt_time: dateTimeField.optional().describe("time yyyy-MM-dd HH:mm:ss: the rows changed at or after it (a HIS keeps its copy up to date)"),
-      page_num: pageNumber,
-      page_size: pageNumber.pipe(z.number().max(1_000, "must be at most 1000")),
+      // Paged as 1312 and its kin: the same fields, the same limits and words (checkPage).
+      page_num: whole("1 or more"),
+      page_size: whole(`1 to ${PAGE_SIZE_MAX}`),
     }).passthrough(),
   }),
   async handle(ctx, { data }) {
     if (data.fixmedins_code && data.fixmedins_code !== ctx.fixmedins_code) {
       throw new DomainError("data.fixmedins_code", `${data.fixmedins_code} 不是本机构 / is not the sending institution ${ctx.fixmedins_code}: a hospital reads only its own matching`);
     }
+    checkPage(data);
     const page = await matchingPage(ctx.q, ctx.fixmedins_code, {
       medins_list_codg: data.medins_list_codg || undefined, medins_list_name: data.medins_list_name || undefined, med_list_codg: data.med_list_codg || undefined,
       list_type: data.list_type || undefined, vali_flag: data.vali_flag, updt_time: data.updt_time,
