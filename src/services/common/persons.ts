@@ -1,4 +1,4 @@
-import { and, asc, eq, gte, isNull, lte, or, sql, type SQL } from "drizzle-orm";
+import { and, asc, eq, sql, type SQL } from "drizzle-orm";
 import type { Category } from "../../domain/codes.js";
 import { DomainError } from "../../domain/errors.js";
 import type { Fen } from "../../domain/money.js";
@@ -51,10 +51,6 @@ export async function personWithRecords(q: Queryable, by: { certno: string } | {
   };
 }
 
-export async function identitiesOf(q: Queryable, psnNo: string) {
-  return q.select().from(personIdentities).where(eq(personIdentities.psn_no, psnNo)).orderBy(asc(personIdentities.begntime));
-}
-
 export async function enrollmentsOf(q: Queryable, psnNo: string) {
   return q.select().from(enrollments).where(eq(enrollments.psn_no, psnNo)).orderBy(asc(enrollments.year));
 }
@@ -79,31 +75,9 @@ export function ageOn(brdy: string, date: string): number {
 }
 
 /**
- * The supplementary tiers (惠民保, charity) whose roster holds the person on a date: the enrollment of that calendar
- * year, valid on the date (both ends included, an absent end open), of the person's insured region — a roster of a
- * region the person has left does not follow them into another region's policy.
+ * The person as the settlement engine sees them, for one insurance type on the date of care, from rows read already
+ * (identities ordered by begntime; the supplementary tiers whose roster holds them on the date).
  */
-export async function supplementaryTiersOn(q: Queryable, person: Pick<PersonRow, "psn_no" | "insuplc_admdvs">, date: string): Promise<string[]> {
-  const rows = await q
-    .select({ tier_id: supplementaryEnrollments.tier_id })
-    .from(supplementaryEnrollments)
-    .where(and(
-      eq(supplementaryEnrollments.psn_no, person.psn_no),
-      eq(supplementaryEnrollments.year, Number(date.slice(0, 4))),
-      eq(supplementaryEnrollments.admdvs, person.insuplc_admdvs),
-      lte(supplementaryEnrollments.begin_date, date),
-      or(isNull(supplementaryEnrollments.end_date), gte(supplementaryEnrollments.end_date, date)),
-    ))
-    .orderBy(asc(supplementaryEnrollments.tier_id));
-  return rows.map((r) => r.tier_id);
-}
-
-/** The person as the settlement engine sees them, for one insurance type on the date of care. */
-export async function settlementPerson(q: Queryable, person: PersonRow, insutype: string, date: string): Promise<SettlementPerson> {
-  return settlementPersonOf(person, insutype, date, await identitiesOf(q, person.psn_no), await supplementaryTiersOn(q, person, date));
-}
-
-/** The same from rows read already (identities ordered by begntime; the supplementary tiers of the date). */
 export function settlementPersonOf(
   person: PersonRow,
   insutype: string,
@@ -131,7 +105,10 @@ export function settlementPersonOf(
 }
 
 /**
- * The supplementary tiers' roster condition of supplementaryTiersOn, for a statement that reads it with others.
+ * The supplementary tiers (惠民保, charity) whose roster holds the person on a date: the enrollment of that calendar
+ * year, valid on the date (both ends included, an absent end open), of the person's insured region — a roster of a
+ * region the person has left does not follow them into another region's policy. A condition, for a statement that
+ * reads it with others.
  */
 export function supplementaryTiersCondition(person: Pick<PersonRow, "psn_no" | "insuplc_admdvs">, date: string): SQL {
   const t = supplementaryEnrollments;

@@ -57,10 +57,6 @@ function accumulatorsOf(row: typeof accumulators.$inferSelect | undefined, year:
   };
 }
 
-async function storeAccumulators(q: Queryable, psnNo: string, acc: Accumulators): Promise<void> {
-  await accumulatorsUpsert(q, psnNo, acc);
-}
-
 function accumulatorsUpsert(q: Queryable, psnNo: string, acc: Accumulators) {
   const values = { ...acc, psn_no: psnNo, updated_at: new Date() };
   const { psn_no: _p, year: _y, ...set } = values;
@@ -276,7 +272,7 @@ export async function reverseSettlement(services: Services, q: Queryable, req: R
   if (row.status !== "settled") throw new DomainError("setl_id", `settlement ${req.setl_id} is reversed already`);
 
   const acc = await loadAccumulators(q, person.psn_no, row.year);
-  await storeAccumulators(q, person.psn_no, reverseDelta(acc, storedDelta(row.delta)));
+  await accumulatorsUpsert(q, person.psn_no, reverseDelta(acc, storedDelta(row.delta)));
   if (row.acct_pay > 0) await q.update(persons).set({ balc_fen: person.balc_fen + row.acct_pay }).where(eq(persons.psn_no, person.psn_no));
   await postReversal(q, row.setl_id);
   await q.update(settlements).set({ status: "reversed", reversed_at: new Date(), reversal_msgid: req.msgid }).where(eq(settlements.setl_id, row.setl_id));
